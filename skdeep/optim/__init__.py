@@ -1,0 +1,8 @@
+"""Optimizers that update one flat parameter vector in place."""
+
+from .adam import Adam
+from .lbfgs import minimize_lbfgs
+from .schedules import LearningRateSchedule
+from .sgd import SGD
+
+__all__ = ["Adam", "SGD", "LearningRateSchedule", "minimize_lbfgs"]

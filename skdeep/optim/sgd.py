@@ -1,0 +1,59 @@
+"""Stochastic gradient descent with (Nesterov) momentum on a flat vector."""
+
+import numpy as np
+
+__all__ = ["SGD"]
+
+
+class SGD:
+    """SGD with momentum, updating ``params`` in place.
+
+    ``velocity = momentum * velocity - lr * grad``; the update is ``velocity``,
+    or with Nesterov's momentum ``momentum * velocity - lr * grad`` (the gradient
+    step taken again from the look-ahead point), as in scikit-learn's MLP.
+
+    Parameters
+    ----------
+    n_params : int
+    dtype : numpy dtype
+    learning_rate : float
+    momentum : float
+    nesterov : bool
+
+    Attributes
+    ----------
+    t : int
+        Number of steps taken.
+    velocities : ndarray of shape (n_params,)
+    """
+
+    def __init__(self, n_params, dtype, *, learning_rate, momentum, nesterov):
+        self.learning_rate = float(learning_rate)
+        self.momentum, self.nesterov = momentum, nesterov
+        self.t = 0
+        self.velocities = np.zeros(n_params, dtype=dtype)
+        self._buffer = np.empty(n_params, dtype=dtype)
+
+    def step(self, params, grads):
+        """Apply one momentum update to ``params``."""
+        self.t += 1
+        velocity, buffer = self.velocities, self._buffer
+        np.multiply(grads, self.learning_rate, out=buffer)
+        velocity *= self.momentum
+        velocity -= buffer
+        if self.nesterov:
+            np.multiply(velocity, self.momentum, out=buffer)
+            params += buffer
+            np.multiply(grads, self.learning_rate, out=buffer)
+            params -= buffer
+        else:
+            params += velocity
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        del state["_buffer"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._buffer = np.empty_like(self.velocities)
