@@ -1,0 +1,6 @@
+"""The multilayer perceptron: one flat parameter vector, forward and backward."""
+
+from .mlp import MLP
+from .workspace import Workspace
+
+__all__ = ["MLP", "Workspace"]

@@ -1,0 +1,186 @@
+"""A dense feed-forward network whose weights are views into one flat vector."""
+
+import numpy as np
+
+from ..ops import HIDDEN_ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, glorot_uniform
+from ..ops import matmul
+from .workspace import Workspace
+
+__all__ = ["MLP"]
+
+# Rows per chunk at predict time: bounds memory to a few MB per layer buffer.
+PREDICT_CHUNK_ELEMENTS = 2**20
+
+
+class MLP:
+    """Multilayer perceptron on one contiguous parameter vector.
+
+    The vector holds every layer's weights (row-major, layer after layer) and then
+    every bias, so optimizers update it with whole-vector operations and the L2
+    penalty touches one contiguous slice.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``(n_features, *hidden_layer_sizes, n_outputs)``.
+    activations : sequence of str
+        One hidden activation name per hidden layer.
+    loss : str
+        A key of ``skdeep.ops.LOSSES``; decides the output activation.
+    dtype : numpy dtype, default=np.float64
+
+    Attributes
+    ----------
+    params : ndarray of shape (n_params,)
+    weights : list of ndarray of shape (fan_in, fan_out)
+        Views into ``params``.
+    biases : list of ndarray of shape (fan_out,)
+        Views into ``params``.
+    """
+
+    def __init__(self, layer_sizes, activations, loss, dtype=np.float64):
+        self.layer_sizes = tuple(int(size) for size in layer_sizes)
+        self.activations = tuple(activations)
+        if len(self.activations) != len(self.layer_sizes) - 2:
+            raise ValueError("MLP needs one activation per hidden layer.")
+        self.loss = loss
+        self.params = np.zeros(self.n_params, dtype=dtype)
+        self.weights, self.biases = self.split(self.params)
+
+    @property
+    def n_weights(self):
+        sizes = self.layer_sizes
+        return sum(fan_in * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+
+    @property
+    def n_params(self):
+        return self.n_weights + sum(self.layer_sizes[1:])
+
+    @property
+    def output_activation(self):
+        return LOSSES[self.loss].output_activation
+
+    def split(self, flat):
+        """Per-layer weight and bias views into a flat vector of length n_params."""
+        weights, biases, start = [], [], 0
+        for fan_in, fan_out in zip(self.layer_sizes, self.layer_sizes[1:]):
+            weights.append(flat[start : start + fan_in * fan_out].reshape(fan_in, -1))
+            start += fan_in * fan_out
+        for fan_out in self.layer_sizes[1:]:
+            biases.append(flat[start : start + fan_out])
+            start += fan_out
+        return weights, biases
+
+    def initialize(self, rng):
+        """Draw Glorot-uniform weights and biases from the Generator ``rng``."""
+        for i, (weights, bias) in enumerate(zip(self.weights, self.biases)):
+            # the output layer takes the bound of the last hidden activation
+            activation = self.activations[min(i, len(self.activations) - 1)] if (
+                self.activations) else "relu"
+            fan_in, fan_out = weights.shape
+            weights[...], bias[...] = glorot_uniform(
+                rng, fan_in, fan_out, activation=activation
+            )
+        return self
+
+    def copy(self, dtype=None):
+        """A deep copy, optionally cast to another dtype."""
+        new = MLP(self.layer_sizes, self.activations, self.loss,
+                  dtype or self.params.dtype)
+        new.params[...] = self.params
+        return new
+
+    def forward(self, X, workspace=None, *, rng=None):
+        """Raw outputs (before the output activation) for the rows of X.
+
+        With ``rng`` given, the workspace's dropout rates are applied (training
+        mode) with inverted scaling, so no rescaling is needed at predict time.
+        Returns a view into the workspace's last activation buffer.
+        """
+        n_rows = X.shape[0]
+        ws = workspace if workspace is not None else Workspace(self, n_rows)
+        layer_input, last = X, len(self.weights) - 1
+        for i, (weights, bias) in enumerate(zip(self.weights, self.biases)):
+            ws.layer_inputs[i] = layer_input
+            z = matmul(layer_input, weights, out=ws.activations[i][:n_rows])
+            z += bias
+            if i < last:
+                HIDDEN_ACTIVATIONS[self.activations[i]].forward(z)
+                ws.dropped_out[i] = rng is not None and ws.dropout[i] > 0
+                if ws.dropped_out[i]:
+                    z = self._drop(z, ws, i, rng)
+            layer_input = z
+        return layer_input
+
+    @staticmethod
+    def _drop(activation, ws, layer, rng):
+        n_rows, rate = activation.shape[0], ws.dropout[layer]
+        mask = ws.masks[layer][:n_rows]
+        rng.random(out=mask)
+        np.greater_equal(mask, rate, out=mask)
+        mask *= 1.0 / (1.0 - rate)  # inverted dropout: expected activation unchanged
+        return np.multiply(activation, mask, out=ws.dropped[layer][:n_rows])
+
+    def backward(self, grad_raw, workspace, *, alpha=0.0, weight_sum=1.0):
+        """Flat gradient of ``loss + alpha * ||weights||^2 / (2 * weight_sum)``.
+
+        ``grad_raw`` is d(loss)/d(raw outputs) of the last ``forward`` through
+        ``workspace``. Returns ``workspace.grad`` (a view, overwritten next call).
+        """
+        ws, n_rows, delta = workspace, grad_raw.shape[0], grad_raw
+        for i in range(len(self.weights) - 1, -1, -1):
+            matmul(ws.layer_inputs[i].T, delta, out=ws.grad_weights[i])
+            np.sum(delta, axis=0, out=ws.grad_biases[i])
+            if i == 0:
+                break
+            previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n_rows])
+            if ws.dropped_out[i - 1]:
+                previous *= ws.masks[i - 1][:n_rows]
+            HIDDEN_ACTIVATIONS[self.activations[i - 1]].derivative(
+                ws.activations[i - 1][:n_rows], previous
+            )
+            delta = previous
+        if alpha:
+            penalty = np.multiply(self.params[: self.n_weights], alpha / weight_sum,
+                                  out=ws._penalty)
+            ws.grad[: self.n_weights] += penalty
+        return ws.grad
+
+    def penalty(self, alpha, weight_sum):
+        """The L2 term ``alpha * ||weights||^2 / (2 * weight_sum)``."""
+        weights = self.params[: self.n_weights]
+        return 0.5 * alpha * float(np.dot(weights, weights)) / weight_sum
+
+    def raw_output(self, X, chunk_rows=None):
+        """Raw outputs for any number of rows, computed chunk by chunk."""
+        n_rows, dtype = X.shape[0], self.params.dtype
+        chunk_rows = chunk_rows or max(1, PREDICT_CHUNK_ELEMENTS // max(
+            self.layer_sizes))
+        out = np.empty((n_rows, self.layer_sizes[-1]), dtype=dtype)
+        ws = Workspace(self, max(1, min(n_rows, chunk_rows)))
+        for start in range(0, n_rows, chunk_rows):
+            chunk = X[start : start + chunk_rows]
+            if chunk.dtype != dtype:
+                chunk = chunk.astype(dtype)
+            out[start : start + chunk_rows] = self.forward(chunk, ws)
+        return out
+
+    def predict(self, X, chunk_rows=None):
+        """Outputs after the output activation (probabilities, values, rates)."""
+        out = self.raw_output(X, chunk_rows)
+        OUTPUT_ACTIVATIONS[self.output_activation](out)
+        return out
+
+    def layer_outputs(self, X):
+        """Every layer's output for X: hidden activations, then the raw outputs."""
+        ws = Workspace(self, X.shape[0])
+        self.forward(X, ws)
+        return [a.copy() for a in ws.activations]
+
+    def __getstate__(self):
+        return {"layer_sizes": self.layer_sizes, "activations": self.activations,
+                "loss": self.loss, "params": self.params}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.weights, self.biases = self.split(self.params)

@@ -1,0 +1,50 @@
+"""Buffers reused by every batch of one size, so a training step allocates nothing."""
+
+import numpy as np
+
+__all__ = ["Workspace"]
+
+
+class Workspace:
+    """Activation, delta, dropout and gradient buffers for up to ``n_rows`` rows.
+
+    Parameters
+    ----------
+    network : MLP
+    n_rows : int
+        Largest batch the buffers must hold; smaller batches use leading rows.
+    dropout : sequence of float, optional
+        Dropout rate per hidden layer; zero rates get no mask buffers.
+
+    Attributes
+    ----------
+    activations : list of ndarray of shape (n_rows, units)
+        Output of each layer; for hidden layers, after the activation function and
+        before dropout; for the last layer, the raw outputs.
+    grad : ndarray of shape (n_params,)
+        Flat gradient; ``grad_weights`` and ``grad_biases`` are views into it.
+    layer_inputs : list of ndarray
+        What each layer received in the last forward pass (set by ``forward``).
+    """
+
+    def __init__(self, network, n_rows, dropout=None):
+        dtype = network.params.dtype
+        units = network.layer_sizes[1:]
+        self.n_rows = n_rows
+        self.dropout = tuple(dropout) if dropout else (0.0,) * (len(units) - 1)
+        self.activations = [np.empty((n_rows, size), dtype) for size in units]
+        self.deltas = [np.empty((n_rows, size), dtype) for size in units[:-1]]
+        self.grad_raw = np.empty((n_rows, units[-1]), dtype)
+        self.masks = [
+            np.empty((n_rows, size), dtype) if rate > 0 else None
+            for size, rate in zip(units[:-1], self.dropout)
+        ]
+        self.dropped = [
+            np.empty((n_rows, size), dtype) if rate > 0 else None
+            for size, rate in zip(units[:-1], self.dropout)
+        ]
+        self.grad = np.empty(network.n_params, dtype)
+        self.grad_weights, self.grad_biases = network.split(self.grad)
+        self._penalty = np.empty(network.n_weights, dtype)
+        self.layer_inputs = [None] * len(units)
+        self.dropped_out = [False] * (len(units) - 1)

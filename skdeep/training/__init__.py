@@ -1,0 +1,16 @@
+"""The fit loop: epochs, minibatches, validation, early stopping, progress."""
+
+from .data import Dataset
+from .lbfgs import fit_lbfgs
+from .loop import fit_stochastic
+from .progress import Progress
+from .settings import TrainingSettings, TrainingState
+
+__all__ = [
+    "Dataset",
+    "Progress",
+    "TrainingSettings",
+    "TrainingState",
+    "fit_lbfgs",
+    "fit_stochastic",
+]

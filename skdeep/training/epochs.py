@@ -1,0 +1,90 @@
+"""What happens between epochs, for every solver: metrics, history, monitoring."""
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from ..exceptions import DivergenceError
+from ..ops import LOSSES
+from .data import Dataset
+
+__all__ = ["TrainingData", "end_epoch", "restore_weights", "diverged", "is_finite"]
+
+
+class TrainingData(NamedTuple):
+    """The training set, and optionally a validation set with its score function
+    ``score(raw_outputs) -> float`` (higher is better)."""
+
+    train: Dataset
+    validation: Dataset | None = None
+    score: Callable | None = None
+
+
+def evaluate(network, data, train_loss, settings):
+    """The epoch's metrics: training loss, then validation loss and score."""
+    metrics = {"loss": train_loss}
+    if data.validation is not None:
+        val = data.validation
+        raw = network.raw_output(val.X)
+        metrics["val_loss"] = LOSSES[network.loss].value_and_grad(
+            raw, val.targets, val.sample_weight, np.empty_like(raw)
+        )
+        metrics[settings.score_name] = float(data.score(raw))
+    return metrics
+
+
+def _monitored(metrics, settings):
+    """The monitored quantity on a lower-is-better scale."""
+    if settings.monitor == "val_score":
+        return -metrics[settings.score_name]
+    return metrics[settings.monitor]
+
+
+def end_epoch(network, data, train_loss, *, settings, state):
+    """Record one finished epoch; return ``(metrics, plateau)``.
+
+    ``plateau`` is True once the monitored quantity has not improved by ``tol``
+    for ``n_iter_no_change`` consecutive epochs.
+    """
+    state.n_iter += 1
+    metrics = evaluate(network, data, train_loss, settings)
+    for name, value in metrics.items():
+        state.history.setdefault(name, []).append(value)
+    state.best_loss = min(state.best_loss, train_loss)
+    value = _monitored(metrics, settings)
+    if value > state.best - settings.tol:
+        state.no_improvement_count += 1
+    else:
+        state.no_improvement_count = 0
+    if value < state.best:
+        state.best, state.best_epoch = value, state.n_iter
+        if settings.restore_best_weights:
+            state.best_params = network.params.copy()
+    return metrics, state.no_improvement_count >= settings.n_iter_no_change
+
+
+def restore_weights(network, state, settings):
+    """Put back the best epoch's weights when asked to and they were kept."""
+    if settings.restore_best_weights and state.best_params is not None:
+        network.params[...] = state.best_params
+
+
+def is_finite(loss, network):
+    """True while the loss and every parameter are finite."""
+    return bool(np.isfinite(loss) and np.isfinite(network.params).all())
+
+
+def diverged(network, state, settings, loss, last_good):
+    """Restore the best (or else the last finite) weights; return the error."""
+    if settings.restore_best_weights and state.best_params is not None:
+        network.params[...] = state.best_params
+        restored = f"the weights of the best epoch ({state.best_epoch}) were restored"
+    else:
+        network.params[...] = last_good
+        restored = (f"the weights from the end of epoch {state.n_iter} were restored"
+                    if state.n_iter else "the initial weights were restored")
+    return DivergenceError(
+        f"training diverged in epoch {state.n_iter + 1}: the loss became {loss}; "
+        f"{restored}. Scale the inputs (for example with StandardScaler) or lower "
+        "learning_rate_init."
+    )

@@ -1,0 +1,72 @@
+"""Full-batch training with L-BFGS, recording history like the minibatch loop."""
+
+import time
+
+import numpy as np
+
+from ..network import Workspace
+from ..ops import LOSSES
+from ..optim import minimize_lbfgs
+from .epochs import diverged, end_epoch, is_finite, restore_weights
+from .progress import Progress
+
+__all__ = ["fit_lbfgs"]
+
+
+def _objective(network, data, settings):
+    """``f(x) -> (loss, grad)`` on the whole training set, in float64 for SciPy."""
+    train = data.train
+    workspace = Workspace(network, train.n_samples)
+    weight_sum = (train.n_samples if train.sample_weight is None
+                  else float(train.sample_weight.sum()))
+    loss_fn = LOSSES[network.loss].value_and_grad
+
+    def loss_and_grad(x):
+        network.params[...] = x
+        raw = network.forward(train.X, workspace)
+        loss = loss_fn(raw, train.targets, train.sample_weight, workspace.grad_raw)
+        loss += network.penalty(settings.alpha, weight_sum)
+        grad = network.backward(workspace.grad_raw, workspace, alpha=settings.alpha,
+                                weight_sum=weight_sum)
+        return loss, grad.astype(np.float64)
+
+    return loss_and_grad
+
+
+def fit_lbfgs(network, data, *, settings, state):
+    """Train ``network`` in place with L-BFGS-B; one iteration counts as an epoch.
+
+    Each iteration is recorded, printed and monitored like an epoch of the
+    minibatch loop; a plateau of the monitored quantity ends the run when
+    ``settings.stop_early`` and the monitor is a validation quantity.
+    Returns the SciPy result.
+    """
+    progress = Progress(settings.verbose, settings.max_epochs)
+    last_good = network.params.copy()
+    clock = [time.perf_counter()]
+
+    def callback(x, loss):
+        network.params[...] = x
+        if not is_finite(loss, network):
+            raise diverged(network, state, settings, loss, last_good)
+        metrics, plateau = end_epoch(network, data, loss, settings=settings,
+                                     state=state)
+        now = time.perf_counter()
+        progress.epoch_end(state.n_iter, now - clock[0], metrics)
+        clock[0] = now
+        np.copyto(last_good, network.params)
+        if plateau and settings.stop_early and settings.monitor != "loss":
+            state.stopped_early = True
+            raise StopIteration
+
+    state.converged = state.stopped_early = False
+    result = minimize_lbfgs(
+        _objective(network, data, settings), network.params,
+        max_iter=settings.max_epochs, max_fun=settings.max_fun, tol=settings.tol,
+        callback=callback,
+    )
+    if not state.stopped_early:
+        network.params[...] = result.x
+    state.converged = state.stopped_early or result.status == 0
+    restore_weights(network, state, settings)
+    return result

@@ -1,0 +1,105 @@
+"""Minibatch training, in named steps: fit_stochastic -> run_epoch -> train_step."""
+
+import time
+
+import numpy as np
+
+from ..network import Workspace
+from ..ops import LOSSES
+from .data import BatchGatherer
+from .epochs import diverged, end_epoch, is_finite, restore_weights
+from .progress import Progress
+
+__all__ = ["fit_stochastic"]
+
+
+class _NonFiniteLoss(Exception):
+    def __init__(self, loss):
+        self.loss = loss
+
+
+def train_step(network, optimizer, workspace, batch, settings, rng):
+    """Forward, loss, backward, step on one batch; return the batch loss."""
+    X, targets, weight = batch
+    weight_sum = X.shape[0] if weight is None else float(weight.sum())
+    if weight_sum <= 0:  # an all-zero-weight batch carries no gradient
+        return 0.0
+    raw = network.forward(X, workspace, rng=rng if any(settings.dropout) else None)
+    grad_raw = workspace.grad_raw[: X.shape[0]]
+    loss = LOSSES[network.loss].value_and_grad(raw, targets, weight, grad_raw)
+    loss += network.penalty(settings.alpha, weight_sum)
+    grad = network.backward(grad_raw, workspace, alpha=settings.alpha,
+                            weight_sum=weight_sum)
+    if settings.clip_norm is not None:
+        _clip_by_global_norm(grad, settings.clip_norm)
+    optimizer.step(network.params, grad)
+    return loss
+
+
+def _clip_by_global_norm(grad, max_norm):
+    norm = float(np.sqrt(np.dot(grad, grad)))
+    if norm > max_norm:
+        grad *= max_norm / norm
+
+
+def run_epoch(network, optimizer, gatherer, workspace, *, settings, rng, progress,
+              epoch):
+    """One pass over the training set; return the sample-averaged loss."""
+    n_samples = gatherer.data.n_samples
+    order = rng.permutation(n_samples) if settings.shuffle else np.arange(n_samples)
+    batch_size, total = workspace.n_rows, 0.0
+    n_batches = -(-n_samples // batch_size)
+    for b, start in enumerate(range(0, n_samples, batch_size)):
+        rows = order[start : start + batch_size]
+        loss = train_step(network, optimizer, workspace, gatherer.gather(rows),
+                          settings, rng)
+        if not np.isfinite(loss):
+            raise _NonFiniteLoss(loss)
+        total += loss * len(rows)
+        progress.batch(epoch, b + 1, n_batches)
+    return total / n_samples
+
+
+def fit_stochastic(network, optimizer, data, *, settings, state, rng):
+    """Train ``network`` in place with ``optimizer`` on ``data`` (TrainingData).
+
+    Runs up to ``settings.max_epochs`` epochs, recording into ``state``; stops on
+    a plateau of the monitored quantity when ``settings.stop_early``; raises
+    DivergenceError (weights restored) when the loss stops being finite.
+    """
+    progress = Progress(settings.verbose, settings.max_epochs)
+    batch_size = min(settings.batch_size, data.train.n_samples)
+    workspace = Workspace(network, batch_size, settings.dropout)
+    gatherer = BatchGatherer(data.train, batch_size)
+    last_good = network.params.copy()
+    state.converged = state.stopped_early = False
+    for epoch in range(1, settings.max_epochs + 1):
+        started = time.perf_counter()
+        try:
+            loss = run_epoch(network, optimizer, gatherer, workspace,
+                             settings=settings, rng=rng, progress=progress,
+                             epoch=epoch)
+        except _NonFiniteLoss as error:
+            raise diverged(network, state, settings, error.loss, last_good) from None
+        if not is_finite(loss, network):
+            raise diverged(network, state, settings, loss, last_good)
+        state.samples_seen += data.train.n_samples
+        metrics, plateau = end_epoch(network, data, loss, settings=settings,
+                                     state=state)
+        progress.epoch_end(epoch, time.perf_counter() - started, metrics)
+        settings.schedule.epoch_end(optimizer, state.samples_seen)
+        np.copyto(last_good, network.params)
+        if plateau:
+            state.no_improvement_count = 0
+            if settings.schedule.on_plateau(optimizer) and settings.stop_early:
+                progress.message(_plateau_message(settings))
+                state.converged = True
+                state.stopped_early = settings.monitor != "loss"
+                break
+    restore_weights(network, state, settings)
+    return state
+
+
+def _plateau_message(settings):
+    return (f"{settings.monitor} did not improve by more than tol={settings.tol} "
+            f"for {settings.n_iter_no_change} consecutive epochs. Stopping.")
