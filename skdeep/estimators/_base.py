@@ -1,0 +1,287 @@
+"""The skeleton shared by DeepClassifier and DeepRegressor (template method)."""
+
+import copy
+import functools
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+
+from ..exceptions import DivergenceError
+from ..network import MLP
+from ..optim import SGD, Adam, LearningRateSchedule
+from ..training import Dataset, TrainingSettings, TrainingState, fit_lbfgs
+from ..training import fit_stochastic
+from ..training.epochs import TrainingData
+from ._params import (PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS, dropout_rates,
+                      hidden_activations, hidden_sizes)
+from ._summary import summary_table
+from ._validation import check_X, check_X_y, reraise_with_name
+
+def atomic(method):
+    """Run a fitting method so that any failure leaves the estimator as it was.
+
+    A divergence is the exception: the estimator keeps the restored weights of
+    the run (it can predict) and the DivergenceError still propagates.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        saved = self.__dict__.copy()
+        try:
+            return method(self, *args, **kwargs)
+        except DivergenceError:
+            raise
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    return wrapper
+
+
+class BaseDeep(BaseEstimator):
+    """Parameters, fit skeleton and fitted attributes common to both estimators.
+
+    Subclasses provide ``_encode(y, reset, classes)`` returning float targets of
+    shape (n_samples, n_outputs) and the loss name, ``_score_raw(raw, targets,
+    sample_weight)``, and ``_SCORE_NAME``.
+    """
+
+    _parameter_constraints = PARAMETER_CONSTRAINTS
+    _y_numeric = False
+
+    # -- fitting: fit and partial_fit of the subclasses call _fit -------------
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None,
+             validation=None):
+        self._validate_params()
+        first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
+        X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
+        targets, loss = self._encode(y, reset=first, classes=classes)
+        sample_weight = self._sample_weight(X, y, sample_weight, incremental)
+        model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
+                              incremental=incremental, dtype=X.dtype)
+        train = _as_dtype(Dataset(X, targets, sample_weight),
+                          model.network.params.dtype)
+        data = self._training_data(train, y, validation, incremental, model.rng)
+        settings = self._settings(data, incremental, model.network)
+        return self._train(model, data, settings, incremental)
+
+    def _prepare(self, n_features, n_outputs, loss, *, first, incremental, dtype):
+        """The network, optimizer, state and rng to train: new or carried over."""
+        if self.dtype is not None:
+            dtype = np.dtype(self.dtype)
+        if first:
+            rng = _generator(self.random_state)
+            sizes = (n_features, *hidden_sizes(self), n_outputs)
+            network = MLP(sizes, hidden_activations(self, len(sizes) - 2), loss,
+                          dtype).initialize(rng)
+            return _Model(network, None, TrainingState(), rng)
+        if n_outputs != self._network.layer_sizes[-1]:
+            raise ValueError(
+                f"{type(self).__name__}: y has {n_outputs} outputs but the fitted "
+                f"network has {self._network.layer_sizes[-1]}; refit with "
+                "warm_start=False to change the number of outputs."
+            )
+        network, state = self._network.copy(), copy.deepcopy(self._state)
+        if incremental:
+            optimizer = copy.deepcopy(getattr(self, "_optimizer", None))
+            return _Model(network, optimizer, state, copy.deepcopy(self._rng))
+        # a warm start keeps weights and history but monitors afresh
+        state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
+        return _Model(network, None, state, _generator(self.random_state))
+
+    def _sample_weight(self, X, y, sample_weight, incremental):
+        if sample_weight is not None:
+            with reraise_with_name(self):
+                sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        return self._apply_class_weight(y, sample_weight, incremental)
+
+    def _apply_class_weight(self, y, sample_weight, incremental):
+        return sample_weight
+
+    def _training_data(self, train, y, validation, incremental, rng):
+        """Training set plus the validation set: given, held out, or none."""
+        if validation is not None:
+            X_val, y_val = validation
+            X_val = check_X(self, X_val, reset=False)
+            val_targets, _ = self._encode(y_val, reset=False, classes=None)
+            val = _as_dtype(Dataset(X_val, val_targets), train.targets.dtype)
+        elif self.early_stopping and not incremental:
+            train, val = self._hold_out(train, y, rng)
+        else:
+            return TrainingData(train)
+        score = functools.partial(self._score_raw, targets=val.targets,
+                                  sample_weight=val.sample_weight)
+        return TrainingData(train, val, score)
+
+    def _hold_out(self, train, y, rng):
+        """Random (stratified for single-label classes) validation split."""
+        n_samples = train.n_samples
+        n_val = int(np.ceil(self.validation_fraction * n_samples))
+        if n_val < 2 or n_samples - n_val < 1:
+            raise ValueError(
+                f"{type(self).__name__}: early_stopping holds out "
+                f"validation_fraction={self.validation_fraction} of {n_samples} "
+                f"samples, which leaves {n_val} for validation; at least 2 are "
+                "needed. Increase validation_fraction, pass X_val and y_val to fit, "
+                "or set early_stopping=False."
+            )
+        train_rows, val_rows = self._split_rows(y, n_val, rng)
+        return _take(train, train_rows), _take(train, val_rows)
+
+    def _split_rows(self, y, n_val, rng):
+        rows = rng.permutation(len(y))
+        return rows[n_val:], rows[:n_val]
+
+    def _settings(self, data, incremental, network):
+        validating = data.validation is not None
+        monitored = self.early_stopping and validating and not incremental
+        n_samples = data.train.n_samples
+        batch_size = (min(200, n_samples) if self.batch_size == "auto"
+                      else min(self.batch_size, n_samples))
+        return TrainingSettings(
+            max_epochs=1 if incremental else self.max_iter,
+            batch_size=batch_size, shuffle=self.shuffle, tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change, alpha=self.alpha,
+            dropout=dropout_rates(self, len(network.layer_sizes) - 2),
+            clip_norm=self.clip_norm, monitor=self.monitor if monitored else "loss",
+            stop_early=not incremental,
+            restore_best_weights=bool(monitored and self.restore_best_weights),
+            verbose=int(self.verbose), max_fun=self.max_fun,
+            score_name=self._SCORE_NAME,
+            schedule=LearningRateSchedule(self.learning_rate, self.learning_rate_init,
+                                          power_t=self.power_t),
+        )
+
+    def _train(self, model, data, settings, incremental):
+        network, state = model.network, model.state
+        epochs_before = state.n_iter
+        optimizer = model.optimizer
+        if optimizer is None and self.solver in STOCHASTIC_SOLVERS:
+            optimizer = self._make_optimizer(network)
+        try:
+            if self.solver == "lbfgs":
+                result = fit_lbfgs(network, data, settings=settings, state=state)
+            else:
+                result = fit_stochastic(network, optimizer, data, settings=settings,
+                                        state=state, rng=model.rng)
+        except DivergenceError as error:
+            raise DivergenceError(f"{type(self).__name__}: {error}") from None
+        finally:
+            n_iter = state.n_iter - (0 if incremental else epochs_before)
+            self._commit(_Model(network, optimizer, state, model.rng), n_iter)
+        if not incremental:
+            self._warn_convergence(state, result)
+        return self
+
+    def _make_optimizer(self, network):
+        n_params, dtype = network.n_params, network.params.dtype
+        if self.solver == "adam":
+            return Adam(n_params, dtype, learning_rate=self.learning_rate_init,
+                        beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        return SGD(n_params, dtype, learning_rate=self.learning_rate_init,
+                   momentum=self.momentum, nesterov=self.nesterovs_momentum)
+
+    def _commit(self, model, n_iter):
+        """Copy the trained model into the fitted ``*_`` attributes."""
+        network, state = model.network, model.state
+        self._network, self._optimizer, self._state, self._rng = model
+        self.coefs_, self.intercepts_ = network.weights, network.biases
+        self.n_layers_ = len(network.layer_sizes)
+        self.n_outputs_ = network.layer_sizes[-1]
+        self.out_activation_ = network.output_activation
+        self.n_iter_, self.t_ = n_iter, state.samples_seen
+        self.history_ = {name: list(values) for name, values in state.history.items()}
+        self.loss_curve_ = self.history_["loss"]
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
+        validating = "val_loss" in self.history_
+        self.best_loss_ = None if self.early_stopping and validating else \
+            state.best_loss
+        self.validation_scores_ = self.history_.get(self._SCORE_NAME)
+        self.validation_loss_curve_ = self.history_.get("val_loss")
+        self.best_validation_score_ = None
+        if self.validation_scores_:
+            best = (state.best_epoch if self.early_stopping and state.best_epoch
+                    else int(np.nanargmax(self.validation_scores_)) + 1)
+            self.best_validation_score_ = self.validation_scores_[best - 1]
+
+    def _warn_convergence(self, state, result):
+        if state.converged:
+            return
+        name = type(self).__name__
+        if self.solver == "lbfgs":
+            message = (f"{name}: lbfgs stopped without converging ({result.message})."
+                       " Increase max_iter or max_fun, or scale the inputs.")
+        else:
+            watched = ("the validation " + self.monitor[4:]
+                       if self.early_stopping and "val_loss" in self.history_
+                       else "the training loss")
+            message = (f"{name}: the {self.solver} solver reached max_iter="
+                       f"{self.max_iter} epochs while {watched} was still "
+                       f"improving by more than tol={self.tol}. Increase max_iter"
+                       + ("." if self.early_stopping else
+                          ", or set early_stopping=True to stop on a validation set."))
+        # stacklevel 6 points at the caller of fit (through the atomic wrapper)
+        warnings.warn(message, ConvergenceWarning, stacklevel=6)
+
+    # -- prediction ----------------------------------------------------------
+    def _raw_output(self, X):
+        check_is_fitted(self)
+        X = check_X(self, X, reset=False)
+        return self._network.raw_output(X)
+
+    # -- inspection and persistence -------------------------------------------
+    def summary(self, file=None):
+        """Print a Keras-style table of the layers and their parameter counts.
+
+        Parameters
+        ----------
+        file : file-like, default=None
+            Where to print; ``sys.stdout`` when None.
+        """
+        check_is_fitted(self)
+        print(summary_table(self._network, type(self).__name__), file=file)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        # coefs_ and intercepts_ are views into the network's flat vector: pickle
+        # the vector once and rebuild the views on load
+        state.pop("coefs_", None)
+        state.pop("intercepts_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_network" in self.__dict__:
+            self.coefs_, self.intercepts_ = self._network.weights, self._network.biases
+
+
+class _Model(NamedTuple):
+    network: MLP
+    optimizer: object
+    state: TrainingState
+    rng: np.random.Generator
+
+
+def _generator(random_state):
+    """A NumPy Generator seeded once from scikit-learn's ``random_state``."""
+    return np.random.default_rng(check_random_state(random_state).randint(2**31 - 1))
+
+
+def _as_dtype(data, dtype):
+    """The dataset in the network's dtype (the loop never converts per batch)."""
+    X = data.X if data.X.dtype == dtype else data.X.astype(dtype)
+    weight = data.sample_weight
+    if weight is not None and weight.dtype != dtype:
+        weight = weight.astype(dtype)
+    return Dataset(X, data.targets.astype(dtype, copy=False), weight)
+
+
+def _take(data, rows):
+    weight = None if data.sample_weight is None else data.sample_weight[rows]
+    return Dataset(data.X[rows], data.targets[rows], weight)

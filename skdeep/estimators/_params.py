@@ -1,0 +1,80 @@
+"""Parameter declarations and the checks scikit-learn's constraints cannot express."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+
+ACTIVATIONS = {"identity", "logistic", "tanh", "relu"}
+STOCHASTIC_SOLVERS = ("adam", "sgd")
+
+# The constraints of sklearn.neural_network.MLP*, so a grid written for MLP works,
+# plus skdeep's own parameters at the end.
+PARAMETER_CONSTRAINTS = {
+    "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    "activation": [StrOptions(ACTIVATIONS), list, tuple],
+    "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "power_t": [Interval(Real, 0, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "random_state": ["random_state"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "nesterovs_momentum": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left"),
+                         Options(Real, {np.inf})],
+    "max_fun": [Interval(Integral, 1, None, closed="left")],
+    "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
+    "monitor": [StrOptions({"val_loss", "val_score"})],
+    "restore_best_weights": ["boolean"],
+    "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+    "dtype": [StrOptions({"float32", "float64"}), None],
+}
+
+
+def hidden_sizes(estimator):
+    """``hidden_layer_sizes`` as a tuple of positive ints, or a teaching error."""
+    sizes = estimator.hidden_layer_sizes
+    sizes = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+    if not all(isinstance(s, Integral) and not isinstance(s, bool) and s > 0
+               for s in sizes):
+        raise ValueError(
+            f"{type(estimator).__name__}: 'hidden_layer_sizes' must be positive "
+            f"integers, one per hidden layer, e.g. (100, 50); got {sizes!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def per_layer(estimator, name, n_hidden, is_valid, allowed):
+    """Expand a parameter given once or once per hidden layer into a tuple."""
+    value = getattr(estimator, name)
+    values = tuple(value) if isinstance(value, (list, tuple)) else (value,) * n_hidden
+    if len(values) != n_hidden or not all(is_valid(v) for v in values):
+        raise ValueError(
+            f"{type(estimator).__name__}: '{name}' must be {allowed}, either one "
+            f"value for all hidden layers or a list with one per hidden layer "
+            f"({n_hidden} here); got {value!r}."
+        )
+    return values
+
+
+def hidden_activations(estimator, n_hidden):
+    return per_layer(estimator, "activation", n_hidden,
+                     lambda v: v in ACTIVATIONS, f"one of {sorted(ACTIVATIONS)}")
+
+
+def dropout_rates(estimator, n_hidden):
+    return tuple(float(r) for r in per_layer(
+        estimator, "dropout", n_hidden,
+        lambda v: isinstance(v, Real) and 0 <= v < 1, "a rate in [0, 1)"))

@@ -1,0 +1,26 @@
+"""Keras-style model summary table."""
+
+__all__ = ["summary_table"]
+
+
+def summary_table(network, name):
+    """The table ``summary()`` prints: one row per Dense layer, then totals."""
+    rows = [("Layer (type)", "Output Shape", "Activation", "Param #")]
+    sizes = network.layer_sizes
+    activations = (*network.activations, network.output_activation)
+    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        rows.append((f"dense_{i + 1} (Dense)", f"(None, {fan_out})", activations[i],
+                     f"{fan_in * fan_out + fan_out:,}"))
+    widths = [max(len(row[c]) for row in rows) + 3 for c in range(4)]
+    line = "=" * sum(widths)
+
+    def fmt(row):
+        return "".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+
+    total = network.n_params
+    return "\n".join([
+        f'Model: "{name}"', line, fmt(rows[0]), line,
+        *[fmt(row) for row in rows[1:]], line,
+        f"Total params: {total:,}", f"Trainable params: {total:,}",
+        "Non-trainable params: 0", line,
+    ])

@@ -1,0 +1,65 @@
+"""Input checks that name the estimator and say how to fix the data."""
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import validate_data
+
+__all__ = ["check_X", "check_X_y", "reraise_with_name"]
+
+SPARSE_FORMATS = ("csr", "csc")
+
+
+class reraise_with_name:
+    """Context manager prefixing ValueError/TypeError messages with the estimator
+    name, so every data error says which estimator refused the input."""
+
+    def __init__(self, estimator):
+        self.name = type(estimator).__name__
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind in (ValueError, TypeError) and not str(error).startswith(self.name):
+            raise kind(f"{self.name}: {error}") from error
+        return False
+
+
+def check_string_columns(estimator, X):
+    """Refuse DataFrame columns that are not numbers, naming them."""
+    dtypes = getattr(X, "dtypes", None)
+    if not isinstance(dtypes, pd.Series):
+        return
+    bad = [str(name) for name, dtype in dtypes.items()
+           if not (pd.api.types.is_numeric_dtype(dtype)
+                   or pd.api.types.is_bool_dtype(dtype))]
+    if bad:
+        raise ValueError(
+            f"{type(estimator).__name__}: column(s) {bad} hold strings or categories,"
+            " but the network needs numbers. Encode them first, for example "
+            f"ColumnTransformer([('onehot', OneHotEncoder(), {bad})], "
+            "remainder=StandardScaler())."
+        )
+
+
+def _dtype(estimator):
+    if estimator.dtype is not None:
+        return np.dtype(estimator.dtype)
+    return (np.float64, np.float32)
+
+
+def check_X(estimator, X, *, reset):
+    """Validated 2-D float array (or CSR/CSC matrix) for fit or predict."""
+    check_string_columns(estimator, X)
+    with reraise_with_name(estimator):
+        return validate_data(estimator, X, reset=reset, accept_sparse=SPARSE_FORMATS,
+                             dtype=_dtype(estimator))
+
+
+def check_X_y(estimator, X, y, *, reset, y_numeric):
+    """Validated X and y of matching length; y keeps its dtype unless numeric."""
+    check_string_columns(estimator, X)
+    with reraise_with_name(estimator):
+        return validate_data(estimator, X, y, reset=reset,
+                             accept_sparse=SPARSE_FORMATS, dtype=_dtype(estimator),
+                             multi_output=True, y_numeric=y_numeric)

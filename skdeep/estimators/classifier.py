@@ -1,0 +1,392 @@
+"""DeepClassifier: softmax (single-label) or sigmoid (multilabel) networks."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseDeep, atomic
+from ._params import PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS
+
+__all__ = ["DeepClassifier"]
+
+
+def _stochastic(estimator):
+    if estimator.solver not in STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            f"partial_fit is only available for the stochastic solvers "
+            f"{STOCHASTIC_SOLVERS}; solver={estimator.solver!r}."
+        )
+    return True
+
+
+class DeepClassifier(ClassifierMixin, BaseDeep):
+    """Multilayer-perceptron classifier with a softmax (or sigmoid) output.
+
+    A drop-in superset of :class:`sklearn.neural_network.MLPClassifier`: every
+    MLP parameter exists here with the same name, meaning and default, so
+    ``DeepClassifier(**MLPClassifier().get_params())`` works. Single-label
+    problems, binary included, use one softmax unit per class (as Keras'
+    ``Dense(2, activation='softmax')``); multilabel indicator targets use one
+    sigmoid unit per label.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Units of each hidden layer.
+    activation : {'relu', 'tanh', 'logistic', 'identity'} or list, default='relu'
+        Hidden activation, one name for all hidden layers or one per layer.
+    solver : {'adam', 'sgd', 'lbfgs'}, default='adam'
+    alpha : float, default=1e-4
+        L2 penalty, divided by the (weighted) batch size as in MLPClassifier.
+    batch_size : int or 'auto', default='auto'
+        ``min(200, n_samples)`` when 'auto'.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Schedule for both stochastic solvers (MLPClassifier applies it to 'sgd'
+        only). 'adaptive' divides the rate by 5 on each plateau of the monitored
+        quantity and stops once it falls to 1e-6.
+    learning_rate_init : float, default=1e-3
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int, default=200
+        Epochs for the stochastic solvers; iterations for lbfgs.
+    shuffle : bool, default=True
+        Reshuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, shuffling, dropout and the validation split; the same
+        seed gives bitwise-identical results.
+    tol : float, default=1e-4
+        Minimum improvement of the monitored quantity.
+    verbose : bool or int, default=False
+        0 prints nothing; 1 a Keras-style line per epoch (with a live bar in a
+        terminal); 2 one plain line per epoch.
+    warm_start : bool, default=False
+        Continue from the fitted weights (and history) on the next ``fit``.
+    momentum : float, default=0.9
+    nesterovs_momentum : bool, default=True
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` (stratified) or use ``X_val``/``y_val``
+        given to ``fit``, stop after ``n_iter_no_change`` epochs without a
+        ``tol`` improvement of ``monitor``, and restore the best epoch's weights.
+    validation_fraction : float, default=0.1
+    beta_1, beta_2 : float, default=0.9, 0.999
+    epsilon : float, default=1e-8
+    n_iter_no_change : int, default=10
+        Epochs without a ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Maximum loss evaluations for lbfgs.
+    dropout : float or list of float, default=0.0
+        Inverted-dropout rate for all hidden layers or one per layer; active
+        only while training.
+    monitor : {'val_loss', 'val_score'}, default='val_loss'
+        What early stopping watches: validation log-loss or accuracy.
+    restore_best_weights : bool, default=True
+        With early stopping, end on the weights of the best epoch.
+    clip_norm : float or None, default=None
+        Clip each gradient to this global L2 norm.
+    dtype : {'float32', 'float64'} or None, default=None
+        Compute dtype; None follows the input (float32 stays float32, anything
+        else becomes float64). 'float32' trains about twice as fast.
+    class_weight : dict, 'balanced' or None, default=None
+        Per-class weights, multiplied into ``sample_weight``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    coefs_ : list of ndarray of shape (fan_in, fan_out)
+        Weight matrices; views into one flat parameter vector, so writing into
+        them in place changes predictions.
+    intercepts_ : list of ndarray of shape (fan_out,)
+    loss_ : float
+        Training loss of the last epoch (including the L2 term).
+    loss_curve_ : list of float
+    best_loss_ : float or None
+        Lowest training loss; None when early stopping used a validation set.
+    validation_scores_ : list of float or None
+        Validation accuracy per epoch when there is a validation set.
+    validation_loss_curve_ : list of float or None
+    best_validation_score_ : float or None
+        Validation accuracy of the restored (best) epoch.
+    history_ : dict of list
+        Per-epoch ``loss`` and, with validation, ``val_loss`` and ``val_accuracy``.
+    n_iter_ : int
+        Epochs run by the last ``fit`` (all epochs so far with ``partial_fit``).
+    t_ : int
+        Training samples seen.
+    n_layers_ : int
+    n_outputs_ : int
+    out_activation_ : str
+        'softmax', or 'logistic' for multilabel targets.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when X had string column names.
+
+    See Also
+    --------
+    DeepRegressor : The regression counterpart.
+    sklearn.neural_network.MLPClassifier : The estimator this one extends.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> from skdeep import DeepClassifier
+    >>> X, y = make_moons(200, noise=0.1, random_state=0)
+    >>> clf = DeepClassifier(hidden_layer_sizes=(32, 32), max_iter=300,
+    ...                      random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    >>> bool(clf.score(X, y) > 0.95)
+    True
+    """
+
+    _parameter_constraints = {
+        **PARAMETER_CONSTRAINTS,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+    _SCORE_NAME = "val_accuracy"
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
+                 alpha=0.0001, batch_size="auto", learning_rate="constant",
+                 learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
+                 random_state=None, tol=1e-4, verbose=False, warm_start=False,
+                 momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 n_iter_no_change=10, max_fun=15000, dropout=0.0,
+                 monitor="val_loss", restore_best_weights=True, clip_norm=None,
+                 dtype=None, class_weight=None):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.monitor = monitor
+        self.restore_best_weights = restore_best_weights
+        self.clip_norm = clip_norm
+        self.dtype = dtype
+        self.class_weight = class_weight
+
+    @atomic
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
+        """Train on X and class labels y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels (strings, integers or booleans), or a multilabel
+            indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+        X_val, y_val : array-like, default=None
+            A validation set: its loss and accuracy are recorded every epoch,
+            and early stopping uses it instead of holding data out.
+
+        Returns
+        -------
+        self : DeepClassifier
+        """
+        validation = _validation_pair(self, X_val, y_val)
+        return self._fit(X, y, sample_weight, incremental=False,
+                         validation=validation)
+
+    @available_if(_stochastic)
+    @atomic
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Train for exactly one epoch, keeping weights and optimizer state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        sample_weight : array-like of shape (n_samples,), default=None
+        classes : array-like of shape (n_classes,), default=None
+            Every class that can appear; required on the first call for
+            single-label targets, and accepted (it must match) on later calls.
+
+        Returns
+        -------
+        self : DeepClassifier
+        """
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict(self, X):
+        """Predicted class labels (an indicator matrix for multilabel models).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        raw = self._raw_output(X)
+        if self._multilabel:
+            return (raw > 0).astype(int)
+        return self.classes_[np.argmax(raw, axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities: softmax rows, or independent label probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, computed stably from the logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        raw = self._raw_output(X)
+        if self._multilabel:
+            return -np.logaddexp(0, -raw)
+        raw -= raw.max(axis=1, keepdims=True)
+        raw -= np.log(np.exp(raw).sum(axis=1, keepdims=True))
+        return raw
+
+    # -- hooks of the fit skeleton ------------------------------------------
+    def _encode(self, y, *, reset, classes):
+        """One-hot (or indicator) float targets and the loss that fits them."""
+        kind = type_of_target(y, input_name="y", raise_unknown=True)
+        name = type(self).__name__
+        if kind == "multilabel-indicator":
+            return self._encode_multilabel(y, reset)
+        if kind not in ("binary", "multiclass"):
+            hint = ("Use DeepRegressor for continuous targets, or bin them into "
+                    "classes first." if kind.startswith("continuous") else
+                    "Pass one label per sample, or a 0/1 indicator matrix.")
+            raise ValueError(f"{name}: y has target type {kind!r}, which a "
+                             f"classifier cannot learn. {hint}")
+        y = column_or_1d(y, warn=True)
+        if reset:
+            self._set_classes(y if classes is None else classes, y)
+        elif classes is not None:
+            self._check_same_classes(classes)
+        if self._multilabel:
+            raise ValueError(f"{name} was fitted on multilabel targets; y must be "
+                             "an indicator matrix.")
+        indices = np.searchsorted(self.classes_, y)
+        indices = np.minimum(indices, len(self.classes_) - 1)
+        unseen = self.classes_[indices] != y
+        if unseen.any():
+            raise ValueError(
+                f"{name}: y contains labels {sorted(set(np.asarray(y)[unseen]))!r} "
+                f"that are not among classes_ {self.classes_.tolist()!r}. Pass all "
+                "classes with classes= on the first partial_fit, or refit."
+            )
+        targets = np.zeros((len(y), len(self.classes_)))
+        targets[np.arange(len(y)), indices] = 1
+        return targets, "softmax_cross_entropy"
+
+    def _set_classes(self, classes, y):
+        classes = np.unique(np.asarray(classes))
+        if len(classes) < 2:
+            raise ValueError(
+                f"{type(self).__name__}: y has 1 class ({classes.tolist()!r}); a "
+                "classifier needs at least 2 classes."
+            )
+        self.classes_, self._multilabel = classes, False
+
+    def _check_same_classes(self, classes):
+        if not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
+            raise ValueError(
+                f"{type(self).__name__}: classes={list(classes)!r} differs from "
+                f"classes_ {self.classes_.tolist()!r} of the earlier calls."
+            )
+
+    def _encode_multilabel(self, y, reset):
+        y = y.toarray() if hasattr(y, "toarray") else np.asarray(y)
+        if reset:
+            self.classes_, self._multilabel = np.arange(y.shape[1]), True
+        elif not self._multilabel or y.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"{type(self).__name__}: y is a {y.shape[1]}-label indicator matrix "
+                f"but the model was fitted on {len(self.classes_)} "
+                f"{'labels' if self._multilabel else 'classes'}."
+            )
+        return y.astype(np.float64), "sigmoid_cross_entropy"
+
+    def _apply_class_weight(self, y, sample_weight, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        name = type(self).__name__
+        if self._multilabel:
+            raise ValueError(f"{name}: class_weight is not supported for multilabel "
+                             "targets; pass sample_weight instead.")
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(f"{name}: class_weight='balanced' needs the whole "
+                             "class distribution, which partial_fit does not see; "
+                             "pass a dict of weights instead.")
+        weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+        per_sample = weights[np.searchsorted(self.classes_, y)]
+        return per_sample if sample_weight is None else sample_weight * per_sample
+
+    def _split_rows(self, y, n_val, rng):
+        if self._multilabel:
+            return super()._split_rows(y, n_val, rng)
+        train_rows, val_rows = train_test_split(
+            np.arange(len(y)), test_size=n_val, stratify=_stratify(y, n_val),
+            random_state=int(rng.integers(2**31 - 1)))
+        return train_rows, val_rows
+
+    def _score_raw(self, raw, targets, sample_weight):
+        """Accuracy (subset accuracy for multilabel) of raw outputs."""
+        if self._multilabel:
+            return accuracy_score(targets, (raw > 0).astype(targets.dtype),
+                                  sample_weight=sample_weight)
+        return accuracy_score(np.argmax(targets, axis=1), np.argmax(raw, axis=1),
+                              sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _stratify(y, n_val):
+    """Stratify on y when every class can appear on both sides of the split."""
+    _, counts = np.unique(y, return_counts=True)
+    return y if counts.min() >= 2 and n_val >= len(counts) else None
+
+
+def _validation_pair(estimator, X_val, y_val):
+    if (X_val is None) != (y_val is None):
+        raise ValueError(f"{type(estimator).__name__}: pass both X_val and y_val, "
+                         "or neither.")
+    return None if X_val is None else (X_val, y_val)

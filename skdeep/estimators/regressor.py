@@ -1,0 +1,192 @@
+"""DeepRegressor: identity (or exp, for Poisson) output networks."""
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+
+from ._base import BaseDeep, atomic
+from ._params import PARAMETER_CONSTRAINTS
+from .classifier import _stochastic, _validation_pair
+
+__all__ = ["DeepRegressor"]
+
+
+class DeepRegressor(RegressorMixin, BaseDeep):
+    """Multilayer-perceptron regressor, single- or multi-output.
+
+    A drop-in superset of :class:`sklearn.neural_network.MLPRegressor`: every
+    MLP parameter exists here with the same name, meaning and default, so
+    ``DeepRegressor(**MLPRegressor().get_params())`` works. The output layer is
+    linear (``loss='squared_error'``) or exponential (``loss='poisson'``).
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        Half squared error, or half Poisson deviance with a log link (y >= 0).
+        Both are summed over outputs and averaged over samples.
+    hidden_layer_sizes, activation, solver, alpha, batch_size, learning_rate, \
+learning_rate_init, power_t, max_iter, shuffle, random_state, tol, verbose, \
+warm_start, momentum, nesterovs_momentum, early_stopping, validation_fraction, \
+beta_1, beta_2, epsilon, n_iter_no_change, max_fun, dropout, monitor, \
+restore_best_weights, clip_norm, dtype
+        As in :class:`DeepClassifier`; ``monitor='val_score'`` watches the
+        validation R^2.
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray of shape (fan_in, fan_out)
+        Views into one flat parameter vector: writing into them in place changes
+        predictions.
+    intercepts_ : list of ndarray of shape (fan_out,)
+    loss_, loss_curve_, best_loss_, n_iter_, t_, n_layers_, n_outputs_ : \
+as in DeepClassifier
+    validation_scores_ : list of float or None
+        Validation R^2 per epoch when there is a validation set.
+    validation_loss_curve_ : list of float or None
+    best_validation_score_ : float or None
+    history_ : dict of list
+        Per-epoch ``loss`` and, with validation, ``val_loss`` and ``val_r2``.
+    out_activation_ : str
+        'identity', or 'exp' for the Poisson loss.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+
+    See Also
+    --------
+    DeepClassifier : The classification counterpart.
+    sklearn.neural_network.MLPRegressor : The estimator this one extends.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeep import DeepRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-1, 1, (300, 2))
+    >>> y = X[:, 0] * X[:, 1]
+    >>> reg = DeepRegressor(hidden_layer_sizes=(32, 32), max_iter=500,
+    ...                     random_state=0).fit(X, y)
+    >>> bool(reg.score(X, y) > 0.9)
+    True
+    """
+
+    _parameter_constraints = {
+        **PARAMETER_CONSTRAINTS,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+    _SCORE_NAME = "val_r2"
+    _y_numeric = True
+
+    def __init__(self, loss="squared_error", hidden_layer_sizes=(100,),
+                 activation="relu", *, solver="adam", alpha=0.0001,
+                 batch_size="auto", learning_rate="constant",
+                 learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
+                 random_state=None, tol=1e-4, verbose=False, warm_start=False,
+                 momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 n_iter_no_change=10, max_fun=15000, dropout=0.0,
+                 monitor="val_loss", restore_best_weights=True, clip_norm=None,
+                 dtype=None):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.monitor = monitor
+        self.restore_best_weights = restore_best_weights
+        self.clip_norm = clip_norm
+        self.dtype = dtype
+
+    @atomic
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
+        """Train on X and real-valued targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+        X_val, y_val : array-like, default=None
+            A validation set: its loss and R^2 are recorded every epoch, and
+            early stopping uses it instead of holding data out.
+
+        Returns
+        -------
+        self : DeepRegressor
+        """
+        validation = _validation_pair(self, X_val, y_val)
+        return self._fit(X, y, sample_weight, incremental=False,
+                         validation=validation)
+
+    @available_if(_stochastic)
+    @atomic
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for exactly one epoch, keeping weights and optimizer state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : DeepRegressor
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predicted values.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        predictions = self._raw_output(X)
+        if self.out_activation_ == "exp":
+            np.exp(predictions, out=predictions)
+        return predictions.ravel() if self.n_outputs_ == 1 else predictions
+
+    def _encode(self, y, *, reset, classes):
+        y = np.asarray(y, dtype=np.float64)
+        if self.loss == "poisson" and (y < 0).any():
+            raise ValueError(f"{type(self).__name__}: loss='poisson' needs y >= 0; "
+                             f"y has minimum {y.min()}.")
+        targets = y.reshape(-1, 1) if y.ndim == 1 else y
+        return targets, self.loss
+
+    def _score_raw(self, raw, targets, sample_weight):
+        """R^2 of the predictions from raw outputs, averaged over outputs."""
+        predictions = np.exp(raw) if self.loss == "poisson" else raw
+        return r2_score(targets, predictions, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.sparse = True
+        return tags
