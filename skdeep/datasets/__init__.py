@@ -1,0 +1,10 @@
+"""Small synthetic toy datasets for teaching deep learning with skdeep.
+
+The loaders follow scikit-learn's conventions (``return_X_y``, ``as_frame``,
+:class:`~sklearn.utils.Bunch` results) and read CSV files shipped inside this
+package, so no network access is needed.
+"""
+
+from ._base import load_shot_log, load_transactions
+
+__all__ = ["load_shot_log", "load_transactions"]
