@@ -13,14 +13,26 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..exceptions import DivergenceError
 from ..network import MLP
+from ..ops import OUTPUT_ACTIVATIONS
 from ..optim import SGD, Adam, LearningRateSchedule
-from ..training import Dataset, TrainingSettings, TrainingState, fit_lbfgs
-from ..training import fit_stochastic
+from ..training import (
+    Dataset,
+    TrainingSettings,
+    TrainingState,
+    fit_lbfgs,
+    fit_stochastic,
+)
 from ..training.epochs import TrainingData
-from ._params import (PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS, dropout_rates,
-                      hidden_activations, hidden_sizes)
+from ._params import (
+    PARAMETER_CONSTRAINTS,
+    STOCHASTIC_SOLVERS,
+    dropout_rates,
+    hidden_activations,
+    hidden_sizes,
+)
 from ._summary import summary_table
 from ._validation import check_X, check_X_y, reraise_with_name
+
 
 def atomic(method):
     """Run a fitting method so that any failure leaves the estimator as it was.
@@ -236,6 +248,26 @@ class BaseDeep(BaseEstimator):
         return self._network.raw_output(X)
 
     # -- inspection and persistence -------------------------------------------
+    def layer_outputs(self, X):
+        """The output of every layer for X: forward propagation made visible.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        outputs : list of ndarray of shape (n_samples, units)
+            Each hidden layer's activations, then the output layer's values
+            after its output activation (what ``predict_proba`` or ``predict``
+            is computed from).
+        """
+        check_is_fitted(self)
+        X = check_X(self, X, reset=False)
+        outputs = self._network.layer_outputs(X)
+        OUTPUT_ACTIVATIONS[self._network.output_activation](outputs[-1])
+        return outputs
+
     def summary(self, file=None):
         """Print a Keras-style table of the layers and their parameter counts.
 

@@ -230,6 +230,13 @@ class DeepClassifier(ClassifierMixin, BaseDeep):
         -------
         self : DeepClassifier
         """
+        if (classes is None and not hasattr(self, "_network")
+                and type_of_target(y) != "multilabel-indicator"):
+            raise ValueError(
+                f"{type(self).__name__}: the first call to partial_fit needs "
+                "classes=, the list of every class that can appear (later batches "
+                "may lack some)."
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict(self, X):
@@ -305,7 +312,7 @@ class DeepClassifier(ClassifierMixin, BaseDeep):
         unseen = self.classes_[indices] != y
         if unseen.any():
             raise ValueError(
-                f"{name}: y contains labels {sorted(set(np.asarray(y)[unseen]))!r} "
+                f"{name}: y contains labels {np.unique(y[unseen]).tolist()!r} "
                 f"that are not among classes_ {self.classes_.tolist()!r}. Pass all "
                 "classes with classes= on the first partial_fit, or refit."
             )

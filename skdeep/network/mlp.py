@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from ..ops import HIDDEN_ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, glorot_uniform
-from ..ops import matmul
+from ..ops import HIDDEN_ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, glorot_uniform, matmul
 from .workspace import Workspace
 
 __all__ = ["MLP"]

@@ -5,7 +5,8 @@ A derivative is written in terms of the activation's *output* ``a = f(z)``, whic
 is what the forward pass keeps, and multiplies ``delta`` by ``f'(z)`` in place.
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

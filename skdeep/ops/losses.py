@@ -7,7 +7,8 @@ outputs lets every loss pair with its canonical link, so the gradient is always
 probability that may have underflowed.
 """
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

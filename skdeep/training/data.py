@@ -31,7 +31,8 @@ class BatchGatherer:
     def __init__(self, data, batch_size):
         self.data = data
         dense = isinstance(data.X, np.ndarray)
-        self._X = np.empty((batch_size, data.X.shape[1]), data.X.dtype) if dense else None
+        n_features = data.X.shape[1]
+        self._X = np.empty((batch_size, n_features), data.X.dtype) if dense else None
         self._targets = np.empty((batch_size, data.targets.shape[1]),
                                  data.targets.dtype)
         self._weight = (None if data.sample_weight is None

@@ -1,6 +1,7 @@
 """What happens between epochs, for every solver: metrics, history, monitoring."""
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
