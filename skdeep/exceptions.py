@@ -20,3 +20,23 @@ class DivergenceError(ValueError):
     >>> issubclass(DivergenceError, ValueError)
     True
     """
+
+
+class ModelFileError(ValueError):
+    """A model file cannot be loaded: it is damaged, foreign or unsafe.
+
+    :func:`skdeep.load` raises this one error type for every problem it finds:
+    a file that is not a skdeep model file (a pickle or joblib file included),
+    a wrong format version, a missing or corrupted array, a checksum mismatch,
+    an array larger than the size limits, or an object type outside the
+    allow-list. The message says what is wrong and where.
+
+    Examples
+    --------
+    >>> from skdeep.exceptions import ModelFileError
+    >>> issubclass(ModelFileError, ValueError)
+    True
+    """
+
+
+__all__ += ["ModelFileError"]

@@ -230,6 +230,7 @@ class DeepClassifier(ClassifierMixin, BaseDeep):
         -------
         self : DeepClassifier
         """
+        self._validate_params()
         if (classes is None and not hasattr(self, "_network")
                 and type_of_target(y) != "multilabel-indicator"):
             raise ValueError(
