@@ -91,7 +91,10 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng):
         np.copyto(last_good, network.params)
         if plateau:
             state.no_improvement_count = 0
-            if settings.schedule.on_plateau(optimizer) and settings.stop_early:
+            if not settings.schedule.on_plateau(optimizer):
+                progress.message(f"{settings.monitor} reached a plateau: learning "
+                                 f"rate reduced to {optimizer.learning_rate:.3g}.")
+            elif settings.stop_early:
                 progress.message(_plateau_message(settings))
                 state.converged = True
                 state.stopped_early = settings.monitor != "loss"
