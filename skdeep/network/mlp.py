@@ -43,17 +43,12 @@ class MLP:
         if len(self.activations) != len(self.layer_sizes) - 2:
             raise ValueError("MLP needs one activation per hidden layer.")
         self.loss = loss
+        sizes = self.layer_sizes
+        self.n_weights = sum(fan_in * fan_out for fan_in, fan_out in zip(sizes,
+                                                                         sizes[1:]))
+        self.n_params = self.n_weights + sum(sizes[1:])
         self.params = np.zeros(self.n_params, dtype=dtype)
         self.weights, self.biases = self.split(self.params)
-
-    @property
-    def n_weights(self):
-        sizes = self.layer_sizes
-        return sum(fan_in * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
-
-    @property
-    def n_params(self):
-        return self.n_weights + sum(self.layer_sizes[1:])
 
     @property
     def output_activation(self):
@@ -129,7 +124,9 @@ class MLP:
         ws, n_rows, delta = workspace, grad_raw.shape[0], grad_raw
         for i in range(len(self.weights) - 1, -1, -1):
             matmul(ws.layer_inputs[i].T, delta, out=ws.grad_weights[i])
-            np.sum(delta, axis=0, out=ws.grad_biases[i])
+            # column sums as a BLAS matrix-vector product: several times faster
+            # than np.sum(axis=0) on a row-major batch
+            np.dot(ws.ones[:n_rows], delta, out=ws.grad_biases[i])
             if i == 0:
                 break
             previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n_rows])
@@ -181,5 +178,6 @@ class MLP:
                 "loss": self.loss, "params": self.params}
 
     def __setstate__(self, state):
-        self.__dict__.update(state)
-        self.weights, self.biases = self.split(self.params)
+        self.__init__(state["layer_sizes"], state["activations"], state["loss"],
+                      state["params"].dtype)
+        self.params[...] = state["params"]

@@ -35,6 +35,7 @@ class Workspace:
         self.activations = [np.empty((n_rows, size), dtype) for size in units]
         self.deltas = [np.empty((n_rows, size), dtype) for size in units[:-1]]
         self.grad_raw = np.empty((n_rows, units[-1]), dtype)
+        self.ones = np.ones(n_rows, dtype)
         self.masks = [
             np.empty((n_rows, size), dtype) if rate > 0 else None
             for size, rate in zip(units[:-1], self.dropout)

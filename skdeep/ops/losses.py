@@ -53,17 +53,21 @@ def squared_error(raw, targets, sample_weight, grad):
 def softmax_cross_entropy(raw, targets, sample_weight, grad):
     """Cross-entropy of softmax(raw) against one-hot (or soft) targets.
 
-    log softmax(z) = z - logsumexp(z), with the row maximum subtracted first so
-    exp never overflows. The gradient of the fused softmax + cross-entropy with
-    respect to z is ``softmax(z) - targets`` because targets sum to one per row.
+    With m the row maximum and s = sum(exp(z - m)), log softmax(z) = z - m - log s;
+    shifting by m keeps exp from overflowing. Since targets sum to one per row,
+    the per-sample loss is ``m + log s - targets . z`` and the gradient of the
+    fused softmax + cross-entropy with respect to z is ``softmax(z) - targets``.
     """
     weight_sum = _weight_sum(raw, sample_weight)
-    np.subtract(raw, raw.max(axis=1, keepdims=True), out=grad)
-    log_norm = np.log(np.exp(grad).sum(axis=1, keepdims=True))
-    grad -= log_norm  # grad now holds log-probabilities
-    per_sample = -np.einsum("ij,ij->i", targets, grad)
-    loss = _weighted_mean(per_sample, sample_weight, weight_sum)
+    row_max = raw.max(axis=1)
+    np.subtract(raw, row_max[:, None], out=grad)
     np.exp(grad, out=grad)
+    row_sum = grad.sum(axis=1)
+    per_sample = np.log(row_sum)
+    per_sample += row_max
+    per_sample -= np.einsum("ij,ij->i", targets, raw)
+    loss = _weighted_mean(per_sample, sample_weight, weight_sum)
+    grad /= row_sum[:, None]
     grad -= targets
     _scale_grad(grad, sample_weight, weight_sum)
     return loss

@@ -24,7 +24,7 @@ def train_step(network, optimizer, workspace, batch, settings, rng):
     weight_sum = X.shape[0] if weight is None else float(weight.sum())
     if weight_sum <= 0:  # an all-zero-weight batch carries no gradient
         return 0.0
-    raw = network.forward(X, workspace, rng=rng if any(settings.dropout) else None)
+    raw = network.forward(X, workspace, rng=rng if settings.uses_dropout else None)
     grad_raw = workspace.grad_raw[: X.shape[0]]
     loss = LOSSES[network.loss].value_and_grad(raw, targets, weight, grad_raw)
     loss += network.penalty(settings.alpha, weight_sum)

@@ -33,6 +33,10 @@ class TrainingSettings:
     score_name: str = "val_score"
     schedule: object = None
 
+    @property
+    def uses_dropout(self):
+        return any(rate > 0 for rate in self.dropout)
+
 
 @dataclass
 class TrainingState:
