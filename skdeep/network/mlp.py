@@ -92,7 +92,8 @@ class MLP:
         Returns a view into the workspace's last activation buffer.
         """
         n_rows = X.shape[0]
-        ws = workspace if workspace is not None else Workspace(self, n_rows)
+        ws = workspace if workspace is not None else Workspace(self, n_rows,
+                                                               training=False)
         layer_input, last = X, len(self.weights) - 1
         for i, (weights, bias) in enumerate(zip(self.weights, self.biases)):
             ws.layer_inputs[i] = layer_input
@@ -138,7 +139,7 @@ class MLP:
             delta = previous
         if alpha:
             penalty = np.multiply(self.params[: self.n_weights], alpha / weight_sum,
-                                  out=ws._penalty)
+                                  out=ws.penalty_buffer)
             ws.grad[: self.n_weights] += penalty
         return ws.grad
 
@@ -148,12 +149,15 @@ class MLP:
         return 0.5 * alpha * float(np.dot(weights, weights)) / weight_sum
 
     def raw_output(self, X, chunk_rows=None):
-        """Raw outputs for any number of rows, computed chunk by chunk."""
+        """Raw outputs for any number of rows, computed chunk by chunk so memory
+        stays bounded however many rows come in."""
         n_rows, dtype = X.shape[0], self.params.dtype
         chunk_rows = chunk_rows or max(1, PREDICT_CHUNK_ELEMENTS // max(
             self.layer_sizes))
+        ws = Workspace(self, max(1, min(n_rows, chunk_rows)), training=False)
+        if n_rows <= chunk_rows:  # one chunk: its fresh buffer is the result
+            return self.forward(X if X.dtype == dtype else X.astype(dtype), ws)
         out = np.empty((n_rows, self.layer_sizes[-1]), dtype=dtype)
-        ws = Workspace(self, max(1, min(n_rows, chunk_rows)))
         for start in range(0, n_rows, chunk_rows):
             chunk = X[start : start + chunk_rows]
             if chunk.dtype != dtype:
@@ -169,9 +173,9 @@ class MLP:
 
     def layer_outputs(self, X):
         """Every layer's output for X: hidden activations, then the raw outputs."""
-        ws = Workspace(self, X.shape[0])
+        ws = Workspace(self, X.shape[0], training=False)
         self.forward(X, ws)
-        return [a.copy() for a in ws.activations]
+        return ws.activations
 
     def __getstate__(self):
         return {"layer_sizes": self.layer_sizes, "activations": self.activations,

@@ -6,7 +6,8 @@ __all__ = ["Workspace"]
 
 
 class Workspace:
-    """Activation, delta, dropout and gradient buffers for up to ``n_rows`` rows.
+    """Activation buffers for up to ``n_rows`` rows, plus, for training, delta,
+    dropout and gradient buffers.
 
     Parameters
     ----------
@@ -15,6 +16,8 @@ class Workspace:
         Largest batch the buffers must hold; smaller batches use leading rows.
     dropout : sequence of float, optional
         Dropout rate per hidden layer; zero rates get no mask buffers.
+    training : bool, default=True
+        False allocates only what a forward pass needs (prediction).
 
     Attributes
     ----------
@@ -27,25 +30,26 @@ class Workspace:
         What each layer received in the last forward pass (set by ``forward``).
     """
 
-    def __init__(self, network, n_rows, dropout=None):
+    def __init__(self, network, n_rows, dropout=None, *, training=True):
         dtype = network.params.dtype
         units = network.layer_sizes[1:]
         self.n_rows = n_rows
         self.dropout = tuple(dropout) if dropout else (0.0,) * (len(units) - 1)
         self.activations = [np.empty((n_rows, size), dtype) for size in units]
+        self.layer_inputs = [None] * len(units)
+        self.dropped_out = [False] * (len(units) - 1)
+        if training:
+            self._allocate_training(network, n_rows, units, dtype)
+
+    def _allocate_training(self, network, n_rows, units, dtype):
+        hidden = list(zip(units[:-1], self.dropout))
         self.deltas = [np.empty((n_rows, size), dtype) for size in units[:-1]]
         self.grad_raw = np.empty((n_rows, units[-1]), dtype)
         self.ones = np.ones(n_rows, dtype)
-        self.masks = [
-            np.empty((n_rows, size), dtype) if rate > 0 else None
-            for size, rate in zip(units[:-1], self.dropout)
-        ]
-        self.dropped = [
-            np.empty((n_rows, size), dtype) if rate > 0 else None
-            for size, rate in zip(units[:-1], self.dropout)
-        ]
+        self.masks = [np.empty((n_rows, size), dtype) if rate > 0 else None
+                      for size, rate in hidden]
+        self.dropped = [np.empty((n_rows, size), dtype) if rate > 0 else None
+                        for size, rate in hidden]
         self.grad = np.empty(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.split(self.grad)
-        self._penalty = np.empty(network.n_weights, dtype)
-        self.layer_inputs = [None] * len(units)
-        self.dropped_out = [False] * (len(units) - 1)
+        self.penalty_buffer = np.empty(network.n_weights, dtype)
