@@ -246,7 +246,15 @@ class BaseDeep(BaseEstimator):
         if not self._is_plain_input(X):
             check_is_fitted(self)
             X = check_X(self, X, reset=False)
-        return self._network.raw_output(X)
+        raw = self._network.raw_output(X)
+        if not np.isfinite(raw.sum()) and not np.isfinite(raw).all():
+            raise ValueError(
+                f"{type(self).__name__}: the network's outputs overflowed to "
+                "infinity for some rows of X, whose values are far larger than "
+                "the training data's. Scale X as at fit, e.g. with StandardScaler "
+                "in a Pipeline."
+            )
+        return raw
 
     def _is_plain_input(self, X):
         """True for input validate_data would pass through unchanged: a fitted

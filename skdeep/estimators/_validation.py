@@ -9,9 +9,31 @@ __all__ = ["check_X", "check_X_y", "reraise_with_name"]
 SPARSE_FORMATS = ("csr", "csc")
 
 
+# How to fix what scikit-learn's validation refuses, keyed by a fragment of its
+# message; its messages say what is wrong, these say what to do.
+HINTS = (
+    ("Input y contains", "Remove the samples whose target is NaN or infinite."),
+    ("NaN", "Remove or impute the missing values first, e.g. with SimpleImputer in "
+            "a Pipeline."),
+    ("infinity", "Remove or replace the infinite values, and scale very large ones "
+                 "(e.g. StandardScaler)."),
+    ("0 sample(s)", "Pass at least one sample."),
+    ("0 feature(s)", "Pass at least one feature column."),
+    ("dim 3", "Pass a 2-D array of shape (n_samples, n_features), e.g. "
+              "X.reshape(len(X), -1)."),
+    ("inconsistent numbers of samples", "Pass X and y (and sample_weight) with one "
+                                        "row per sample, from the same rows."),
+    ("is expecting", "Pass the same columns as in fit, or refit on the new ones."),
+    ("feature names should match", "Pass the columns named as in fit, in the same "
+                                   "order, or refit."),
+    ("sample_weight.shape", "Pass one weight per sample."),
+)
+
+
 class reraise_with_name:
     """Context manager prefixing ValueError/TypeError messages with the estimator
-    name, so every data error says which estimator refused the input."""
+    name and adding how to fix the input, so every data error says which
+    estimator refused it and what to do."""
 
     def __init__(self, estimator):
         self.name = type(estimator).__name__
@@ -20,9 +42,12 @@ class reraise_with_name:
         return self
 
     def __exit__(self, kind, error, traceback):
-        if kind in (ValueError, TypeError) and not str(error).startswith(self.name):
-            raise kind(f"{self.name}: {error}") from error
-        return False
+        if kind not in (ValueError, TypeError) or str(error).startswith(self.name):
+            return False
+        message = str(error).rstrip()
+        hints = [hint for fragment, hint in HINTS
+                 if fragment in message and hint not in message]
+        raise kind(" ".join([f"{self.name}: {message}", *hints[:1]])) from error
 
 
 def check_string_columns(estimator, X):
