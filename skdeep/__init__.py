@@ -4,8 +4,17 @@
 """
 
 from .estimators import DeepClassifier, DeepRegressor
-from .exceptions import DivergenceError
+from .exceptions import DivergenceError, ModelFileError
+from .persistence import load, save
 
 __version__ = "0.1.0"
 
-__all__ = ["DeepClassifier", "DeepRegressor", "DivergenceError", "__version__"]
+__all__ = [
+    "DeepClassifier",
+    "DeepRegressor",
+    "DivergenceError",
+    "ModelFileError",
+    "load",
+    "save",
+    "__version__",
+]

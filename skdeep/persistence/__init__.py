@@ -1,0 +1,154 @@
+"""Safe model files: ``save`` and ``load`` without pickle.
+
+A model file is a zip holding ``manifest.json`` (format version, skdeep
+version, the object's type from a fixed allow-list, its parameters and fitted
+attributes, and an index of arrays with shapes, dtypes and SHA-256 checksums)
+and one ``.npy`` file per array, written with ``allow_pickle=False``. Loading
+never imports or calls a name taken from the file.
+
+Default limits, checked before any array data is read: ``MAX_BYTES`` = 2 GiB
+for the file and for the total uncompressed size, ``MAX_ARRAY_ELEMENTS`` =
+2**28 elements per array, 16 MiB for the manifest, 4096 zip members.
+"""
+
+import os
+import struct
+import tokenize
+import zipfile
+import zlib
+
+import numpy as np
+
+from ..exceptions import ModelFileError
+from ._codec import Decoder, Encoder, expect
+from ._format import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    MAX_ARRAY_ELEMENTS,
+    MAX_BYTES,
+    array_entry,
+    read_file,
+    write_file,
+)
+from ._sklearn import ALLOWED_TYPES, check_root, decode_estimator, encode_estimator
+
+__all__ = ["save", "load", "ModelFileError", "ALLOWED_TYPES", "FORMAT_VERSION",
+           "MAX_BYTES", "MAX_ARRAY_ELEMENTS"]
+
+# Errors a damaged file can provoke inside numpy, zipfile or scikit-learn; each
+# becomes a ModelFileError so callers handle one documented type.
+_DAMAGE = (ValueError, TypeError, KeyError, IndexError, AttributeError,
+           OverflowError, RecursionError, EOFError, LookupError, ArithmeticError,
+           NotImplementedError, SyntaxError, tokenize.TokenError, zlib.error,
+           zipfile.BadZipFile, struct.error)
+
+
+def save(obj, path):
+    """Write a skdeep model (or a Pipeline ending in one) to a safe model file.
+
+    Parameters
+    ----------
+    obj : DeepClassifier, DeepRegressor or Pipeline
+        Fitted or not. A Pipeline may hold ColumnTransformer, StandardScaler,
+        MinMaxScaler, OneHotEncoder, SimpleImputer and nested Pipelines before
+        its final skdeep estimator.
+    path : str or os.PathLike
+        The file to write (replaced atomically if it exists).
+
+    Raises
+    ------
+    TypeError
+        If ``obj`` holds anything outside the allow-list; the message names it
+        and points to ``skops.io.dump`` or (for trusted use only) ``joblib.dump``.
+
+    See Also
+    --------
+    load : Read the file back.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from skdeep import DeepClassifier
+    >>> from skdeep.persistence import save, load
+    >>> X, y = np.random.default_rng(0).normal(size=(40, 3)), np.arange(40) % 2
+    >>> model = DeepClassifier(hidden_layer_sizes=(8,), solver="lbfgs",
+    ...                        max_iter=500, random_state=0).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.skdeep")
+    >>> save(model, path)
+    >>> loaded = load(path)
+    >>> bool((loaded.predict_proba(X) == model.predict_proba(X)).all())
+    True
+    """
+    from .. import __version__
+
+    check_root(obj)
+    encoder = Encoder(encode_estimator)
+    tree = encoder.encode(obj)
+    arrays = {name: _little_endian(array) for name, array in encoder.arrays.items()}
+    manifest = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION,
+                "skdeep_version": __version__, "estimator": type(obj).__name__,
+                "arrays": {name: array_entry(a) for name, a in arrays.items()},
+                "object": tree}
+    write_file(path, manifest, arrays)
+
+
+def load(path, *, max_bytes=MAX_BYTES):
+    """Read a model file written by :func:`save`, without running any code from it.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    max_bytes : int, default=2 GiB
+        Largest file size and total uncompressed size accepted; raise it only
+        for a file whose source you trust.
+
+    Returns
+    -------
+    obj : DeepClassifier, DeepRegressor or Pipeline
+        Predicts bit-for-bit as the saved object did.
+
+    Raises
+    ------
+    ModelFileError
+        For every problem with the file's content: not a skdeep model file
+        (pickle and joblib files included), wrong format version, damaged or
+        missing arrays, checksum mismatch, sizes over the limits, or types
+        outside the allow-list. The message says what is wrong.
+    OSError
+        If the file cannot be opened.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skdeep.persistence import load, ModelFileError
+    >>> path = os.path.join(tempfile.mkdtemp(), "not_a_model.pkl")
+    >>> with open(path, "wb") as file:
+    ...     _ = file.write(b"\\x80\\x04K\\x01.")
+    >>> try:
+    ...     load(path)
+    ... except ModelFileError as error:
+    ...     print("refused:", "pickle" in str(error))
+    refused: True
+    """
+    path = os.fspath(path)
+    with open(path, "rb"):
+        pass  # an unreadable path is an OSError, not a damaged file
+    try:
+        manifest, arrays = read_file(path, max_bytes)
+        obj = Decoder(arrays, decode_estimator).decode(manifest.get("object"))
+        expect(type(obj).__name__ == manifest.get("estimator"), "object",
+               "the object does not match the manifest's estimator type.")
+        check_root(obj)
+    except ModelFileError:
+        raise
+    except _DAMAGE as error:
+        raise ModelFileError(f"model file: the file is damaged "
+                             f"({type(error).__name__}: {error}).") from None
+    return obj
+
+
+def _little_endian(array):
+    if array.dtype.byteorder == ">":
+        array = array.astype(array.dtype.newbyteorder("<"))
+    return np.ascontiguousarray(array)

@@ -1,0 +1,253 @@
+"""DeepClassifier / DeepRegressor state <-> manifest nodes.
+
+Saving records the parameters and the trained engine (network, optimizer,
+training state, random generator) plus the attributes fit sets before the
+engine exists; loading rebuilds the engine and hands it to ``_commit``, so every
+other fitted attribute is derived exactly as after ``fit``.
+"""
+
+import dataclasses
+import inspect
+
+import numpy as np
+
+from ..estimators import DeepClassifier, DeepRegressor
+from ..estimators._base import _Model
+from ..network import MLP
+from ..ops import HIDDEN_ACTIVATIONS, LOSSES
+from ..optim import SGD, Adam
+from ..training import TrainingState
+from ._codec import expect, field
+
+__all__ = ["DEEP_ESTIMATORS", "encode_deep", "decode_deep"]
+
+DEEP_ESTIMATORS = {"DeepClassifier": DeepClassifier, "DeepRegressor": DeepRegressor}
+# fit sets these before the engine exists; _commit derives the rest
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multilabel")
+_ENGINE = ("_network", "_optimizer", "_state", "_rng")
+_DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
+            "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
+            "validation_scores_", "validation_loss_curve_", "best_validation_score_")
+_OPTIMIZERS = {"adam": (Adam, ("beta_1", "beta_2", "epsilon"),
+                        ("first_moments", "second_moments")),
+               "sgd": (SGD, ("momentum", "nesterov"), ("velocities",))}
+
+
+# -- saving --------------------------------------------------------------------
+def encode_deep(estimator, encoder, where):
+    """The node of a skdeep estimator: class, parameters and, if fitted, state."""
+    params = estimator.get_params(deep=False)
+    node = {"type": "estimator", "class": type(estimator).__name__,
+            "params": encoder.encode_fields(params, f"{where}.params"), "fitted": None}
+    if "_network" not in vars(estimator):
+        return node
+    known = set(params) | set(_INPUT_ATTRIBUTES) | set(_ENGINE) | set(_DERIVED)
+    unknown = sorted(set(vars(estimator)) - known - {"_sklearn_output_config"})
+    if unknown:
+        raise TypeError(f"{where}: {type(estimator).__name__} has attributes "
+                        f"{unknown} that skdeep.save does not know how to save.")
+    inputs = {name: getattr(estimator, name) for name in _INPUT_ATTRIBUTES
+              if name in vars(estimator)}
+    node["fitted"] = {
+        "inputs": encoder.encode_fields(inputs, where),
+        "network": _encode_network(estimator._network, encoder),
+        "optimizer": _encode_optimizer(estimator._optimizer, encoder, where),
+        "state": encoder.encode_fields(vars(estimator._state), where),
+        "rng": estimator._rng.bit_generator.state,
+        "n_iter": int(estimator.n_iter_),
+        "output_config": encoder.encode(
+            getattr(estimator, "_sklearn_output_config", None), where),
+    }
+    return node
+
+
+def _encode_network(network, encoder):
+    return {"layer_sizes": list(network.layer_sizes),
+            "activations": list(network.activations), "loss": network.loss,
+            "params": encoder.array(network.params)}
+
+
+def _encode_optimizer(optimizer, encoder, where):
+    if optimizer is None:
+        return None
+    kind = {Adam: "adam", SGD: "sgd"}.get(type(optimizer))
+    if kind is None:
+        raise TypeError(f"{where}: optimizer {type(optimizer).__name__} cannot be "
+                        "saved.")
+    _, hyper, moments = _OPTIMIZERS[kind]
+    node = {"kind": kind, "t": int(optimizer.t),
+            "learning_rate": encoder.encode(optimizer.learning_rate, where)}
+    node.update({name: encoder.encode(getattr(optimizer, name), where)
+                 for name in hyper})
+    node.update({name: encoder.array(getattr(optimizer, name)) for name in moments})
+    return node
+
+
+# -- loading -------------------------------------------------------------------
+def decode_deep(node, decoder, where):
+    """Rebuild a skdeep estimator from its node (``node['class']`` is allow-listed)."""
+    cls = DEEP_ESTIMATORS[node["class"]]
+    estimator = construct(cls, decoder.decode_fields(node.get("params"),
+                                                     f"{where}.params"), where)
+    fitted = node.get("fitted")
+    if fitted is None:
+        return estimator
+    expect(isinstance(fitted, dict), where, "'fitted' must be an object.")
+    for name, value in _decode_inputs(fitted, decoder, cls, where).items():
+        setattr(estimator, name, value)
+    network = _decode_network(field(fitted, "network", dict, where), decoder, where)
+    _check_inputs(estimator, network, where)
+    optimizer = _decode_optimizer(fitted.get("optimizer"), decoder, network, where)
+    state = _decode_state(fitted, decoder, network, where)
+    rng = _decode_rng(fitted.get("rng"), f"{where}.rng")
+    n_iter = field(fitted, "n_iter", int, where)
+    expect(0 <= n_iter <= state.n_iter, where, f"n_iter {n_iter} is out of range.")
+    config = decoder.decode(fitted.get("output_config"), where)
+    if config is not None:
+        expect(isinstance(config, dict) and all(
+            isinstance(v, str) for v in config.values()), where, "bad output config.")
+        estimator._sklearn_output_config = config
+    estimator._commit(_Model(network, optimizer, state, rng), n_iter)
+    return estimator
+
+
+def construct(cls, params, where):
+    """``cls(**params)`` after checking the names, then sklearn's own validation."""
+    accepted = set(inspect.signature(cls).parameters)
+    expect(set(params) <= accepted, where,
+           f"{cls.__name__} has no parameters {sorted(set(params) - accepted)}.")
+    estimator = cls(**params)
+    try:
+        estimator._validate_params()
+    except (ValueError, TypeError) as error:
+        expect(False, where, f"invalid parameters: {error}")
+    return estimator
+
+
+def _decode_inputs(fitted, decoder, cls, where):
+    inputs = decoder.decode_fields(fitted.get("inputs"), where)
+    needed = {"n_features_in_"} | ({"classes_", "_multilabel"}
+                                   if cls is DeepClassifier else set())
+    allowed = needed | {"feature_names_in_"}
+    expect(needed <= set(inputs) <= allowed, where,
+           f"fitted inputs must be {sorted(needed)} (and feature_names_in_); got "
+           f"{sorted(map(str, inputs))}.")
+    return inputs
+
+
+def _decode_network(node, decoder, where):
+    sizes, activations = node.get("layer_sizes"), node.get("activations")
+    expect(isinstance(sizes, list) and len(sizes) >= 2 and all(
+        type(n) is int and n > 0 for n in sizes), where, "invalid layer_sizes.")
+    expect(isinstance(activations, list) and len(activations) == len(sizes) - 2
+           and all(a in HIDDEN_ACTIVATIONS for a in activations), where,
+           "invalid hidden activations.")
+    expect(node.get("loss") in LOSSES, where, f"unknown loss {node.get('loss')!r}.")
+    params = decoder.array(field(node, "params", dict, where), where)
+    expect(params.dtype in (np.float32, np.float64) and params.ndim == 1, where,
+           "network parameters must be a float32 or float64 vector.")
+    n_params = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+    expect(params.shape == (n_params,), where, f"layer sizes {sizes} need "
+           f"{n_params} parameters; the file has {params.shape}.")
+    network = MLP(sizes, activations, node["loss"], params.dtype)
+    network.params[...] = params
+    return network
+
+
+def _check_inputs(estimator, network, where):
+    n_features = estimator.n_features_in_
+    expect(type(n_features) is int and n_features == network.layer_sizes[0], where,
+           f"n_features_in_={n_features!r} does not match the network.")
+    names = getattr(estimator, "feature_names_in_", None)
+    expect(names is None or (names.dtype == object and names.shape == (n_features,)
+                             and all(isinstance(n, str) for n in names)),
+           where, "feature_names_in_ must be one string per feature.")
+    if not isinstance(estimator, DeepClassifier):
+        return
+    classes, n_outputs = estimator.classes_, network.layer_sizes[-1]
+    expect(type(estimator._multilabel) is bool and isinstance(classes, np.ndarray)
+           and classes.shape == (n_outputs,), where,
+           "classes_ must be an array with one class per output.")
+    if estimator._multilabel:
+        expect(np.array_equal(classes, np.arange(n_outputs)), where,
+               "multilabel classes_ must be 0..n_outputs-1.")
+        return
+    expect(n_outputs >= 2 and np.array_equal(np.unique(classes), classes), where,
+           "classes_ must be at least 2 sorted unique labels.")
+
+
+def _decode_optimizer(node, decoder, network, where):
+    if node is None:
+        return None
+    where = f"{where}.optimizer"
+    expect(isinstance(node, dict) and node.get("kind") in _OPTIMIZERS, where,
+           "unknown optimizer.")
+    cls, hyper, moments = _OPTIMIZERS[node["kind"]]
+    expect(set(node) == {"kind", "t", "learning_rate", *hyper, *moments}, where,
+           "unexpected or missing optimizer fields.")
+    values = {name: decoder.decode(node[name], where)
+              for name in ("learning_rate", *hyper)}
+    expect(all(isinstance(v, (bool, int, float, np.number)) for v in values.values()),
+           where, "optimizer settings must be numbers.")
+    learning_rate = values.pop("learning_rate")
+    n_params, dtype = network.n_params, network.params.dtype
+    optimizer = cls(n_params, dtype, learning_rate=learning_rate, **values)
+    optimizer.learning_rate = learning_rate
+    optimizer.t = field(node, "t", int, where)
+    expect(optimizer.t >= 0, where, "negative step count.")
+    for name in moments:
+        array = decoder.array(field(node, name, dict, where), where)
+        expect(array.shape == (n_params,) and array.dtype == dtype, where,
+               f"{name} must match the network's parameters.")
+        getattr(optimizer, name)[...] = array
+    return optimizer
+
+
+_STATE_KINDS = {"n_iter": int, "samples_seen": int, "best_epoch": int,
+                "no_improvement_count": int, "best": float, "best_loss": float,
+                "stopped_early": bool, "converged": bool}
+
+
+def _decode_state(fitted, decoder, network, where):
+    where = f"{where}.state"
+    values = decoder.decode_fields(fitted.get("state"), where)
+    names = {f.name for f in dataclasses.fields(TrainingState)}
+    expect(set(values) == names, where,
+           f"training state must have the fields {sorted(names)}.")
+    for name, kind in _STATE_KINDS.items():
+        value = values[name]
+        ok = (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+              and value >= 0 if kind is int else
+              isinstance(value, (float, np.floating)) if kind is float else
+              isinstance(value, bool))
+        expect(ok, where, f"{name}={value!r} is not a valid {kind.__name__}.")
+    history = values["history"]
+    expect(isinstance(history, dict) and "loss" in history and all(
+        isinstance(k, str) and isinstance(v, list)
+        and all(isinstance(x, (float, int, np.number)) for x in v)
+        for k, v in history.items()), where, "history must map names to numbers.")
+    best_params = values["best_params"]
+    expect(best_params is None or (isinstance(best_params, np.ndarray)
+                                   and best_params.shape == network.params.shape
+                                   and best_params.dtype == network.params.dtype),
+           where, "best_params must match the network's parameters.")
+    if best_params is not None:
+        values["best_params"] = best_params.copy()
+    return TrainingState(**values)
+
+
+def _decode_rng(state, where):
+    """A Generator with the saved PCG64 state, checked field by field."""
+    expect(isinstance(state, dict) and state.get("bit_generator") == "PCG64"
+           and set(state) == {"bit_generator", "state", "has_uint32", "uinteger"},
+           where, "the random generator must be a PCG64 state.")
+    inner = state["state"]
+    expect(isinstance(inner, dict) and set(inner) == {"state", "inc"} and all(
+        type(v) is int and 0 <= v < 2**128 for v in inner.values()), where,
+        "PCG64 state and inc must be 128-bit integers.")
+    expect(state["has_uint32"] in (0, 1) and type(state["has_uint32"]) is int
+           and type(state["uinteger"]) is int and 0 <= state["uinteger"] < 2**32,
+           where, "invalid PCG64 buffered integer.")
+    rng = np.random.default_rng()
+    rng.bit_generator.state = state
+    return rng

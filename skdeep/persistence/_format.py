@@ -1,0 +1,282 @@
+"""The container: a zip of ``manifest.json`` and ``.npy`` arrays, read with limits.
+
+Layout of a model file::
+
+    manifest.json        format, versions, array index, the encoded object
+    arrays/<n>.npy       one array each, written with allow_pickle=False
+    (zip comment)        "skdeep-sha256:" + SHA-256 of every byte before the digest
+
+Reading checks, in this order and before any array data is allocated: the file
+size, the whole-file digest, the zip directory (member names, count, method,
+declared sizes and compression ratio), the manifest (size, JSON, format
+version, array index with shapes, dtypes, element counts and total bytes), then
+each array's ``.npy`` header against the index. Array data is then read and
+checked against its SHA-256.
+"""
+
+import hashlib
+import json
+import math
+import os
+import re
+import zipfile
+
+import numpy as np
+from numpy.lib import format as npy
+
+from ..exceptions import ModelFileError
+
+__all__ = ["FORMAT_VERSION", "MAX_BYTES", "MAX_ARRAY_ELEMENTS", "check_dtype",
+           "write_file", "read_file"]
+
+FORMAT_NAME = "skdeep-model"
+FORMAT_VERSION = 1
+MAX_BYTES = 2 * 2**30  # file size, and total uncompressed size of all members
+MAX_ARRAY_ELEMENTS = 2**28
+MAX_MANIFEST_BYTES = 16 * 2**20
+MAX_MEMBERS = 4096
+MAX_RATIO = 1100  # deflate cannot exceed ~1032:1; a larger claim is a lie
+MANIFEST = "manifest.json"
+_MEMBER = re.compile(r"arrays/(0|[1-9][0-9]{0,5})\.npy")
+_DTYPE = re.compile(r"\|b1|[<|](i[1248]|u[1248]|f[248]|c(8|16))|<U[1-9][0-9]{0,4}"
+                    r"|\|S[1-9][0-9]{0,4}")
+_DIGEST_PREFIX = b"skdeep-sha256:"
+_DIGEST_HEX = 64
+_CHUNK = 2**20
+_PICKLE_STARTS = (b"\x80", b"\x78", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"]\x00\x00")
+
+
+def check_dtype(dtype, where, allow_object):
+    """The numpy dtype for ``dtype`` (a dtype or its ``.str``) if allow-listed.
+
+    Allowed: bool, integers, floats, complex, and fixed-width unicode or bytes,
+    little-endian; ``object`` only where ``allow_object``. Raises
+    ModelFileError for a string from a file, TypeError for a dtype to save.
+    """
+    text = dtype if isinstance(dtype, str) else np.dtype(dtype).str
+    if _DTYPE.fullmatch(text) or (allow_object and text == "|O"):
+        return np.dtype(text)
+    message = (f"{where}: dtype {text!r} is not one of the plain numeric, "
+               "string or bytes dtypes a model file may hold.")
+    if isinstance(dtype, str):
+        raise ModelFileError(f"model file: {message}")
+    raise TypeError(message)
+
+
+# -- writing -------------------------------------------------------------------
+def write_file(path, manifest, arrays):
+    """Write the zip atomically: to a temporary name, then renamed over ``path``."""
+    path = os.fspath(path)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with zipfile.ZipFile(temporary, "w") as archive:
+            archive.comment = _DIGEST_PREFIX + b"0" * _DIGEST_HEX
+            _write_member(archive, MANIFEST, json.dumps(
+                manifest, sort_keys=True, allow_nan=False).encode())
+            for name, array in arrays.items():
+                with archive.open(_info(name), "w",
+                                  force_zip64=array.nbytes > 2**30) as stream:
+                    npy.write_array(stream, array, allow_pickle=False)
+        _seal(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def array_entry(array):
+    """The index entry of one array: shape, dtype and SHA-256 of its data."""
+    return {"shape": list(array.shape), "dtype": array.dtype.str,
+            "sha256": hashlib.sha256(array.tobytes()).hexdigest()}
+
+
+def _info(name):
+    # a fixed timestamp: the same model always gives the same bytes
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _write_member(archive, name, data):
+    archive.writestr(_info(name), data)
+
+
+def _seal(path):
+    """Write the digest of every byte before it into the zip comment's tail."""
+    with open(path, "r+b") as file:
+        size = file.seek(0, os.SEEK_END)
+        digest = _digest(file, size - _DIGEST_HEX)
+        file.seek(size - _DIGEST_HEX)
+        file.write(digest.encode())
+
+
+def _digest(file, n_bytes):
+    file.seek(0)
+    sha, left = hashlib.sha256(), n_bytes
+    while left > 0:
+        chunk = file.read(min(_CHUNK, left))
+        if not chunk:
+            break
+        sha.update(chunk)
+        left -= len(chunk)
+    return sha.hexdigest()
+
+
+# -- reading -------------------------------------------------------------------
+def read_file(path, max_bytes=MAX_BYTES):
+    """The manifest (a dict) and the verified arrays (name -> ndarray) of a file."""
+    with open(path, "rb") as file:
+        _check_container(file, max_bytes)
+        with zipfile.ZipFile(file) as archive:
+            infos = _check_members(archive, max_bytes)
+            manifest = _read_manifest(archive, infos[MANIFEST])
+            index = _check_index(manifest, infos, max_bytes)
+            arrays = {name: _read_array(archive, infos[name], entry)
+                      for name, entry in index.items()}
+    return manifest, arrays
+
+
+def _check_container(file, max_bytes):
+    size = file.seek(0, os.SEEK_END)
+    file.seek(0)
+    head = file.read(4)
+    if head != b"PK\x03\x04":
+        if head.startswith(_PICKLE_STARTS):
+            raise ModelFileError(
+                "model file: this looks like a pickle or joblib file, not a file "
+                "written by skdeep.save. skdeep.load never unpickles, because "
+                "loading a pickle runs any code it carries; if you trust its "
+                "source, use joblib.load, otherwise ask for a skdeep.save file.")
+        raise ModelFileError("model file: not a skdeep model file (it is not a "
+                             "zip archive); write model files with skdeep.save.")
+    _require(size <= max_bytes, f"the file has {size} bytes, more than max_bytes="
+             f"{max_bytes}; pass a larger max_bytes to load it if you trust it.")
+    tail_size = len(_DIGEST_PREFIX) + _DIGEST_HEX
+    _require(size > tail_size + 22, "the file is truncated.")
+    file.seek(size - tail_size)
+    tail = file.read(tail_size)
+    _require(tail.startswith(_DIGEST_PREFIX), "no skdeep integrity record at the "
+             "end of the file: it is truncated, or was not written by skdeep.save.")
+    _require(_digest(file, size - _DIGEST_HEX).encode() == tail[-_DIGEST_HEX:],
+             "the file is corrupted: its SHA-256 does not match the one recorded "
+             "when it was saved.")
+    file.seek(0)
+
+
+def _check_members(archive, max_bytes):
+    infos, total = {}, 0
+    members = archive.infolist()
+    _require(len(members) <= MAX_MEMBERS, f"{len(members)} members is too many.")
+    for info in members:
+        name = info.filename
+        _require(name == MANIFEST or _MEMBER.fullmatch(name),
+                 f"unexpected member {name!r}.")
+        _require(name not in infos, f"member {name!r} appears twice.")
+        _require(info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+                 and not info.flag_bits & 0x1,
+                 f"member {name!r} uses an unsupported compression or encryption.")
+        total += info.file_size
+        _require(total <= max_bytes, f"members declare {total}+ bytes, more than "
+                 f"max_bytes={max_bytes}.")
+        _require(info.file_size <= MAX_RATIO * max(info.compress_size, 1),
+                 f"member {name!r} declares an impossible compression ratio.")
+        infos[name] = info
+    _require(MANIFEST in infos, "manifest.json is missing.")
+    _require(infos[MANIFEST].file_size <= MAX_MANIFEST_BYTES,
+             f"manifest.json is larger than {MAX_MANIFEST_BYTES} bytes.")
+    return infos
+
+
+def _read_manifest(archive, info):
+    with archive.open(info) as stream:
+        data = stream.read(MAX_MANIFEST_BYTES + 1)
+    try:
+        manifest = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys,
+                              parse_constant=_no_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"model file: manifest.json is not valid JSON: "
+                             f"{error}") from None
+    _require(isinstance(manifest, dict) and manifest.get("format") == FORMAT_NAME,
+             "manifest.json does not describe a skdeep model.")
+    version = manifest.get("format_version")
+    _require(type(version) is int and version == FORMAT_VERSION,
+             f"format version {version!r} is not supported; this skdeep reads "
+             f"version {FORMAT_VERSION}. Load it with the skdeep version that "
+             f"saved it ({manifest.get('skdeep_version')!r}) and save it again.")
+    return manifest
+
+
+def _check_index(manifest, infos, max_bytes):
+    index = manifest.get("arrays")
+    _require(isinstance(index, dict), "the array index is missing.")
+    _require(set(index) == set(infos) - {MANIFEST},
+             "the array index does not match the arrays in the file: missing "
+             f"{sorted(set(index) - set(infos))}, unlisted "
+             f"{sorted(set(infos) - set(index) - {MANIFEST})}.")
+    total = 0
+    for name, entry in index.items():
+        _require(isinstance(entry, dict) and set(entry) == {"shape", "dtype",
+                                                             "sha256"},
+                 f"index entry of {name!r} is malformed.")
+        shape, dtype = entry["shape"], entry["dtype"]
+        _require(isinstance(shape, list) and len(shape) <= 32
+                 and all(type(n) is int and n >= 0 for n in shape),
+                 f"{name!r} has an invalid shape {shape!r}.")
+        _require(isinstance(dtype, str), f"{name!r} has an invalid dtype.")
+        count = math.prod(shape)
+        _require(count <= MAX_ARRAY_ELEMENTS, f"{name!r} claims {count} elements, "
+                 f"more than the limit of {MAX_ARRAY_ELEMENTS}.")
+        total += count * check_dtype(dtype, name, False).itemsize
+        _require(total <= max_bytes, f"arrays claim {total}+ bytes, more than "
+                 f"max_bytes={max_bytes}.")
+        _require(isinstance(entry["sha256"], str)
+                 and re.fullmatch("[0-9a-f]{64}", entry["sha256"]),
+                 f"{name!r} has an invalid checksum.")
+    return index
+
+
+def _read_array(archive, info, entry):
+    name = info.filename
+    dtype, shape = np.dtype(entry["dtype"]), tuple(entry["shape"])
+    n_bytes = math.prod(shape) * dtype.itemsize
+    _require(n_bytes <= info.file_size <= n_bytes + 65536 + 12,
+             f"{name!r} has {info.file_size} bytes, which does not fit its index.")
+    with archive.open(info) as stream:
+        version = npy.read_magic(stream)
+        _require(version in ((1, 0), (2, 0)), f"{name!r} has npy version {version}.")
+        read_header = (npy.read_array_header_1_0 if version == (1, 0)
+                       else npy.read_array_header_2_0)
+        header = read_header(stream)
+        _require(header == (shape, False, dtype), f"{name!r} has header {header}, "
+                 f"but the index says shape {shape} and dtype {dtype.str}.")
+        data = _read_exactly(stream, n_bytes, name)
+    _require(hashlib.sha256(data).hexdigest() == entry["sha256"],
+             f"{name!r} is corrupted: its SHA-256 does not match the index.")
+    return np.frombuffer(data, dtype=dtype).reshape(shape)
+
+
+def _read_exactly(stream, n_bytes, name):
+    data = bytearray(n_bytes)
+    view, done = memoryview(data), 0
+    while done < n_bytes:
+        got = stream.readinto(view[done : done + _CHUNK])
+        _require(got, f"{name!r} is truncated.")
+        done += got
+    _require(stream.read(1) == b"", f"{name!r} has bytes after its data.")
+    return data
+
+
+def _unique_keys(pairs):
+    keys = [key for key, _ in pairs]
+    _require(len(set(keys)) == len(keys), "manifest.json repeats a key.")
+    return dict(pairs)
+
+
+def _no_constant(name):
+    raise ModelFileError(f"model file: manifest.json contains {name}, which is not "
+                         "JSON.")
+
+
+def _require(condition, message):
+    if not condition:
+        raise ModelFileError(f"model file: {message}")

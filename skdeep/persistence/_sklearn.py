@@ -1,0 +1,131 @@
+"""The allow-listed scikit-learn objects, and dispatch of every estimator node.
+
+Each allow-listed class names the fitted attributes it may carry. Saving refuses
+an attribute outside the list (so a new scikit-learn attribute is noticed rather
+than silently dropped); loading refuses one too, and never sets anything else.
+"""
+
+import numpy as np
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import MissingIndicator, SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MinMaxScaler,
+    OneHotEncoder,
+    StandardScaler,
+)
+
+from ._codec import expect, field
+from ._estimators import DEEP_ESTIMATORS, construct, decode_deep, encode_deep
+
+__all__ = ["ALLOWED_TYPES", "encode_estimator", "decode_estimator", "check_root"]
+
+_COMMON = {"n_features_in_", "feature_names_in_", "_sklearn_output_config"}
+_FITTED = {
+    StandardScaler: {"mean_", "var_", "scale_", "n_samples_seen_"},
+    MinMaxScaler: {"min_", "scale_", "data_min_", "data_max_", "data_range_",
+                   "n_samples_seen_"},
+    OneHotEncoder: {"categories_", "drop_idx_", "_drop_idx_after_grouping",
+                    "_infrequent_enabled", "_infrequent_indices",
+                    "_default_to_infrequent_mappings", "_n_features_outs"},
+    SimpleImputer: {"statistics_", "indicator_", "_fit_dtype", "_fill_dtype"},
+    MissingIndicator: {"features_", "_n_features", "_precomputed"},
+    FunctionTransformer: set(),
+    ColumnTransformer: {"_columns", "_transformer_to_input_indices", "_remainder",
+                        "sparse_output_", "transformers_", "output_indices_",
+                        "_name_to_fitted_passthrough",
+                        "_transformers_feature_names_out"},
+    Pipeline: set(),
+}
+SKLEARN_TYPES = {cls.__name__: cls for cls in _FITTED}
+ALLOWED_TYPES = {**SKLEARN_TYPES, **DEEP_ESTIMATORS}
+# vectors with one float per input feature
+_FLOAT_VECTORS = {"mean_", "var_", "scale_", "min_", "data_min_", "data_max_",
+                  "data_range_"}
+
+
+def _unsupported(value, where):
+    kind = type(value)
+    return TypeError(
+        f"{where}: skdeep.save cannot save a {kind.__module__}.{kind.__qualname__}. "
+        "It saves DeepClassifier, DeepRegressor, and Pipelines ending in one of "
+        f"them built from {sorted(SKLEARN_TYPES)}. For anything else use "
+        "skops.io.dump, or joblib.dump -- but only ever load a joblib or pickle "
+        "file you trust, because loading one runs any code it contains.")
+
+
+def check_root(obj):
+    """Refuse a top-level object that is not a skdeep model (or Pipeline to one)."""
+    final = obj.steps[-1][1] if type(obj) is Pipeline and obj.steps else obj
+    if type(final) not in DEEP_ESTIMATORS.values():
+        raise _unsupported(obj, "object")
+
+
+def encode_estimator(value, encoder, where):
+    """The node of an allow-listed estimator (the codec's estimator hook)."""
+    kind = type(value)
+    if kind in DEEP_ESTIMATORS.values():
+        return encode_deep(value, encoder, where)
+    if kind not in _FITTED:
+        raise _unsupported(value, where)
+    params = value.get_params(deep=False)
+    _check_saveable(value, params, where)
+    fitted = {name: v for name, v in vars(value).items() if name not in params}
+    unknown = sorted(set(fitted) - _COMMON - _FITTED[kind])
+    if unknown:
+        raise TypeError(f"{where}: {kind.__name__} has attributes {unknown} that "
+                        "skdeep.save does not know; use skops.io.dump instead.")
+    return {"type": "estimator", "class": kind.__name__,
+            "params": encoder.encode_fields(params, f"{where}.params"),
+            "fitted": encoder.encode_fields(fitted, where)}
+
+
+def _check_saveable(value, params, where):
+    if params.get("memory") is not None:
+        raise TypeError(f"{where}: a Pipeline with memory= cannot be saved; set "
+                        "memory=None first.")
+    if type(value) is FunctionTransformer and (
+            params["func"] is not None or params["inverse_func"] is not None):
+        raise _unsupported(value, where)
+
+
+def decode_estimator(node, decoder, where):
+    """Build the allow-listed estimator a node names (the decoder's hook)."""
+    expect(node.get("type") == "estimator", where,
+           f"unknown node type {node.get('type')!r}.")
+    name = node.get("class")
+    expect(isinstance(name, str) and name in ALLOWED_TYPES, where,
+           f"type {name!r} is not in the allow-list {sorted(ALLOWED_TYPES)}; "
+           "skdeep.load builds nothing else.")
+    if name in DEEP_ESTIMATORS:
+        return decode_deep(node, decoder, f"{where}<{name}>")
+    where = f"{where}<{name}>"
+    cls = SKLEARN_TYPES[name]
+    params = decoder.decode_fields(node.get("params"), f"{where}.params")
+    expect(params.get("memory") is None, where, "Pipeline memory must be None.")
+    expect(cls is not FunctionTransformer or (
+        params.get("func") is None and params.get("inverse_func") is None),
+        where, "only the identity FunctionTransformer (func=None) is allowed.")
+    estimator = construct(cls, params, where)
+    fitted = field(node, "fitted", dict, where)
+    unknown = sorted(set(fitted) - _COMMON - _FITTED[cls])
+    expect(not unknown, where, f"{name} has no fitted attributes {unknown}.")
+    for attribute, value in fitted.items():
+        value = decoder.decode(value, f"{where}.{attribute}")
+        _check_attribute(attribute, value, fitted, where)
+        setattr(estimator, attribute, value)
+    return estimator
+
+
+def _check_attribute(name, value, fitted, where):
+    if name in _FLOAT_VECTORS and value is not None:
+        expect(isinstance(value, np.ndarray) and value.dtype.kind == "f"
+               and value.ndim == 1, where, f"{name} must be a float vector.")
+    if name == "n_features_in_":
+        expect(type(value) is int and value >= 0, where,
+               "n_features_in_ must be a non-negative int.")
+    if name == "feature_names_in_":
+        expect(isinstance(value, np.ndarray) and value.ndim == 1
+               and all(isinstance(v, str) for v in value), where,
+               "feature_names_in_ must be an array of strings.")
