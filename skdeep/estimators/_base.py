@@ -303,7 +303,8 @@ class BaseDeep(BaseEstimator):
         print(summary_table(self._network, type(self).__name__), file=file)
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # a copy: BaseEstimator may hand back the live __dict__ itself
+        state = dict(super().__getstate__())
         # coefs_ and intercepts_ are views into the network's flat vector: pickle
         # the vector once and rebuild the views on load
         state.pop("coefs_", None)

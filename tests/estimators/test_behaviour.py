@@ -122,6 +122,7 @@ def test_joblib_round_trip_predicts_identically(tmp_path):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
     joblib.dump(model, tmp_path / "model.joblib")
+    assert model.coefs_[0] is model._network.weights[0]  # dumping changes nothing
     loaded = joblib.load(tmp_path / "model.joblib")
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     loaded.coefs_[0][...] = 0  # views survive the round trip
