@@ -1,0 +1,247 @@
+"""Train on a CSV file too large for memory, one chunk at a time.
+
+:func:`fit_csv` reads the file with ``pandas.read_csv(chunksize=...)`` and hands
+each chunk to the estimator's ``partial_fit`` (exactly one epoch per call), for
+several passes over the file. Only one chunk is in memory at a time, so the peak
+stays near one chunk's size however large the file is.
+"""
+
+import os
+
+import numpy as np
+import pandas as pd
+from sklearn.base import is_classifier
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from .exceptions import DivergenceError
+
+__all__ = ["fit_csv"]
+
+
+def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=None,
+            columns=None, scaler=None, read_csv_kwargs=None):
+    """Stream a CSV file through ``estimator.partial_fit`` for several passes.
+
+    Each pass reads the file from the top in chunks of ``chunksize`` rows and
+    calls ``partial_fit`` once per chunk, so every chunk gets exactly
+    ``n_passes`` epochs and the optimizer state carries across chunks and
+    passes. Memory stays bounded by about one chunk (plus the network).
+
+    Training continues from the estimator's current state, as ``partial_fit``
+    does: pass an unfitted estimator (or ``sklearn.base.clone(estimator)``) to
+    start afresh, or call again with another file to keep training.
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+        Any estimator with ``partial_fit`` (a stochastic ``solver``).
+    path : str or path-like
+        CSV file with a header row.
+    target : str or list of str
+        Target column; a list gives a multi-output target (multi-output
+        regression, or a multilabel 0/1 indicator for a classifier).
+    chunksize : int, default=10_000
+        Rows per chunk: the unit of memory and of one ``partial_fit`` call.
+    n_passes : int, default=1
+        Passes over the file, i.e. epochs per chunk.
+    classes : array-like or None, default=None
+        Every class label, passed to each ``partial_fit`` of a classifier.
+        When None and ``target`` is one column, a first cheap pass reads only
+        the target column to find them.
+    columns : list of str or None, default=None
+        Feature columns; None uses every column except the target(s).
+    scaler : transformer or None, default=None
+        Applied to each chunk's features before ``partial_fit``. An unfitted
+        scaler with ``partial_fit`` (``StandardScaler``, ``MinMaxScaler``,
+        ``MaxAbsScaler``) is fitted in a first pass over the file; a fitted one
+        is used as is. Predict with ``make_pipeline(scaler, estimator)``.
+        Without a scaler the features must already be on a unit scale.
+    read_csv_kwargs : dict or None, default=None
+        Extra ``pandas.read_csv`` options (``sep``, ``encoding``, ...).
+
+    Returns
+    -------
+    estimator : the same estimator, trained.
+
+    Raises
+    ------
+    ValueError
+        When the file is empty or has no rows, a named column is missing (the
+        message lists the file's columns), or ``chunksize``/``n_passes`` < 1.
+    TypeError
+        When the estimator has no ``partial_fit``.
+
+    Notes
+    -----
+    The chunks come in file order on every pass (reading a CSV is
+    sequential); the estimator shuffles rows within each chunk
+    (``shuffle=True``). A file sorted by target or time should be shuffled
+    once beforehand, or training will follow the sort order.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np, pandas as pd
+    >>> from skdeep import DeepClassifier
+    >>> from skdeep.streaming import fit_csv
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(600, 2))
+    >>> frame = pd.DataFrame(X, columns=["a", "b"]).assign(label=X.sum(1) > 0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "train.csv")
+    >>> frame.to_csv(path, index=False)
+    >>> clf = DeepClassifier(hidden_layer_sizes=(16,), batch_size=50,
+    ...                      learning_rate_init=0.01, random_state=0)
+    >>> clf = fit_csv(clf, path, target="label", chunksize=200, n_passes=5)
+    >>> clf.n_iter_  # 3 chunks x 5 passes, one epoch each
+    15
+    >>> bool(clf.score(frame[["a", "b"]], frame["label"]) > 0.9)
+    True
+    """
+    _check_settings(estimator, chunksize, n_passes, read_csv_kwargs)
+    options = {**(read_csv_kwargs or {}), "chunksize": int(chunksize)}
+    targets = [target] if isinstance(target, str) else list(target)
+    features = _feature_columns(path, targets, columns, options)
+    classes = _first_pass(estimator, path, targets, features, classes=classes,
+                          scaler=scaler, options=options)
+    fit_options = {} if classes is None else {"classes": classes}
+    dtype = np.dtype(getattr(estimator, "dtype", None) or np.float64)
+    options["usecols"] = features + targets  # unused columns are never parsed
+    for _ in range(n_passes):
+        first_row = 0
+        for X, y in _chunks(path, features, targets, options, dtype):
+            if scaler is not None:
+                X = scaler.transform(X)
+            with _naming_rows(path, first_row, len(y)):
+                estimator.partial_fit(X, y, **fit_options)
+            first_row += len(y)
+            del X, y  # so the next chunk is read with only one in memory
+        if first_row == 0:
+            raise ValueError(f"fit_csv: {os.fspath(path)!r} has a header but no "
+                             "data rows; there is nothing to train on.")
+    return estimator
+
+
+class _naming_rows:
+    """Prefix a chunk's ValueError with the rows it came from (1 = first row)."""
+
+    def __init__(self, path, first_row, n_rows):
+        self.where = f"rows {first_row + 1}-{first_row + n_rows} of {os.fspath(path)!r}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind in (ValueError, DivergenceError):
+            raise kind(f"fit_csv: {self.where}: {error}") from error
+        return False
+
+
+def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
+    """Refuse bad counts and options, and estimators without ``partial_fit``."""
+    reserved = sorted(set(read_csv_kwargs or ()) & {"chunksize", "iterator",
+                                                     "nrows", "usecols"})
+    if reserved:
+        raise ValueError(f"fit_csv: read_csv_kwargs may not set {reserved}; use "
+                         "the chunksize and columns arguments instead.")
+    for setting, value in (("chunksize", chunksize), ("n_passes", n_passes)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or (
+                value < 1):
+            raise ValueError(f"fit_csv: {setting} must be a positive integer; "
+                             f"got {value!r}.")
+    if not hasattr(estimator, "partial_fit"):
+        solver = getattr(estimator, "solver", None)
+        hint = (f" (solver={solver!r} has none; use solver='adam' or 'sgd')"
+                if solver else "")
+        raise TypeError(f"fit_csv streams chunks through partial_fit, which "
+                        f"{type(estimator).__name__} does not have{hint}.")
+
+
+def _feature_columns(path, targets, columns, options):
+    """Feature column names, after checking every named column is in the file."""
+    header_options = {key: value for key, value in options.items()
+                      if key not in ("chunksize", "usecols", "nrows")}
+    try:
+        available = list(pd.read_csv(path, nrows=0, **header_options).columns)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"fit_csv: {os.fspath(path)!r} is empty; it needs a header "
+                         "row naming the columns and at least one data row.") from None
+    wanted = targets + ([] if columns is None else list(columns))
+    missing = [column for column in wanted if column not in available]
+    if missing:
+        raise ValueError(f"fit_csv: column(s) {missing} are not in "
+                         f"{os.fspath(path)!r}; its columns are {available}.")
+    if columns is None:
+        return [column for column in available if column not in targets]
+    overlap = [column for column in columns if column in targets]
+    if overlap:
+        raise ValueError(f"fit_csv: column(s) {overlap} are both target and "
+                         "feature; remove them from columns.")
+    return list(columns)
+
+
+def _first_pass(estimator, path, targets, features, *, classes, scaler, options):
+    """Find the classes and fit the scaler, reading only the columns needed.
+
+    Returns the classes to pass to every ``partial_fit`` (None for regressors
+    and multilabel targets).
+    """
+    find_classes = is_classifier(estimator) and classes is None and len(targets) == 1
+    fit_scaler = scaler is not None and not _is_fitted(scaler)
+    if fit_scaler and not hasattr(scaler, "partial_fit"):
+        raise TypeError(f"fit_csv: the unfitted {type(scaler).__name__} has no "
+                        "partial_fit to learn from chunks; fit it first, or use "
+                        "StandardScaler, MinMaxScaler or MaxAbsScaler.")
+    if not (find_classes or fit_scaler):
+        return classes
+    found = []
+    usecols = (features if fit_scaler else []) + (targets if find_classes else [])
+    for X, y in _chunks(path, features if fit_scaler else [], targets,
+                        {**options, "usecols": usecols}):
+        if fit_scaler:
+            scaler.partial_fit(X)
+        if find_classes:
+            found.append(pd.unique(y))
+    return np.unique(np.concatenate(found)) if found else classes
+
+
+def _is_fitted(transformer):
+    try:
+        check_is_fitted(transformer)
+    except NotFittedError:
+        return False
+    return True
+
+
+def _chunks(path, features, targets, options, dtype=np.float64):
+    """Yield ``(X, y)`` per chunk: X a DataFrame on a C-ordered float array.
+
+    Only one chunk is alive while the next is read: the generator drops its
+    references before yielding, and the caller deletes its own after use.
+    """
+    with pd.read_csv(path, **options) as reader:
+        for chunk in reader:
+            if chunk.empty:
+                continue
+            arrays = _to_arrays(chunk, features, targets, dtype)
+            del chunk
+            yield arrays
+            del arrays
+
+
+def _to_arrays(chunk, features, targets, dtype):
+    """The chunk's features, copied once into a C-ordered array, and targets."""
+    text = [column for column in features
+            if not (pd.api.types.is_numeric_dtype(chunk[column])
+                    or pd.api.types.is_bool_dtype(chunk[column]))]
+    if text:
+        raise ValueError(f"fit_csv: feature column(s) {text} hold text, but the "
+                         "network needs numbers. Encode them into new numeric "
+                         "columns first, or leave them out with columns=.")
+    # one C-ordered copy that partial_fit then uses without converting again
+    values = np.empty((len(chunk), len(features)), dtype=dtype)
+    for j, column in enumerate(features):
+        values[:, j] = chunk[column].to_numpy()
+    X = pd.DataFrame(values, columns=features, index=chunk.index, copy=False)
+    y = chunk[targets[0]] if len(targets) == 1 else chunk[targets]
+    return X, y.to_numpy()

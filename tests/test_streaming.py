@@ -1,0 +1,249 @@
+"""fit_csv: streamed training equals chunked in-memory training, in bounded memory."""
+
+import doctest
+import tracemalloc
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import make_classification, make_regression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdeep import DeepClassifier, DeepRegressor, streaming
+from skdeep.streaming import fit_csv
+
+N_FEATURES = 8
+CHUNKSIZE = 500
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+def _frame(X):
+    return pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
+
+
+def _write(path, X, y):
+    _frame(X).assign(y=y).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def classification(tmp_path_factory):
+    """3000 training rows in a CSV (6 chunks) and 1000 held-out rows in memory."""
+    X, y = make_classification(4000, N_FEATURES, n_informative=6, n_classes=3,
+                               random_state=0)
+    labels = np.array(["ant", "bee", "cat"])[y]
+    path = _write(tmp_path_factory.mktemp("csv") / "train.csv", X[:3000],
+                  labels[:3000])
+    return path, X[:3000], labels[:3000], X[3000:], labels[3000:]
+
+
+@pytest.fixture(scope="module")
+def regression(tmp_path_factory):
+    X, y = make_regression(4000, N_FEATURES, noise=5.0, random_state=0)
+    y = y / y.std()
+    path = _write(tmp_path_factory.mktemp("csv") / "train.csv", X[:3000], y[:3000])
+    return path, X[:3000], y[:3000], X[3000:], y[3000:]
+
+
+def _classifier(**params):
+    return DeepClassifier(hidden_layer_sizes=(32,), random_state=0, **params)
+
+
+def _regressor(**params):
+    return DeepRegressor(hidden_layer_sizes=(32,), random_state=0, **params)
+
+
+# -- behaviour: what streaming computes ----------------------------------------
+def test_equals_partial_fit_on_in_memory_chunks(classification):
+    path, X, y, X_test, _ = classification
+    streamed = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE,
+                       n_passes=3)
+    reference = _classifier()
+    for _ in range(3):
+        for start in range(0, len(X), CHUNKSIZE):
+            rows = slice(start, start + CHUNKSIZE)
+            reference.partial_fit(X[rows], y[rows], classes=np.unique(y))
+    np.testing.assert_array_equal(streamed.classes_, np.unique(y))
+    np.testing.assert_allclose(streamed.predict_proba(_frame(X_test)),
+                               reference.predict_proba(X_test), rtol=1e-9)
+
+
+@pytest.mark.parametrize("n_passes", [1, 4])
+def test_each_chunk_gets_exactly_n_passes_epochs(classification, n_passes):
+    path, X, *_ = classification
+    n_chunks = -(-len(X) // CHUNKSIZE)
+    model = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE,
+                    n_passes=n_passes)
+    assert model.n_iter_ == n_passes * n_chunks
+    assert len(model.history_["loss"]) == n_passes * n_chunks
+    assert model.t_ == n_passes * len(X)
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_score_close_to_in_memory_fit(classification, regression, kind):
+    data, make = ((classification, _classifier) if kind == "classifier"
+                  else (regression, _regressor))
+    path, X, y, X_test, y_test = data
+    streamed = fit_csv(make(), path, target="y", chunksize=CHUNKSIZE, n_passes=20)
+    in_memory = make(max_iter=20).fit(X, y)
+    reference = in_memory.score(X_test, y_test)
+    assert reference > 0.75  # both models learned (3 classes: chance is 0.33)
+    assert streamed.score(_frame(X_test), y_test) == pytest.approx(reference,
+                                                                   abs=0.03)
+
+
+def test_continues_from_a_fitted_estimator(classification):
+    path, X, *_ = classification
+    model = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE)
+    fit_csv(model, path, target="y", chunksize=CHUNKSIZE)
+    assert model.n_iter_ == 2 * (-(-len(X) // CHUNKSIZE))
+
+
+def test_classes_found_anywhere_in_the_file(tmp_path, classification):
+    _, X, y, *_ = classification
+    y = y.copy()
+    y[-1] = "dog"  # only in the last chunk
+    path = _write(tmp_path / "rare.csv", X, y)
+    model = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE)
+    np.testing.assert_array_equal(model.classes_, np.unique(y))
+
+
+def test_scaler_is_fitted_on_the_whole_file(tmp_path, classification):
+    _, X, y, X_test, _ = classification
+    X, X_test = X * 100 + 7, X_test * 100 + 7
+    path = _write(tmp_path / "raw.csv", X, y)
+    scaler = StandardScaler()
+    model = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE,
+                    scaler=scaler)
+    reference_scaler = StandardScaler().fit(X)
+    np.testing.assert_allclose(scaler.mean_, reference_scaler.mean_)
+    np.testing.assert_allclose(scaler.scale_, reference_scaler.scale_)
+    reference = _classifier()
+    for start in range(0, len(X), CHUNKSIZE):
+        rows = slice(start, start + CHUNKSIZE)
+        reference.partial_fit(reference_scaler.transform(X[rows]), y[rows],
+                              classes=np.unique(y))
+    np.testing.assert_allclose(
+        make_pipeline(scaler, model).predict_proba(_frame(X_test)),
+        reference.predict_proba(reference_scaler.transform(X_test)), rtol=1e-6)
+
+
+def test_columns_select_features_and_keep_their_names(classification):
+    path, X, y, X_test, _ = classification
+    columns = ["x2", "x0"]
+    model = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE,
+                    columns=columns)
+    np.testing.assert_array_equal(model.feature_names_in_, columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no feature-name mismatch warning
+        model.predict(pd.DataFrame(X_test[:, [2, 0]], columns=columns))
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(pd.DataFrame(X_test[:, [0, 2]], columns=columns[::-1]))
+
+
+def test_multi_output_regression_target(tmp_path, regression):
+    _, X, y, *_ = regression
+    path = tmp_path / "two.csv"
+    _frame(X).assign(a=y, b=-y).to_csv(path, index=False)
+    model = fit_csv(_regressor(), path, target=["a", "b"], chunksize=CHUNKSIZE)
+    assert model.n_outputs_ == 2 and model.n_features_in_ == N_FEATURES
+
+
+# -- memory: measured with tracemalloc, against one chunk read independently ---
+def test_peak_memory_stays_near_one_chunk(tmp_path):
+    n_features, chunksize, n_chunks = 20, 5000, 10
+    X, y = make_classification(chunksize * n_chunks, n_features, random_state=0)
+    path = _write(tmp_path / "big.csv", X, y)
+    chunk_bytes = pd.read_csv(path, nrows=chunksize).memory_usage(deep=True).sum()
+    file_bytes = pd.read_csv(path).memory_usage(deep=True).sum()
+    assert file_bytes >= 9.9 * chunk_bytes
+    # a first small run so imports and caches are not counted
+    fit_csv(_classifier(), _write(tmp_path / "small.csv", X[:300], y[:300]),
+            target="y", chunksize=100)
+    tracemalloc.start()
+    try:
+        fit_csv(_classifier(), path, target="y", chunksize=chunksize, n_passes=2)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * chunk_bytes
+
+
+# -- errors --------------------------------------------------------------------
+def test_missing_target_lists_the_columns(classification):
+    path = classification[0]
+    with pytest.raises(ValueError, match=r"\['label'\].*'x0', 'x1'.*'y'"):
+        fit_csv(_classifier(), path, target="label")
+
+
+def test_missing_feature_column(classification):
+    with pytest.raises(ValueError, match=r"\['nope'\] are not in"):
+        fit_csv(_classifier(), classification[0], target="y", columns=["x0", "nope"])
+
+
+def test_target_among_features(classification):
+    with pytest.raises(ValueError, match="both target and feature"):
+        fit_csv(_classifier(), classification[0], target="y", columns=["x0", "y"])
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    with pytest.raises(ValueError, match="is empty"):
+        fit_csv(_classifier(), path, target="y")
+
+
+def test_header_without_rows(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("x0,x1,y\n")
+    with pytest.raises(ValueError, match="no data rows"):
+        fit_csv(_regressor(), path, target="y")
+
+
+def test_text_feature_is_named(tmp_path):
+    path = tmp_path / "text.csv"
+    path.write_text("x0,colour,y\n1.0,red,0\n2.0,blue,1\n")
+    with pytest.raises(ValueError, match=r"\['colour'\] hold text"):
+        fit_csv(_classifier(), path, target="y")
+
+
+def test_bad_chunk_names_its_rows(tmp_path):
+    path = tmp_path / "nan.csv"
+    path.write_text("x0,y\n" + "1.0,0\n2.0,1\n" * 3 + ",1\n")
+    with pytest.raises(ValueError, match=r"rows 5-7 of .*NaN"):
+        fit_csv(_classifier(), path, target="y", chunksize=4)
+
+
+def test_estimator_without_partial_fit(classification):
+    with pytest.raises(TypeError, match="solver='lbfgs'.*'adam' or 'sgd'"):
+        fit_csv(_classifier(solver="lbfgs"), classification[0], target="y")
+
+
+def test_read_csv_kwargs_cannot_override_chunking(classification):
+    with pytest.raises(ValueError, match=r"\['usecols'\].*columns arguments"):
+        fit_csv(_classifier(), classification[0], target="y",
+                read_csv_kwargs={"usecols": ["x0", "y"]})
+
+
+def test_read_csv_kwargs_reach_the_reader(tmp_path, classification):
+    _, X, y, *_ = classification
+    path = tmp_path / "semicolons.csv"
+    _frame(X).assign(y=y).to_csv(path, sep=";", index=False)
+    model = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE,
+                    read_csv_kwargs={"sep": ";"})
+    assert model.n_features_in_ == N_FEATURES
+
+
+@pytest.mark.parametrize("setting", [{"chunksize": 0}, {"n_passes": 0},
+                                     {"n_passes": 1.5}])
+def test_counts_must_be_positive_integers(classification, setting):
+    with pytest.raises(ValueError, match="must be a positive integer"):
+        fit_csv(_classifier(), classification[0], target="y", **setting)
+
+
+def test_docstring_example_runs():
+    result = doctest.testmod(streaming, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
