@@ -265,3 +265,14 @@ def test_partial_fit_multilabel():
     for _ in range(3):
         model.partial_fit(X, Y)
     assert model.predict(X).shape == (100, 2) and model.n_iter_ == 3
+
+
+def test_lbfgs_early_stopping_restores_the_best_iteration(classification):
+    X, y, X_val, y_val = classification
+    model = DeepClassifier(solver="lbfgs", hidden_layer_sizes=(200, 200),
+                           early_stopping=True, n_iter_no_change=5, max_iter=500,
+                           random_state=0).fit(X, y, X_val=X_val, y_val=y_val)
+    curve = model.validation_loss_curve_
+    assert model.n_iter_ == len(curve) < 500
+    assert log_loss(y_val, model.predict_proba(X_val)) == pytest.approx(min(curve),
+                                                                        rel=1e-9)
