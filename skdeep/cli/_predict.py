@@ -1,0 +1,99 @@
+"""``skdeep predict`` and ``skdeep summary``: use and inspect a saved model."""
+
+import sys
+
+import numpy as np
+import pandas as pd
+
+from ._io import CLIError, as_cli_error, final_step, load_model, read_csv
+
+__all__ = ["run_predict", "run_summary"]
+
+
+def model_input(model, data, path):
+    """The columns of ``data`` the model was trained on, in training order.
+
+    Missing columns are an error naming them; extra columns (an ID, or the
+    target when predicting on the training file) are dropped with a note.
+    """
+    expected = getattr(model, "feature_names_in_", None)
+    if expected is None:  # a model trained on a plain array: match by position
+        if data.shape[1] != model.n_features_in_:
+            raise CLIError(f"{path}: has {data.shape[1]} columns but the model "
+                           f"expects {model.n_features_in_}")
+        return data.to_numpy()
+    expected = [str(name) for name in expected]
+    missing = [name for name in expected if name not in data.columns]
+    extra = [str(name) for name in data.columns if name not in expected]
+    if missing:
+        unseen = f"; not seen in training: {_names(extra)}" if extra else ""
+        raise CLIError(f"{path}: columns differ from training; missing "
+                       f"{_names(missing)}{unseen}")
+    if extra:
+        print(f"note: ignoring columns not seen in training: {_names(extra)}",
+              file=sys.stderr)
+    return data[expected]
+
+
+def _names(names):
+    return ", ".join(map(repr, names))
+
+
+def predictions_frame(model, X, proba):
+    """A DataFrame of predicted labels/values, or of class probabilities."""
+    if not proba:
+        return pd.DataFrame({"prediction": model.predict(X)})
+    if not hasattr(final_step(model), "predict_proba"):
+        raise CLIError("--proba needs a classifier; this model is a "
+                       f"{type(final_step(model)).__name__}")
+    probabilities = model.predict_proba(X)
+    columns = [f"proba_{label}" for label in model.classes_]
+    return pd.DataFrame(probabilities, columns=columns)
+
+
+def run_predict(args):
+    """The ``skdeep predict`` command; returns the exit status."""
+    model = load_model(args.model)
+    data = read_csv(args.data)
+    X = model_input(model, data, args.data)
+    with as_cli_error(f"{args.data}: cannot predict"):
+        predictions = predictions_frame(model, X, args.proba)
+    if args.output is None:
+        predictions.to_csv(sys.stdout, index=False)
+    else:
+        predictions.to_csv(args.output, index=False)
+        print(f"wrote {len(predictions)} predictions to {args.output}")
+    return 0
+
+
+def run_summary(args):
+    """The ``skdeep summary`` command; returns the exit status."""
+    model = load_model(args.model)
+    network = final_step(model)
+    for name, step in getattr(model, "steps", [])[:-1]:
+        print(f"{name}: {_describe(step)}")
+    network.summary()
+    history = network.history_
+    line = f"trained {network.n_iter_} epochs; final loss {history['loss'][-1]:.4f}"
+    for key, values in history.items():
+        if key != "loss" and values:
+            line += f"; best {key} {_best(key, values):.4f}"
+    print(line)
+    if hasattr(network, "classes_"):
+        print(f"classes: {', '.join(map(str, network.classes_))}")
+    return 0
+
+
+def _best(key, values):
+    return np.nanmin(values) if key.endswith("loss") else np.nanmax(values)
+
+
+def _describe(step):
+    """One line per preprocessing step: what it does to which columns."""
+    transformers = getattr(step, "transformers_", None)
+    if transformers is None:
+        return type(step).__name__
+    parts = [f"{type(transformer).__name__} on {', '.join(map(str, columns))}"
+             for _, transformer, columns in transformers
+             if not isinstance(transformer, str)]
+    return "; ".join(parts)

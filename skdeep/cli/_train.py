@@ -1,0 +1,190 @@
+"""``skdeep train``: a CSV in, a fitted preprocessing + network Pipeline out."""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
+
+from ._io import CLIError, as_cli_error, model_format, read_csv, save_model
+
+__all__ = ["build_pipeline", "fit_and_report", "held_out_scores", "infer_task",
+           "run_train", "split"]
+
+# integer targets with at most this many distinct values are class labels
+MAX_INTEGER_CLASSES = 20
+
+
+def infer_task(target, task="auto"):
+    """'classification' or 'regression' for a target Series (``task`` may force it).
+
+    Strings and booleans are labels; integers with few distinct values are
+    labels; other numbers (floats, many-valued counts) are regression targets.
+    """
+    numeric = is_numeric_dtype(target) and not is_bool_dtype(target)
+    if task == "regression" and not numeric:
+        raise CLIError(f"--task regression needs a numeric target; column "
+                       f"{target.name!r} holds {target.dtype} values")
+    if task != "auto":
+        return task
+    if not numeric:
+        return "classification"
+    if is_integer_dtype(target) and target.nunique() <= MAX_INTEGER_CLASSES:
+        return "classification"
+    return "regression"
+
+
+def split_columns(features):
+    """Names of the numeric (incl. boolean) columns and of the other columns."""
+    numeric = [name for name in features if is_numeric_dtype(features[name])]
+    return numeric, [name for name in features if name not in numeric]
+
+
+def build_pipeline(features, task, **params):
+    """Scale numeric columns, one-hot encode the others, then a skdeep network.
+
+    Only preprocessors that skdeep's model format stores are used. StandardScaler
+    passes missing values through, so imputing 0 after scaling fills each numeric
+    gap with its column mean; OneHotEncoder treats a missing string as a category.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from .. import DeepClassifier, DeepRegressor
+
+    numeric, categorical = split_columns(features)
+    transformers = []
+    if numeric:
+        transformers.append(("numeric", StandardScaler(), numeric))
+    if categorical:
+        encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+        transformers.append(("categorical", encoder, categorical))
+    network = (DeepClassifier if task == "classification" else DeepRegressor)(**params)
+    return Pipeline([
+        ("columns", ColumnTransformer(transformers)),
+        ("impute", SimpleImputer(strategy="constant", fill_value=0.0,
+                                 keep_empty_features=True)),
+        ("model", network),
+    ])
+
+
+def fit_and_report(pipeline, X, y, *, task, test_size=0.2, random_state=0):
+    """Fit on a training split, print the summary and held-out scores.
+
+    Returns the fitted pipeline and a dict of the held-out scores.
+    """
+    X_train, X_test, y_train, y_test = split(X, y, task, test_size, random_state)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with as_cli_error("training failed"):
+            pipeline.fit(X_train, y_train)
+    _print_notes(caught)
+    pipeline[-1].summary()
+    scores = held_out_scores(pipeline, X_test, y_test, y_train, task)
+    for name, value in scores.items():
+        print(f"held-out {name}: {value:.4f}")
+    return pipeline, scores
+
+
+def split(X, y, task, test_size, random_state):
+    """Train/test split, stratified when every class can be on both sides."""
+    from sklearn.model_selection import train_test_split
+
+    n_test = int(np.ceil(test_size * len(y)))
+    if len(y) - n_test < 2 or n_test < 1:
+        raise CLIError(f"{len(y)} rows are too few to hold out test_size={test_size} "
+                       "and still train; add rows or change --test-size")
+    counts = y.value_counts() if task == "classification" else None
+    stratify = (y if counts is not None and counts.min() >= 2
+                and n_test >= len(counts) else None)
+    return train_test_split(X, y, test_size=test_size, random_state=random_state,
+                            stratify=stratify)
+
+
+def _print_notes(caught):
+    """One ``note:`` line per distinct warning raised while fitting."""
+    for message in dict.fromkeys(str(w.message).splitlines()[0] for w in caught):
+        print(f"note: {message}")
+
+
+def held_out_scores(pipeline, X_test, y_test, y_train, task):
+    """Scores on the held-out rows, each next to a trivial baseline."""
+    from sklearn.metrics import log_loss, mean_absolute_error
+
+    if task == "classification":
+        majority = y_train.mode().iloc[0]
+        return {
+            "accuracy": pipeline.score(X_test, y_test),
+            f"accuracy of always predicting '{majority}'": float(
+                np.mean(y_test == majority)),
+            "log loss": log_loss(y_test, pipeline.predict_proba(X_test),
+                                 labels=pipeline.classes_),
+        }
+    return {
+        "R^2": pipeline.score(X_test, y_test),
+        "mean absolute error": mean_absolute_error(y_test, pipeline.predict(X_test)),
+        "mean absolute error of predicting the mean": float(
+            np.mean(np.abs(y_test - y_train.mean()))),
+    }
+
+
+def run_train(args):
+    """The ``skdeep train`` command; returns the exit status."""
+    data = read_csv(args.data)
+    X, y = _features_and_target(data, args.target, args.data)
+    task = infer_task(y, args.task)
+    if args.plot:
+        _check_matplotlib()
+    params = dict(hidden_layer_sizes=args.hidden, max_iter=args.max_iter,
+                  learning_rate_init=args.learning_rate_init,
+                  early_stopping=args.early_stopping, random_state=args.random_state,
+                  verbose=0 if args.quiet else 1)
+    pipeline = build_pipeline(X, task, **params)
+    numeric, categorical = split_columns(X)
+    print(f"{type(pipeline[-1]).__name__} ({task}) predicting {args.target!r} "
+          f"from {len(numeric)} numeric (scaled) and {len(categorical)} string "
+          f"(one-hot) columns; {len(y)} rows, {args.test_size:.0%} held out")
+    fit_and_report(pipeline, X, y, task=task, test_size=args.test_size,
+                   random_state=args.random_state)
+    save_model(pipeline, args.output)
+    print(f"saved model to {args.output} in {model_format()}")
+    if args.plot:
+        _save_plot(pipeline, args.plot)
+        print(f"saved training history plot to {args.plot}")
+    return 0
+
+
+def _features_and_target(data, target, path):
+    if target not in data.columns:
+        available = ", ".join(repr(str(name)) for name in data.columns)
+        raise CLIError(f"{path}: no column {target!r}; available columns: "
+                       f"{available}")
+    data = data[data[target].notna()]
+    if data.empty:
+        raise CLIError(f"{path}: column {target!r} has no values")
+    X = data.drop(columns=[target])
+    if X.shape[1] == 0:
+        raise CLIError(f"{path}: no columns besides the target {target!r} to "
+                       "learn from")
+    return X, data[target]
+
+
+def _check_matplotlib():
+    from ..plotting import _pyplot
+
+    try:
+        _pyplot()
+    except ImportError as error:
+        raise CLIError(f"--plot: {error}") from None
+
+
+def _save_plot(pipeline, path):
+    from matplotlib.figure import Figure
+
+    from ..plotting import HistoryDisplay
+
+    figure = Figure(figsize=(7, 4.5), layout="constrained")
+    HistoryDisplay.from_estimator(pipeline, ax=figure.subplots())
+    figure.savefig(Path(path))

@@ -1,0 +1,266 @@
+"""The ``skdeep`` command line, run in-process through ``main`` (and once as -m)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skdeep.cli import main
+from skdeep.datasets import load_shot_log, load_transactions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(capsys, *argv):
+    """Exit status, stdout and stderr of ``skdeep ARGV``."""
+    status = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def shots_csv(tmp_path):
+    path = tmp_path / "shots.csv"
+    load_shot_log(as_frame=True).frame.head(400).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def customers_csv(tmp_path):
+    """Transactions with a string column and a few missing values."""
+    frame = load_transactions(as_frame=True).frame.head(400).copy()
+    frame["retirement_status"] = frame["retirement_status"].map(
+        {0: "working", 1: "retired"})
+    frame.loc[::10, "bank_balance"] = np.nan
+    path = tmp_path / "customers.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def shots_model(tmp_path, shots_csv, capsys):
+    path = tmp_path / "shots.skdeep"
+    status, _, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+                       "--hidden", "8", "--max-iter", "3", "--output", path)
+    assert status == 0
+    return path
+
+
+def test_python_m_skdeep_help_lists_commands():
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-m", "skdeep", "--help"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    for command in ("train", "predict", "summary", "datasets", "demo"):
+        assert command in result.stdout
+
+
+def test_train_help_says_which_model_format(capsys):
+    status, out, _ = run(capsys, "train", "--help")
+    assert status == 0
+    assert "safe model format" in " ".join(out.split())
+
+
+def test_train_prints_epochs_summary_and_scores(tmp_path, shots_csv, capsys):
+    model = tmp_path / "m.skdeep"
+    status, out, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+                         "--hidden", "8,4", "--max-iter", "3", "--output", model)
+    assert status == 0
+    assert "Epoch 1/3 - " in out and "Epoch 3/3 - " in out and "loss: " in out
+    assert 'Model: "DeepClassifier"' in out
+    # 5 inputs -> 8 -> 4 -> 2 softmax units: 48 + 36 + 10 parameters
+    assert "Total params: 94" in out
+    assert "held-out accuracy: " in out
+    assert model.is_file()
+
+
+def test_predict_and_summary_round_trip(tmp_path, shots_csv, shots_model, capsys):
+    from skdeep.persistence import load
+
+    output = tmp_path / "predictions.csv"
+    status, _, err = run(capsys, "predict", shots_model, shots_csv, "--output",
+                         output)
+    assert status == 0
+    assert "'shot_result'" in err  # the target column is noted and ignored
+    data = pd.read_csv(shots_csv)
+    expected = load(shots_model).predict(data.drop(columns="shot_result"))
+    predictions = pd.read_csv(output)
+    assert list(predictions.columns) == ["prediction"]
+    np.testing.assert_array_equal(predictions["prediction"], expected)
+
+    status, out, _ = run(capsys, "predict", shots_model, shots_csv, "--proba")
+    assert status == 0
+    probabilities = pd.read_csv(pd.io.common.StringIO(out))
+    assert list(probabilities.columns) == ["proba_0", "proba_1"]
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+
+    status, out, _ = run(capsys, "summary", shots_model)
+    assert status == 0
+    assert 'Model: "DeepClassifier"' in out and "trained 3 epochs" in out
+    assert "classes: 0, 1" in out
+
+
+def test_string_columns_are_one_hot_encoded(tmp_path, customers_csv, capsys):
+    model = tmp_path / "c.skdeep"
+    status, out, _ = run(capsys, "train", customers_csv, "--target",
+                         "number_of_transactions", "--hidden", "8",
+                         "--max-iter", "2", "--output", model)
+    assert status == 0
+    assert "4 numeric (scaled) and 1 string (one-hot)" in out
+    status, out, _ = run(capsys, "summary", model)
+    assert "OneHotEncoder on retirement_status" in out
+    new = pd.read_csv(customers_csv).head(3).assign(retirement_status="part-time")
+    new.to_csv(tmp_path / "new.csv", index=False)
+    status, out, _ = run(capsys, "predict", model, tmp_path / "new.csv")
+    assert status == 0
+    assert np.isfinite(pd.read_csv(pd.io.common.StringIO(out))["prediction"]).all()
+
+
+@pytest.mark.parametrize("values, estimator", [
+    (["yes", "no"] * 20, "DeepClassifier"),
+    ([0, 1, 2, 3] * 10, "DeepClassifier"),
+    (list(np.linspace(0.5, 20.0, 40)), "DeepRegressor"),
+    (list(range(40)), "DeepRegressor"),  # 40 distinct counts are not classes
+])
+def test_task_auto(tmp_path, capsys, values, estimator):
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"x": np.arange(40.0), "target": values}).to_csv(path, index=False)
+    status, out, _ = run(capsys, "train", path, "--target", "target", "--hidden",
+                         "4", "--max-iter", "1", "--quiet", "--output",
+                         tmp_path / "m.skdeep")
+    assert status == 0
+    assert f'Model: "{estimator}"' in out
+
+
+def test_task_option_overrides_auto(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"x": np.arange(40.0), "target": [0, 1] * 20}).to_csv(path,
+                                                                        index=False)
+    status, out, _ = run(capsys, "train", path, "--target", "target", "--task",
+                         "regression", "--hidden", "4", "--max-iter", "1",
+                         "--quiet", "--output", tmp_path / "m.skdeep")
+    assert status == 0
+    assert 'Model: "DeepRegressor"' in out
+
+
+def _bad_inputs(tmp_path, shots_csv, shots_model):
+    """(argv, text the one-line error must contain) for each kind of bad input."""
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "header.csv").write_text("a,b\n")
+    (tmp_path / "garbage.skdeep").write_bytes(bytes(range(256)) * 4)
+    pd.read_csv(shots_csv).drop(columns=["dribbles", "shot_dist"]).to_csv(
+        tmp_path / "fewer.csv", index=False)
+    return {
+        "missing data file": (["train", tmp_path / "nope.csv", "--target", "y"],
+                              "nope.csv: no such file"),
+        "missing target": (["train", shots_csv, "--target", "made"],
+                           "no column 'made'; available columns: 'shot_clock', "
+                           "'dribbles', 'touch_time', 'shot_dist', "
+                           "'close_def_dist', 'shot_result'"),
+        "empty file": (["train", tmp_path / "empty.csv", "--target", "a"], "empty"),
+        "header only": (["train", tmp_path / "header.csv", "--target", "a"],
+                        "no data rows"),
+        "csv as model": (["predict", shots_csv, shots_csv],
+                         "not a skdeep model file"),
+        "garbage model": (["summary", tmp_path / "garbage.skdeep"],
+                          "not a skdeep model file"),
+        "missing model": (["summary", tmp_path / "nope.skdeep"], "no such model"),
+        "columns differ": (["predict", shots_model, tmp_path / "fewer.csv"],
+                           "missing 'dribbles', 'shot_dist'"),
+        "unknown option": (["predict", shots_model, shots_csv, "--task", "x"],
+                           "unrecognized arguments: --task"),
+        "missing --target": (["train", shots_csv], "--target"),
+        "bad hidden": (["train", shots_csv, "--target", "shot_result", "--hidden",
+                        "10,x"], "expected positive integers"),
+        "unknown dataset": (["datasets", "iris"], "unknown dataset 'iris'"),
+    }
+
+
+@pytest.mark.parametrize("case", [
+    "missing data file", "missing target", "empty file", "header only",
+    "csv as model", "garbage model", "missing model", "columns differ",
+    "unknown option", "missing --target", "bad hidden",
+    "unknown dataset",
+])
+def test_bad_input_is_one_line_and_status_2(tmp_path, shots_csv, shots_model,
+                                            capsys, case):
+    argv, text = _bad_inputs(tmp_path, shots_csv, shots_model)[case]
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "error: " in err and text in err
+    assert "Epoch" not in out
+
+
+def test_proba_needs_a_classifier(tmp_path, customers_csv, capsys):
+    model = tmp_path / "r.skdeep"
+    run(capsys, "train", customers_csv, "--target", "number_of_transactions",
+        "--max-iter", "1", "--quiet", "--output", model)
+    status, _, err = run(capsys, "predict", model, customers_csv, "--proba")
+    assert status == 2
+    assert "--proba needs a classifier" in err.strip().splitlines()[-1]
+
+
+def test_regression_needs_numeric_target(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["a", "b", "a", "b"]}).to_csv(
+        path, index=False)
+    status, _, err = run(capsys, "train", path, "--target", "y", "--task",
+                         "regression")
+    assert status == 2
+    assert "numeric target" in err and len(err.strip().splitlines()) == 1
+
+
+def test_datasets_lists_and_writes_bundled_data(tmp_path, capsys):
+    status, out, _ = run(capsys, "datasets")
+    assert status == 0
+    assert "shot_log" in out and "3000 rows" in out
+    assert "transactions" in out and "2000 rows" in out
+    status, _, _ = run(capsys, "datasets", "shot_log", "--write", tmp_path)
+    assert status == 0
+    written = pd.read_csv(tmp_path / "shot_log.csv")
+    pd.testing.assert_frame_equal(written, load_shot_log(as_frame=True).frame,
+                                  check_dtype=False)
+    assert not (tmp_path / "transactions.csv").exists()
+
+
+def test_plot_writes_a_png(tmp_path, shots_csv, capsys):
+    pytest.importorskip("matplotlib")
+    plot = tmp_path / "history.png"
+    status, _, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+                       "--hidden", "4", "--max-iter", "2", "--early-stopping",
+                       "--quiet", "--output", tmp_path / "m.skdeep", "--plot", plot)
+    assert status == 0
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_without_matplotlib_fails_before_training(tmp_path, shots_csv, capsys,
+                                                       monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    status, out, err = run(capsys, "train", shots_csv, "--target", "shot_result",
+                           "--plot", tmp_path / "h.png")
+    assert status == 2
+    assert "pip install 'skdeep[plot]'" in err
+    assert "Epoch" not in out
+
+
+@pytest.mark.slow
+def test_demo_trains_both_datasets(capsys):
+    status, out, _ = run(capsys, "demo")
+    assert status == 0
+    assert "Epoch 1/" in out and out.count("Total params") == 2
+    assert "held-out accuracy: " in out
+    lines = out.splitlines()
+    network_r2 = float(next(line for line in lines
+                            if line.startswith("held-out R^2: ")).split()[-1])
+    linear_line = next(line for line in lines if "R^2 of LinearRegression" in line)
+    linear_r2 = float(linear_line.split(":")[1].split()[0])
+    # the transactions target is built from interactions a linear model misses
+    assert network_r2 > linear_r2 + 0.3

@@ -1,0 +1,58 @@
+"""Every script in examples/ runs (quickly) and prints what it promises."""
+
+import ast
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+
+# a line some examples must print (others only have to run); the
+# forward-propagation numbers are the lecture's
+EXPECTED_OUTPUT = {
+    "column_transformer.py": "a category never seen",
+    "cross_validation.py": "LinearRegression  R^2 per fold",
+    "forward_propagation.py": "output by hand 9.0  predict 9.0",
+    "grid_search_layers.py": "best hidden_layer_sizes:",
+    "learning_curves.py": "curves drawn: loss, val_loss, val_r2",
+    "save_and_reload.py": "reloaded model gives identical predictions",
+    "shot_classification.py": "probability of a made shot",
+    "transactions_regression.py": "LinearRegression + pairwise interactions",
+}
+NEEDS = {"learning_curves.py": "matplotlib"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
+def test_example_runs(path, tmp_path):
+    needed = NEEDS.get(path.name)
+    if needed and importlib.util.find_spec(needed) is None:
+        pytest.skip(f"{path.name} needs {needed}")
+    title = ast.get_docstring(ast.parse(path.read_text()))
+    assert title and title.strip().splitlines()[0], "examples start with a title"
+    env = {**os.environ, "SKDEEP_EXAMPLES_QUICK": "1", "MPLBACKEND": "Agg",
+           "TMPDIR": str(tmp_path),
+           "PYTHONPATH": os.pathsep.join([str(ROOT),
+                                          os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, str(path)], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip(), "examples show their results"
+    assert EXPECTED_OUTPUT.get(path.name, "") in result.stdout
+
+
+def test_forward_propagation_reproduces_the_lecture(tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "forward_propagation.py")],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    lines = result.stdout.splitlines()
+    relu = next(line for line in lines if line.startswith("first slide, ReLU"))
+    assert "hidden [5.0, 1.0]" in relu and "predict 9.0" in relu
+    tanh = next(line for line in lines if line.startswith("first slide, tanh"))
+    assert "predict 1.2382242525694254" in tanh
