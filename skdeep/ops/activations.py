@@ -5,6 +5,7 @@ A derivative is written in terms of the activation's *output* ``a = f(z)``, whic
 is what the forward pass keeps, and multiplies ``delta`` by ``f'(z)`` in place.
 """
 
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -30,8 +31,17 @@ def _identity_derivative(a, delta):
     pass
 
 
+@functools.lru_cache(maxsize=64)
+def _zero_row(width, dtype):
+    row = np.zeros(width, dtype)
+    row.flags.writeable = False
+    return row
+
+
 def _relu(z):
-    np.maximum(z, 0, out=z)
+    # against a broadcast row of zeros NumPy takes its vectorised binary loop,
+    # about twice as fast as the scalar-operand path of np.maximum(z, 0)
+    np.maximum(z, _zero_row(z.shape[-1], z.dtype), out=z)
 
 
 def _relu_derivative(a, delta):

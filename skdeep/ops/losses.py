@@ -44,8 +44,11 @@ def squared_error(raw, targets, sample_weight, grad):
     """Half squared error; the gradient is ``raw - targets``."""
     weight_sum = _weight_sum(raw, sample_weight)
     np.subtract(raw, targets, out=grad)
-    per_sample = 0.5 * np.einsum("ij,ij->i", grad, grad)
-    loss = _weighted_mean(per_sample, sample_weight, weight_sum)
+    if sample_weight is None:  # one dot product instead of per-sample sums
+        loss = 0.5 * float(np.vdot(grad, grad)) / weight_sum
+    else:
+        per_sample = 0.5 * np.einsum("ij,ij->i", grad, grad)
+        loss = _weighted_mean(per_sample, sample_weight, weight_sum)
     _scale_grad(grad, sample_weight, weight_sum)
     return loss
 
@@ -59,16 +62,19 @@ def softmax_cross_entropy(raw, targets, sample_weight, grad):
     fused softmax + cross-entropy with respect to z is ``softmax(z) - targets``.
     """
     weight_sum = _weight_sum(raw, sample_weight)
-    row_max = raw.max(axis=1)
-    np.subtract(raw, row_max[:, None], out=grad)
+    row_max = raw.max(axis=1, keepdims=True)
+    np.subtract(raw, row_max, out=grad)
     np.exp(grad, out=grad)
-    row_sum = grad.sum(axis=1)
-    per_sample = np.log(row_sum)
-    per_sample += row_max
-    per_sample -= np.einsum("ij,ij->i", targets, raw)
-    loss = _weighted_mean(per_sample, sample_weight, weight_sum)
-    grad /= row_sum[:, None]
+    row_sum = grad.sum(axis=1, keepdims=True)
+    grad /= row_sum
     grad -= targets
+    log_norm = np.log(row_sum)
+    log_norm += row_max
+    if sample_weight is None:  # one dot product instead of per-sample sums
+        loss = (float(log_norm.sum()) - float(np.vdot(targets, raw))) / weight_sum
+    else:
+        per_sample = log_norm[:, 0] - np.einsum("ij,ij->i", targets, raw)
+        loss = _weighted_mean(per_sample, sample_weight, weight_sum)
     _scale_grad(grad, sample_weight, weight_sum)
     return loss
 

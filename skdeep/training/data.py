@@ -24,8 +24,10 @@ class Dataset(NamedTuple):
 class BatchGatherer:
     """Copies the rows of a minibatch into buffers allocated once.
 
-    ``np.take(..., out=)`` gathers shuffled rows without a new array per batch;
-    sparse inputs fall back to fancy indexing.
+    ``np.take(..., out=)`` gathers shuffled rows without a new array per batch
+    (``mode='clip'``: with the default ``'raise'`` NumPy buffers ``out`` through a
+    temporary copy; the row indices are valid by construction). Sparse inputs
+    fall back to fancy indexing.
     """
 
     def __init__(self, data, batch_size):
@@ -44,9 +46,11 @@ class BatchGatherer:
         if self._X is None:
             X = data.X[rows]
         else:
-            X = np.take(data.X, rows, axis=0, out=self._X[:n_rows])
-        targets = np.take(data.targets, rows, axis=0, out=self._targets[:n_rows])
+            X = np.take(data.X, rows, axis=0, out=self._X[:n_rows], mode="clip")
+        targets = np.take(data.targets, rows, axis=0, out=self._targets[:n_rows],
+                          mode="clip")
         weight = None
         if self._weight is not None:
-            weight = np.take(data.sample_weight, rows, out=self._weight[:n_rows])
+            weight = np.take(data.sample_weight, rows, out=self._weight[:n_rows],
+                             mode="clip")
         return X, targets, weight
