@@ -31,6 +31,7 @@ from ._params import (
     hidden_sizes,
 )
 from ._summary import summary_table
+from ._threads import training_threads
 from ._validation import check_X, check_X_y, reraise_with_name
 
 
@@ -176,12 +177,16 @@ class BaseDeep(BaseEstimator):
         optimizer = model.optimizer
         if optimizer is None and self.solver in STOCHASTIC_SOLVERS:
             optimizer = self._make_optimizer(network)
+        batch_rows = (data.train.n_samples if self.solver == "lbfgs"
+                      else settings.batch_size)
         try:
-            if self.solver == "lbfgs":
-                result = fit_lbfgs(network, data, settings=settings, state=state)
-            else:
-                result = fit_stochastic(network, optimizer, data, settings=settings,
-                                        state=state, rng=model.rng)
+            with training_threads(network.layer_sizes, batch_rows):
+                if self.solver == "lbfgs":
+                    result = fit_lbfgs(network, data, settings=settings, state=state)
+                else:
+                    result = fit_stochastic(network, optimizer, data,
+                                            settings=settings, state=state,
+                                            rng=model.rng)
         except DivergenceError as error:
             raise DivergenceError(f"{type(self).__name__}: {error}") from None
         finally:
