@@ -78,6 +78,8 @@ class BaseDeep(BaseEstimator):
         sample_weight = self._sample_weight(X, y, sample_weight, incremental)
         model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
                               incremental=incremental, dtype=X.dtype)
+        if first:
+            self._start_from_constant(model.network, targets, sample_weight)
         train = _as_dtype(Dataset(X, targets, sample_weight),
                           model.network.params.dtype)
         data = self._training_data(train, y, validation, incremental, model.rng)
@@ -107,6 +109,9 @@ class BaseDeep(BaseEstimator):
         # a warm start keeps weights and history but monitors afresh
         state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
         return _Model(network, None, state, _generator(self.random_state))
+
+    def _start_from_constant(self, network, targets, sample_weight):
+        """Hook: set the output bias of a new network from the targets."""
 
     def _sample_weight(self, X, y, sample_weight, incremental):
         if sample_weight is not None:

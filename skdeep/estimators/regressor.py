@@ -21,6 +21,12 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     ``DeepRegressor(**MLPRegressor().get_params())`` works. The output layer is
     linear (``loss='squared_error'``) or exponential (``loss='poisson'``).
 
+    One measured difference from MLPRegressor's start: the output bias begins at
+    the best constant prediction (the mean of y, or its log for Poisson) instead
+    of a random value near zero, so training starts from the baseline. On
+    unscaled targets this is decisive: 5-fold R^2 on ``load_diabetes`` at the
+    defaults is 0.45 against MLPRegressor's -1.03 (``benchmarks/bench_quality.py``).
+
     Parameters
     ----------
     loss : {'squared_error', 'poisson'}, default='squared_error'
@@ -179,6 +185,18 @@ as in DeepClassifier
                              f"y has minimum {y.min()}.")
         targets = y.reshape(-1, 1) if y.ndim == 1 else y
         return targets, self.loss
+
+    def _start_from_constant(self, network, targets, sample_weight):
+        """Start the output bias at the best constant prediction: the (weighted)
+        mean of y, or its logarithm for the Poisson loss. Training then starts
+        from the baseline instead of from zero, which matters when y is far
+        from zero and not scaled (scikit-learn's MLP starts at zero)."""
+        weighted = sample_weight is not None and sample_weight.sum() > 0
+        mean = np.average(targets, axis=0,
+                          weights=sample_weight if weighted else None)
+        if self.loss == "poisson":
+            mean = np.log(np.maximum(mean, np.finfo(np.float64).tiny))
+        network.biases[-1][...] = mean
 
     def _score_raw(self, raw, targets, sample_weight):
         """R^2 of the predictions from raw outputs, averaged over outputs."""
