@@ -3,12 +3,10 @@
 import copy
 import functools
 import warnings
-from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ..exceptions import DivergenceError
@@ -31,30 +29,9 @@ from ._params import (
     hidden_sizes,
 )
 from ._summary import summary_table
+from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
 from ._validation import check_X, check_X_y, reraise_with_name
-
-
-def atomic(method):
-    """Run a fitting method so that any failure leaves the estimator as it was.
-
-    A divergence is the exception: the estimator keeps the restored weights of
-    the run (it can predict) and the DivergenceError still propagates.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        saved = self.__dict__.copy()
-        try:
-            return method(self, *args, **kwargs)
-        except DivergenceError:
-            raise
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
-
-    return wrapper
 
 
 class BaseDeep(BaseEstimator):
@@ -327,27 +304,3 @@ class BaseDeep(BaseEstimator):
             self.coefs_, self.intercepts_ = self._network.weights, self._network.biases
 
 
-class _Model(NamedTuple):
-    network: MLP
-    optimizer: object
-    state: TrainingState
-    rng: np.random.Generator
-
-
-def _generator(random_state):
-    """A NumPy Generator seeded once from scikit-learn's ``random_state``."""
-    return np.random.default_rng(check_random_state(random_state).randint(2**31 - 1))
-
-
-def _as_dtype(data, dtype):
-    """The dataset in the network's dtype (the loop never converts per batch)."""
-    X = data.X if data.X.dtype == dtype else data.X.astype(dtype)
-    weight = data.sample_weight
-    if weight is not None and weight.dtype != dtype:
-        weight = weight.astype(dtype)
-    return Dataset(X, data.targets.astype(dtype, copy=False), weight)
-
-
-def _take(data, rows):
-    weight = None if data.sample_weight is None else data.sample_weight[rows]
-    return Dataset(data.X[rows], data.targets[rows], weight)

@@ -2,30 +2,19 @@
 
 import numpy as np
 from sklearn.base import ClassifierMixin
-from sklearn.metrics import accuracy_score
-from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseDeep, atomic
-from ._params import PARAMETER_CONSTRAINTS, STOCHASTIC_SOLVERS
+from ._base import BaseDeep
+from ._labels import LabelTargets
+from ._params import PARAMETER_CONSTRAINTS
+from ._support import atomic, stochastic_only, validation_pair
 
 __all__ = ["DeepClassifier"]
 
 
-def _stochastic(estimator):
-    if estimator.solver not in STOCHASTIC_SOLVERS:
-        raise AttributeError(
-            f"partial_fit is only available for the stochastic solvers "
-            f"{STOCHASTIC_SOLVERS}; solver={estimator.solver!r}."
-        )
-    return True
-
-
-class DeepClassifier(ClassifierMixin, BaseDeep):
+class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     """Multilayer-perceptron classifier with a softmax (or sigmoid) output.
 
     A drop-in superset of :class:`sklearn.neural_network.MLPClassifier`: every
@@ -208,11 +197,11 @@ class DeepClassifier(ClassifierMixin, BaseDeep):
         -------
         self : DeepClassifier
         """
-        validation = _validation_pair(self, X_val, y_val)
+        validation = validation_pair(self, X_val, y_val)
         return self._fit(X, y, sample_weight, incremental=False,
                          validation=validation)
 
-    @available_if(_stochastic)
+    @available_if(stochastic_only)
     @atomic
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for exactly one epoch, keeping weights and optimizer state.
@@ -287,99 +276,6 @@ class DeepClassifier(ClassifierMixin, BaseDeep):
         raw -= np.log(np.exp(raw).sum(axis=1, keepdims=True))
         return raw
 
-    # -- hooks of the fit skeleton ------------------------------------------
-    def _encode(self, y, *, reset, classes):
-        """One-hot (or indicator) float targets and the loss that fits them."""
-        kind = type_of_target(y, input_name="y", raise_unknown=True)
-        name = type(self).__name__
-        if kind == "multilabel-indicator":
-            return self._encode_multilabel(y, reset)
-        if kind not in ("binary", "multiclass"):
-            hint = ("Use DeepRegressor for continuous targets, or bin them into "
-                    "classes first." if kind.startswith("continuous") else
-                    "Pass one label per sample, or a 0/1 indicator matrix.")
-            raise ValueError(f"{name}: y has target type {kind!r}, which a "
-                             f"classifier cannot learn. {hint}")
-        y = column_or_1d(y, warn=True)
-        if reset:
-            self._set_classes(y if classes is None else classes, y)
-        elif classes is not None:
-            self._check_same_classes(classes)
-        if self._multilabel:
-            raise ValueError(f"{name} was fitted on multilabel targets; y must be "
-                             "an indicator matrix.")
-        indices = np.searchsorted(self.classes_, y)
-        indices = np.minimum(indices, len(self.classes_) - 1)
-        unseen = self.classes_[indices] != y
-        if unseen.any():
-            raise ValueError(
-                f"{name}: y contains labels {np.unique(y[unseen]).tolist()!r} "
-                f"that are not among classes_ {self.classes_.tolist()!r}. Pass all "
-                "classes with classes= on the first partial_fit, or refit."
-            )
-        targets = np.zeros((len(y), len(self.classes_)))
-        targets[np.arange(len(y)), indices] = 1
-        return targets, "softmax_cross_entropy"
-
-    def _set_classes(self, classes, y):
-        classes = np.unique(np.asarray(classes))
-        if len(classes) < 2:
-            raise ValueError(
-                f"{type(self).__name__}: y has 1 class ({classes.tolist()!r}); a "
-                "classifier needs at least 2 classes."
-            )
-        self.classes_, self._multilabel = classes, False
-
-    def _check_same_classes(self, classes):
-        if not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
-            raise ValueError(
-                f"{type(self).__name__}: classes={list(classes)!r} differs from "
-                f"classes_ {self.classes_.tolist()!r} of the earlier calls."
-            )
-
-    def _encode_multilabel(self, y, reset):
-        y = y.toarray() if hasattr(y, "toarray") else np.asarray(y)
-        if reset:
-            self.classes_, self._multilabel = np.arange(y.shape[1]), True
-        elif not self._multilabel or y.shape[1] != len(self.classes_):
-            raise ValueError(
-                f"{type(self).__name__}: y is a {y.shape[1]}-label indicator matrix "
-                f"but the model was fitted on {len(self.classes_)} "
-                f"{'labels' if self._multilabel else 'classes'}."
-            )
-        return y.astype(np.float64), "sigmoid_cross_entropy"
-
-    def _apply_class_weight(self, y, sample_weight, incremental):
-        if self.class_weight is None:
-            return sample_weight
-        name = type(self).__name__
-        if self._multilabel:
-            raise ValueError(f"{name}: class_weight is not supported for multilabel "
-                             "targets; pass sample_weight instead.")
-        if incremental and self.class_weight == "balanced":
-            raise ValueError(f"{name}: class_weight='balanced' needs the whole "
-                             "class distribution, which partial_fit does not see; "
-                             "pass a dict of weights instead.")
-        weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
-        per_sample = weights[np.searchsorted(self.classes_, y)]
-        return per_sample if sample_weight is None else sample_weight * per_sample
-
-    def _split_rows(self, y, n_val, rng):
-        if self._multilabel:
-            return super()._split_rows(y, n_val, rng)
-        train_rows, val_rows = train_test_split(
-            np.arange(len(y)), test_size=n_val, stratify=_stratify(y, n_val),
-            random_state=int(rng.integers(2**31 - 1)))
-        return train_rows, val_rows
-
-    def _score_raw(self, raw, targets, sample_weight):
-        """Accuracy (subset accuracy for multilabel) of raw outputs."""
-        if self._multilabel:
-            return accuracy_score(targets, (raw > 0).astype(targets.dtype),
-                                  sample_weight=sample_weight)
-        return accuracy_score(np.argmax(targets, axis=1), np.argmax(raw, axis=1),
-                              sample_weight=sample_weight)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
@@ -387,14 +283,3 @@ class DeepClassifier(ClassifierMixin, BaseDeep):
         return tags
 
 
-def _stratify(y, n_val):
-    """Stratify on y when every class can appear on both sides of the split."""
-    _, counts = np.unique(y, return_counts=True)
-    return y if counts.min() >= 2 and n_val >= len(counts) else None
-
-
-def _validation_pair(estimator, X_val, y_val):
-    if (X_val is None) != (y_val is None):
-        raise ValueError(f"{type(estimator).__name__}: pass both X_val and y_val, "
-                         "or neither.")
-    return None if X_val is None else (X_val, y_val)

@@ -6,9 +6,9 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from ._base import BaseDeep, atomic
+from ._base import BaseDeep
 from ._params import PARAMETER_CONSTRAINTS
-from .classifier import _stochastic, _validation_pair
+from ._support import atomic, stochastic_only, validation_pair
 
 __all__ = ["DeepRegressor"]
 
@@ -141,11 +141,11 @@ as in DeepClassifier
         -------
         self : DeepRegressor
         """
-        validation = _validation_pair(self, X_val, y_val)
+        validation = validation_pair(self, X_val, y_val)
         return self._fit(X, y, sample_weight, incremental=False,
                          validation=validation)
 
-    @available_if(_stochastic)
+    @available_if(stochastic_only)
     @atomic
     def partial_fit(self, X, y, sample_weight=None):
         """Train for exactly one epoch, keeping weights and optimizer state.

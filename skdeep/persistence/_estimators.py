@@ -12,7 +12,7 @@ import inspect
 import numpy as np
 
 from ..estimators import DeepClassifier, DeepRegressor
-from ..estimators._base import _Model
+from ..estimators._support import _Model
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
 from ..optim import SGD, Adam
