@@ -2,10 +2,12 @@
 
 import numpy as np
 
+from ._scratch import ScratchBuffer
+
 __all__ = ["Adam"]
 
 
-class Adam:
+class Adam(ScratchBuffer):
     """Adam with bias correction folded into the step size.
 
     State is built once for the vector's size; :meth:`step` updates ``params``
@@ -34,12 +36,12 @@ class Adam:
         self.t = 0
         self.first_moments = np.zeros(n_params, dtype=dtype)
         self.second_moments = np.zeros(n_params, dtype=dtype)
-        self._buffer = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grads):
         """Apply one update: ``params -= lr_t * m / (sqrt(v) + epsilon)``."""
         self.t += 1
-        m, v, buffer = self.first_moments, self.second_moments, self._buffer
+        m, v = self.first_moments, self.second_moments
+        buffer = self._scratch(m)
         m *= self.beta_1
         np.multiply(grads, 1 - self.beta_1, out=buffer)
         m += buffer
@@ -57,12 +59,3 @@ class Adam:
         np.divide(m, buffer, out=buffer)
         buffer *= step_size
         params -= buffer
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        del state["_buffer"]
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._buffer = np.empty_like(self.first_moments)

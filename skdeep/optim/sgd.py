@@ -2,10 +2,12 @@
 
 import numpy as np
 
+from ._scratch import ScratchBuffer
+
 __all__ = ["SGD"]
 
 
-class SGD:
+class SGD(ScratchBuffer):
     """SGD with momentum, updating ``params`` in place.
 
     ``velocity = momentum * velocity - lr * grad``; the update is ``velocity``,
@@ -32,12 +34,12 @@ class SGD:
         self.momentum, self.nesterov = momentum, nesterov
         self.t = 0
         self.velocities = np.zeros(n_params, dtype=dtype)
-        self._buffer = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grads):
         """Apply one momentum update to ``params``."""
         self.t += 1
-        velocity, buffer = self.velocities, self._buffer
+        velocity = self.velocities
+        buffer = self._scratch(velocity)
         np.multiply(grads, self.learning_rate, out=buffer)
         velocity *= self.momentum
         velocity -= buffer
@@ -48,12 +50,3 @@ class SGD:
             params -= buffer
         else:
             params += velocity
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        del state["_buffer"]
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._buffer = np.empty_like(self.velocities)
