@@ -271,6 +271,23 @@ class BaseDeep(BaseEstimator):
             Each hidden layer's activations, then the output layer's values
             after its output activation (what ``predict_proba`` or ``predict``
             is computed from).
+
+        Examples
+        --------
+        The lecture's network: inputs [2, 3], hidden nodes with weights [1, 1]
+        and [-1, 1], output weights [2, -1], no biases.
+
+        >>> import numpy as np
+        >>> from skdeep import DeepRegressor
+        >>> model = DeepRegressor(hidden_layer_sizes=(2,), activation="identity",
+        ...                       max_iter=1).fit(np.zeros((4, 2)), np.zeros(4))
+        >>> model.coefs_[0][...] = [[1, -1], [1, 1]]  # one column per hidden node
+        >>> model.coefs_[1][...] = [[2], [-1]]
+        >>> for bias in model.intercepts_:
+        ...     bias[...] = 0
+        >>> hidden, output = model.layer_outputs([[2, 3]])
+        >>> hidden.tolist(), output.tolist()
+        ([[5.0, 1.0]], [[9.0]])
         """
         check_is_fitted(self)
         X = check_X(self, X, reset=False)
@@ -285,6 +302,21 @@ class BaseDeep(BaseEstimator):
         ----------
         file : file-like, default=None
             Where to print; ``sys.stdout`` when None.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdeep import DeepClassifier
+        >>> X, y = np.random.default_rng(0).normal(size=(20, 10)), np.arange(20) % 2
+        >>> model = DeepClassifier(hidden_layer_sizes=(100, 100, 100),
+        ...                        max_iter=2).fit(X, y)
+        >>> model.summary()  # doctest: +ELLIPSIS
+        Model: "DeepClassifier"
+        ...
+        dense_1 (Dense)   (None, 100)    relu         1,100
+        ...
+        Total params: 21,502
+        ...
         """
         check_is_fitted(self)
         print(summary_table(self._network, type(self).__name__), file=file)
