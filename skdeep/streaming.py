@@ -195,7 +195,9 @@ def _first_pass(estimator, path, targets, features, *, classes, scaler, options)
     if not (find_classes or fit_scaler):
         return classes
     found = []
-    usecols = (features if fit_scaler else []) + (targets if find_classes else [])
+    # the targets are read even when only the scaler learns: the chunk reader
+    # splits every chunk into features and targets
+    usecols = (features if fit_scaler else []) + targets
     for X, y in _chunks(path, features if fit_scaler else [], targets,
                         {**options, "usecols": usecols}):
         if fit_scaler:

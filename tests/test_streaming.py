@@ -130,6 +130,24 @@ def test_scaler_is_fitted_on_the_whole_file(tmp_path, classification):
         reference.predict_proba(reference_scaler.transform(X_test)), rtol=1e-6)
 
 
+@pytest.mark.parametrize("kind", ["regressor", "classifier with classes"])
+def test_scaler_pass_without_a_classes_pass(tmp_path, regression, classification,
+                                            kind):
+    """The scaler's first pass also runs when no classes need finding."""
+    if kind == "regressor":
+        _, X, y, _, _ = regression
+        estimator, extra = _regressor(), {}
+    else:
+        _, X, y, _, _ = classification
+        estimator, extra = _classifier(), {"classes": np.unique(y)}
+    path = _write(tmp_path / "raw.csv", X * 10 + 3, y)
+    scaler = StandardScaler()
+    fit_csv(estimator, path, target="y", chunksize=CHUNKSIZE, scaler=scaler,
+            **extra)
+    np.testing.assert_allclose(scaler.mean_, (X * 10 + 3).mean(axis=0))
+    assert estimator.n_iter_ == -(-len(X) // CHUNKSIZE)
+
+
 def test_columns_select_features_and_keep_their_names(classification):
     path, X, y, X_test, _ = classification
     columns = ["x2", "x0"]
