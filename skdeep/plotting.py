@@ -21,7 +21,7 @@ def _pyplot():
     return plt
 
 
-def _final_estimator(estimator):
+def final_estimator(estimator):
     """The last step of a Pipeline (recursively), or the estimator itself."""
     while hasattr(estimator, "steps"):
         estimator = estimator.steps[-1][1]
@@ -97,7 +97,7 @@ class HistoryDisplay:
         display : HistoryDisplay
         """
         _pyplot()  # fail early, before inspecting the estimator
-        model = _final_estimator(estimator)
+        model = final_estimator(estimator)
         history = getattr(model, "history_", None)
         if history is None:
             from sklearn.exceptions import NotFittedError

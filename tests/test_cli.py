@@ -178,6 +178,8 @@ def _bad_inputs(tmp_path, shots_csv, shots_model):
         "bad hidden": (["train", shots_csv, "--target", "shot_result", "--hidden",
                         "10,x"], "expected positive integers"),
         "unknown dataset": (["datasets", "iris"], "unknown dataset 'iris'"),
+        "plot format": (["train", shots_csv, "--target", "shot_result", "--plot",
+                         tmp_path / "history.xyz"], "cannot write a 'xyz' file"),
     }
 
 
@@ -185,7 +187,7 @@ def _bad_inputs(tmp_path, shots_csv, shots_model):
     "missing data file", "missing target", "empty file", "header only",
     "csv as model", "garbage model", "missing model", "columns differ",
     "unknown option", "missing --target", "bad hidden",
-    "unknown dataset",
+    "unknown dataset", "plot format",
 ])
 def test_bad_input_is_one_line_and_status_2(tmp_path, shots_csv, shots_model,
                                             capsys, case):
@@ -196,6 +198,24 @@ def test_bad_input_is_one_line_and_status_2(tmp_path, shots_csv, shots_model,
     assert len(err.strip().splitlines()) == 1, err
     assert "error: " in err and text in err
     assert "Epoch" not in out
+
+
+def test_class_only_in_held_out_rows(tmp_path, capsys):
+    """A class too rare to stratify may land only in the test rows: the scores
+    are still printed (without the log loss, which needs its column)."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40),
+                          "label": ["p"] * 20 + ["q"] * 19 + ["r"]})
+    path = tmp_path / "rare.csv"
+    frame.to_csv(path, index=False)
+    outcomes = set()
+    for seed in range(6):
+        status, out, err = run(capsys, "train", path, "--target", "label",
+                               "--max-iter", "2", "--quiet", "--random-state",
+                               str(seed))
+        assert status == 0 and "Traceback" not in err, err
+        outcomes.add("log loss" in out)
+    assert outcomes == {True, False}  # both placements of the rare row were seen
 
 
 def test_proba_needs_a_classifier(tmp_path, customers_csv, capsys):

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["CLIError", "as_cli_error", "final_step", "load_model", "model_format",
+from ..plotting import final_estimator
+
+__all__ = ["CLIError", "as_cli_error", "load_model", "model_format",
            "read_csv", "save_model"]
 
 
@@ -68,14 +70,7 @@ def load_model(path):
     except ModelFileError as error:
         reason = str(error).removeprefix("model file: ")
         raise CLIError(f"{path}: {reason}") from None
-    if not hasattr(final_step(model), "history_"):
+    if not hasattr(final_estimator(model), "history_"):
         raise CLIError(f"{path}: holds an unfitted {type(model).__name__}; train "
                        "it before saving")
-    return model
-
-
-def final_step(model):
-    """The last step of a Pipeline (recursively), or the model itself."""
-    while hasattr(model, "steps"):
-        model = model.steps[-1][1]
     return model

@@ -5,7 +5,8 @@ import sys
 import numpy as np
 import pandas as pd
 
-from ._io import CLIError, as_cli_error, final_step, load_model, read_csv
+from ..plotting import final_estimator
+from ._io import CLIError, as_cli_error, load_model, read_csv
 
 __all__ = ["run_predict", "run_summary"]
 
@@ -43,9 +44,9 @@ def predictions_frame(model, X, proba):
     """A DataFrame of predicted labels/values, or of class probabilities."""
     if not proba:
         return pd.DataFrame({"prediction": model.predict(X)})
-    if not hasattr(final_step(model), "predict_proba"):
+    if not hasattr(final_estimator(model), "predict_proba"):
         raise CLIError("--proba needs a classifier; this model is a "
-                       f"{type(final_step(model)).__name__}")
+                       f"{type(final_estimator(model)).__name__}")
     probabilities = model.predict_proba(X)
     columns = [f"proba_{label}" for label in model.classes_]
     return pd.DataFrame(probabilities, columns=columns)
@@ -69,7 +70,7 @@ def run_predict(args):
 def run_summary(args):
     """The ``skdeep summary`` command; returns the exit status."""
     model = load_model(args.model)
-    network = final_step(model)
+    network = final_estimator(model)
     for name, step in getattr(model, "steps", [])[:-1]:
         print(f"{name}: {_describe(step)}")
     network.summary()

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
 
+from ..estimators._labels import _stratify
 from ._io import CLIError, as_cli_error, model_format, read_csv, save_model
 
 __all__ = ["build_pipeline", "fit_and_report", "held_out_scores", "infer_task",
@@ -96,9 +97,7 @@ def split(X, y, task, test_size, random_state):
     if len(y) - n_test < 2 or n_test < 1:
         raise CLIError(f"{len(y)} rows are too few to hold out test_size={test_size} "
                        "and still train; add rows or change --test-size")
-    counts = y.value_counts() if task == "classification" else None
-    stratify = (y if counts is not None and counts.min() >= 2
-                and n_test >= len(counts) else None)
+    stratify = _stratify(y, n_test) if task == "classification" else None
     return train_test_split(X, y, test_size=test_size, random_state=random_state,
                             stratify=stratify)
 
@@ -115,13 +114,16 @@ def held_out_scores(pipeline, X_test, y_test, y_train, task):
 
     if task == "classification":
         majority = y_train.mode().iloc[0]
-        return {
+        scores = {
             "accuracy": pipeline.score(X_test, y_test),
             f"accuracy of always predicting '{majority}'": float(
                 np.mean(y_test == majority)),
-            "log loss": log_loss(y_test, pipeline.predict_proba(X_test),
-                                 labels=pipeline.classes_),
         }
+        # a class seen only in the held-out rows has no probability column
+        if np.isin(y_test, pipeline.classes_).all():
+            scores["log loss"] = log_loss(y_test, pipeline.predict_proba(X_test),
+                                          labels=pipeline.classes_)
+        return scores
     return {
         "R^2": pipeline.score(X_test, y_test),
         "mean absolute error": mean_absolute_error(y_test, pipeline.predict(X_test)),
@@ -136,7 +138,7 @@ def run_train(args):
     X, y = _features_and_target(data, args.target, args.data)
     task = infer_task(y, args.task)
     if args.plot:
-        _check_matplotlib()
+        _check_plot_path(args.plot)
     params = dict(hidden_layer_sizes=args.hidden, max_iter=args.max_iter,
                   learning_rate_init=args.learning_rate_init,
                   early_stopping=args.early_stopping, random_state=args.random_state,
@@ -171,13 +173,21 @@ def _features_and_target(data, target, path):
     return X, data[target]
 
 
-def _check_matplotlib():
+def _check_plot_path(path):
+    """Refuse --plot before training: no matplotlib, or a format it cannot write."""
     from ..plotting import _pyplot
 
     try:
         _pyplot()
     except ImportError as error:
         raise CLIError(f"--plot: {error}") from None
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    formats = FigureCanvasBase.get_supported_filetypes()
+    suffix = Path(path).suffix.lstrip(".").lower()
+    if suffix not in formats:
+        raise CLIError(f"--plot {path}: cannot write a '{suffix}' file; use one of "
+                       f"{', '.join(sorted(formats))}")
 
 
 def _save_plot(pipeline, path):
