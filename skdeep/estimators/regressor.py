@@ -6,6 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
+from ..ops import OUTPUT_ACTIVATIONS
 from ._base import BaseDeep
 from ._params import PARAMETER_CONSTRAINTS
 from ._support import atomic, stochastic_only, validation_pair
@@ -174,8 +175,7 @@ as in DeepClassifier
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         predictions = self._raw_output(X)
-        if self.out_activation_ == "exp":
-            np.exp(predictions, out=predictions)
+        OUTPUT_ACTIVATIONS[self.out_activation_](predictions)
         return predictions.ravel() if self.n_outputs_ == 1 else predictions
 
     def _encode(self, y, *, reset, classes):

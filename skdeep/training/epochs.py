@@ -65,9 +65,12 @@ def end_epoch(network, data, train_loss, *, settings, state):
 
 
 def restore_weights(network, state, settings):
-    """Put back the best epoch's weights when asked to and they were kept."""
+    """Put back the best epoch's weights when asked to and they were kept;
+    return whether it did."""
     if settings.restore_best_weights and state.best_params is not None:
         network.params[...] = state.best_params
+        return True
+    return False
 
 
 def is_finite(loss, network):
@@ -77,8 +80,7 @@ def is_finite(loss, network):
 
 def diverged(network, state, settings, loss, last_good):
     """Restore the best (or else the last finite) weights; return the error."""
-    if settings.restore_best_weights and state.best_params is not None:
-        network.params[...] = state.best_params
+    if restore_weights(network, state, settings):
         restored = f"the weights of the best epoch ({state.best_epoch}) were restored"
     else:
         network.params[...] = last_good
