@@ -37,10 +37,9 @@ __all__ = ["save", "load", "ModelFileError", "ALLOWED_TYPES", "FORMAT_VERSION",
 
 # Errors a damaged file can provoke inside numpy, zipfile or scikit-learn; each
 # becomes a ModelFileError so callers handle one documented type.
-_DAMAGE = (ValueError, TypeError, KeyError, IndexError, AttributeError,
-           OverflowError, RecursionError, EOFError, LookupError, ArithmeticError,
-           NotImplementedError, SyntaxError, tokenize.TokenError, zlib.error,
-           zipfile.BadZipFile, struct.error)
+_DAMAGE = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError,
+           RecursionError, EOFError, NotImplementedError, SyntaxError,
+           tokenize.TokenError, zlib.error, zipfile.BadZipFile, struct.error)
 
 
 def save(obj, path):
@@ -132,8 +131,6 @@ def load(path, *, max_bytes=MAX_BYTES):
     refused: True
     """
     path = os.fspath(path)
-    with open(path, "rb"):
-        pass  # an unreadable path is an OSError, not a damaged file
     try:
         manifest, arrays = read_file(path, max_bytes)
         obj = Decoder(arrays, decode_estimator).decode(manifest.get("object"))

@@ -192,7 +192,6 @@ def _decode_optimizer(node, decoder, network, where):
     learning_rate = values.pop("learning_rate")
     n_params, dtype = network.n_params, network.params.dtype
     optimizer = cls(n_params, dtype, learning_rate=learning_rate, **values)
-    optimizer.learning_rate = learning_rate
     optimizer.t = field(node, "t", int, where)
     expect(optimizer.t >= 0, where, "negative step count.")
     for name in moments:

@@ -113,12 +113,12 @@ def decode_estimator(node, decoder, where):
     expect(not unknown, where, f"{name} has no fitted attributes {unknown}.")
     for attribute, value in fitted.items():
         value = decoder.decode(value, f"{where}.{attribute}")
-        _check_attribute(attribute, value, fitted, where)
+        _check_attribute(attribute, value, where)
         setattr(estimator, attribute, value)
     return estimator
 
 
-def _check_attribute(name, value, fitted, where):
+def _check_attribute(name, value, where):
     if name in _FLOAT_VECTORS and value is not None:
         expect(isinstance(value, np.ndarray) and value.dtype.kind == "f"
                and value.ndim == 1, where, f"{name} must be a float vector.")
