@@ -14,28 +14,22 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ._generate import SHOT_LOG_DECIMALS, TRANSACTIONS_DECIMALS
+
 # ``__package__`` is "skdeep.datasets"; resolving resources relative to it keeps
 # this module free of imports from the (separately developed) skdeep top level.
 _PACKAGE = __package__
 
-# Column dtypes are spelled out rather than inferred so that the frames do not
-# depend on pandas' inference rules (which differ across pandas versions).
-_TRANSACTIONS_DTYPES = {
-    "age": "int64",
-    "bank_balance": "float64",
-    "retirement_status": "int64",
-    "number_of_children": "int64",
-    "number_of_existing_accounts": "int64",
-    "number_of_transactions": "int64",
-}
-_SHOT_LOG_DTYPES = {
-    "shot_clock": "float64",
-    "dribbles": "int64",
-    "touch_time": "float64",
-    "shot_dist": "float64",
-    "close_def_dist": "float64",
-    "shot_result": "int64",
-}
+# Column dtypes are given rather than inferred so that the frames do not depend on
+# pandas' inference rules (which differ across pandas versions).
+def _dtypes(decimals):
+    """Column dtypes from the generator's formatting: 0 decimals are integers."""
+    return {name: "int64" if places == 0 else "float64"
+            for name, places in decimals.items()}
+
+
+_TRANSACTIONS_DTYPES = _dtypes(TRANSACTIONS_DECIMALS)
+_SHOT_LOG_DTYPES = _dtypes(SHOT_LOG_DECIMALS)
 
 
 def _read_text(*parts):
