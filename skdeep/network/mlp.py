@@ -77,10 +77,9 @@ class MLP:
             )
         return self
 
-    def copy(self, dtype=None):
-        """A deep copy, optionally cast to another dtype."""
-        new = MLP(self.layer_sizes, self.activations, self.loss,
-                  dtype or self.params.dtype)
+    def copy(self):
+        """A deep copy (its own parameter vector and views)."""
+        new = MLP(self.layer_sizes, self.activations, self.loss, self.params.dtype)
         new.params[...] = self.params
         return new
 

@@ -53,7 +53,8 @@ def test_sparse_input_equals_dense(rng):
 def test_float32_network_agrees_with_float64(rng):
     network = _network(rng)
     X = rng.normal(size=(50, 6))
-    single = network.copy(np.float32)
+    single = MLP(network.layer_sizes, network.activations, network.loss, np.float32)
+    single.params[...] = network.params
     assert single.params.dtype == np.float32
     out = single.predict(X.astype(np.float32))
     assert out.dtype == np.float32
