@@ -212,7 +212,7 @@ def test_class_only_in_held_out_rows(tmp_path, capsys):
     for seed in range(6):
         status, out, err = run(capsys, "train", path, "--target", "label",
                                "--max-iter", "2", "--quiet", "--random-state",
-                               str(seed))
+                               str(seed), "--output", tmp_path / f"m{seed}.skdeep")
         assert status == 0 and "Traceback" not in err, err
         outcomes.add("log loss" in out)
     assert outcomes == {True, False}  # both placements of the rare row were seen
