@@ -194,10 +194,10 @@ def fit_skdeep(task, X, y, epochs, seed):
     return time.perf_counter() - start, model.loss_, model.predict
 
 
-def _torch_module(n_in, n_out, dtype, seed):
-    """Linear-ReLU-Linear-ReLU-Linear with sklearn's Glorot-uniform init."""
+def _torch_module(n_in, n_out, dtype, seed, hidden=HIDDEN):
+    """Linear-ReLU-...-Linear with sklearn's Glorot-uniform init."""
     torch.manual_seed(seed)
-    sizes = (n_in, *HIDDEN, n_out)
+    sizes = (n_in, *hidden, n_out)
     layers = []
     for i, (a, b) in enumerate(pairwise(sizes)):
         linear = torch.nn.Linear(a, b, dtype=dtype)
@@ -230,12 +230,13 @@ def _torch_predict(module, task):
     return predict
 
 
-def fit_torch(task, X, y, epochs, seed, fused=False):
+def fit_torch(task, X, y, epochs, seed, fused=False, hidden=HIDDEN,
+              batch_size=BATCH_SIZE):
     """The plain hand-written CPU loop; sklearn's L2 term added to the loss."""
     start = time.perf_counter()
     Xt, yt = _torch_tensors(task, X, y)
     n_out = N_CLASSES if task == "clf" else 1
-    module = _torch_module(X.shape[1], n_out, Xt.dtype, seed)
+    module = _torch_module(X.shape[1], n_out, Xt.dtype, seed, hidden)
     optimizer = torch.optim.Adam(module.parameters(), lr=LEARNING_RATE,
                                  betas=(0.9, 0.999), eps=1e-8,
                                  **({"fused": True} if fused else {}))
@@ -246,8 +247,8 @@ def fit_torch(task, X, y, epochs, seed, fused=False):
     for _ in range(epochs):
         order = torch.randperm(n_samples, generator=generator)
         total = 0.0
-        for begin in range(0, n_samples, BATCH_SIZE):
-            rows = order[begin : begin + BATCH_SIZE]
+        for begin in range(0, n_samples, batch_size):
+            rows = order[begin : begin + batch_size]
             xb, yb = Xt[rows], yt[rows]
             loss = criterion(module(xb), yb)
             # sklearn: 0.5 * alpha * sum ||W||^2 / batch_size, weights only
