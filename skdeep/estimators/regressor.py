@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from ..ops import OUTPUT_ACTIVATIONS
+from ..training.units import OutputUnits
 from ._base import BaseDeep
 from ._params import PARAMETER_CONSTRAINTS
 from ._support import atomic, stochastic_only, validation_pair
@@ -81,6 +82,7 @@ as in DeepClassifier
     _parameter_constraints = {
         **PARAMETER_CONSTRAINTS,
         "loss": [StrOptions({"squared_error", "poisson"})],
+        "target_scaling": [StrOptions({"standard"}), None],
     }
     _SCORE_NAME = "val_r2"
     _y_numeric = True
@@ -94,7 +96,7 @@ as in DeepClassifier
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
-                 dtype=None):
+                 dtype=None, target_scaling="standard"):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -124,6 +126,7 @@ as in DeepClassifier
         self.restore_best_weights = restore_best_weights
         self.clip_norm = clip_norm
         self.dtype = dtype
+        self.target_scaling = target_scaling
 
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
@@ -186,6 +189,23 @@ as in DeepClassifier
         targets = y.reshape(-1, 1) if y.ndim == 1 else y
         return targets, self.loss
 
+    def _scale_targets(self, targets, sample_weight, *, reset):
+        """Standardize the targets; a first fit (``reset``) measures y first."""
+        if reset:
+            self.target_offset_, self.target_scale_ = _target_statistics(
+                targets, sample_weight, self.loss, self.target_scaling)
+        units = self._output_units(self.loss)
+        return targets if units is None else units.scale_targets(targets)
+
+    def _output_units(self, loss):
+        """The units the network trains in; None when they are y's own (no
+        target_scaling, a model saved before it existed, or a unit scale)."""
+        offset = self.__dict__.get("target_offset_")
+        scale = self.__dict__.get("target_scale_")
+        if offset is None or (not offset.any() and (scale == 1).all()):
+            return None
+        return OutputUnits(offset, scale, loss)
+
     def _start_from_constant(self, network, targets, sample_weight):
         """Start the output bias at the best constant prediction: the (weighted)
         mean of y, or its logarithm for the Poisson loss. Training then starts
@@ -208,3 +228,30 @@ as in DeepClassifier
         tags.target_tags.multi_output = True
         tags.input_tags.sparse = True
         return tags
+
+
+def _target_statistics(targets, sample_weight, loss, scaling):
+    """``(offset, scale)`` per output, each of shape (n_outputs,): the weighted
+    mean and standard deviation for the squared error, 0 and the mean for
+    Poisson (its predictions must stay positive), or 0 and 1 without scaling.
+    A zero or non-finite scale (a constant output) becomes 1."""
+    n_outputs = targets.shape[1]
+    offset, scale = np.zeros(n_outputs), np.ones(n_outputs)
+    if scaling is None:
+        return offset, scale
+    weights = sample_weight if (sample_weight is not None
+                                and sample_weight.sum() > 0) else None
+    # dividing by the largest magnitude first keeps the squares from overflowing
+    size = np.max(np.abs(targets), axis=0)
+    size[~(size > 0) | ~np.isfinite(size)] = 1.0
+    unit = targets / size
+    mean = np.average(unit, axis=0, weights=weights)
+    if loss == "poisson":
+        spread = mean * size
+    else:
+        offset = mean * size
+        spread = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weights))
+        spread *= size
+    usable = np.isfinite(spread) & (spread > 0)
+    scale[usable] = spread[usable]
+    return offset, scale
