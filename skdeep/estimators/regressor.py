@@ -11,6 +11,7 @@ from ..training.units import OutputUnits
 from ._base import BaseDeep
 from ._params import PARAMETER_CONSTRAINTS
 from ._support import atomic, stochastic_only, validation_pair
+from ._targets import target_statistics
 
 __all__ = ["DeepRegressor"]
 
@@ -80,11 +81,11 @@ restore_best_weights, clip_norm, dtype
         The training loss per epoch in y's units, comparable with
         MLPRegressor's: half the squared error summed over outputs (or the half
         Poisson deviance) averaged over the samples, plus ``alpha * ||W||^2 /
-        (2 * n)`` over the weights in y's units, ``coefs_``. This is the
-        training objective mapped back to y, not the objective itself (the L2
-        term of the standardized network differs only in the last layer, and
-        each output's error is weighted by its own variance), so its decrease
-        is what ``tol`` would see only for a single output with unit variance.
+        (2 * n)`` over the weights in y's units, ``coefs_`` (n: the batch's
+        sample weight, as in MLPRegressor). This is the model's loss in y's
+        units, not the standardized objective that training minimizes and
+        ``tol`` watches: there each output's error is divided by its variance
+        and the L2 term covers the standardized last layer.
         ``best_loss_`` is None when early stopping used a validation set.
     n_iter_, t_, n_layers_, n_outputs_ : as in DeepClassifier
     target_offset_, target_scale_ : ndarray of shape (n_outputs,)
@@ -236,7 +237,7 @@ restore_best_weights, clip_norm, dtype
     def _scale_targets(self, targets, sample_weight, *, reset):
         """Standardize the targets; a first fit (``reset``) measures y first."""
         if reset:
-            self.target_offset_, self.target_scale_ = _target_statistics(
+            self.target_offset_, self.target_scale_ = target_statistics(
                 targets, sample_weight, self.loss, self.target_scaling)
         units = self._output_units(self.loss)
         return targets if units is None else units.scale_targets(targets)
@@ -273,29 +274,3 @@ restore_best_weights, clip_norm, dtype
         tags.input_tags.sparse = True
         return tags
 
-
-def _target_statistics(targets, sample_weight, loss, scaling):
-    """``(offset, scale)`` per output, each of shape (n_outputs,): the weighted
-    mean and standard deviation for the squared error, 0 and the mean for
-    Poisson (its predictions must stay positive), or 0 and 1 without scaling.
-    A zero or non-finite scale (a constant output) becomes 1."""
-    n_outputs = targets.shape[1]
-    offset, scale = np.zeros(n_outputs), np.ones(n_outputs)
-    if scaling is None:
-        return offset, scale
-    weights = sample_weight if (sample_weight is not None
-                                and sample_weight.sum() > 0) else None
-    # dividing by the largest magnitude first keeps the squares from overflowing
-    size = np.max(np.abs(targets), axis=0)
-    size[~(size > 0) | ~np.isfinite(size)] = 1.0
-    unit = targets / size
-    mean = np.average(unit, axis=0, weights=weights)
-    if loss == "poisson":
-        spread = mean * size
-    else:
-        offset = mean * size
-        spread = np.sqrt(np.average((unit - mean) ** 2, axis=0, weights=weights))
-        spread *= size
-    usable = np.isfinite(spread) & (spread > 0)
-    scale[usable] = spread[usable]
-    return offset, scale
