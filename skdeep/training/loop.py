@@ -27,10 +27,11 @@ def train_step(network, optimizer, workspace, batch, settings, rng):
         return 0.0, 0.0
     raw = network.forward(X, workspace, rng=rng if settings.uses_dropout else None)
     grad_raw = workspace.grad_raw[: X.shape[0]]
+    penalty = network.penalty(settings.alpha, weight_sum)
     loss = LOSSES[network.loss].value_and_grad(raw, targets, weight, grad_raw)
-    loss += network.penalty(settings.alpha, weight_sum)
+    loss += penalty
     reported = loss if settings.units is None else settings.units.loss(
-        network, raw, targets, weight, settings.alpha)
+        network, raw, targets, weight, settings.alpha, penalty=penalty)
     grad = network.backward(grad_raw, workspace, alpha=settings.alpha,
                             weight_sum=weight_sum)
     if settings.clip_norm is not None:

@@ -55,24 +55,41 @@ class OutputUnits:
         weights[...] = weights.astype(np.float64) / self.raw_scale
         bias[...] = (bias.astype(np.float64) - self.raw_shift) / self.raw_scale
 
-    def loss(self, network, raw, targets, sample_weight, alpha):
+    def loss(self, network, raw, targets, sample_weight, alpha, *, penalty=None):
         """The loss (plus L2 term) the folded network has against y.
 
-        ``raw`` and ``targets`` are in the trained units (neither is changed).
-        The L2 term is ``alpha * ||W||^2 / (2 * weight_sum)`` over the folded
+        ``raw`` and ``targets`` are in the trained units (neither is changed);
+        ``penalty``, when given, is the network's L2 term as trained. The L2
+        term reported is ``alpha * ||W||^2 / (2 * weight_sum)`` over the folded
         weights: the output layer's columns are multiplied by ``raw_scale``.
         """
+        weight_sum = raw.shape[0] if sample_weight is None else float(
+            sample_weight.sum())
+        if self.loss_name == "squared_error":
+            value = self._squared_error(raw, targets, sample_weight, weight_sum)
+        else:
+            value = self._folded_loss(raw, targets, sample_weight)
+        if not alpha:
+            return value
+        if penalty is None:
+            penalty = network.penalty(alpha, weight_sum)
+        last = network.weights[-1]
+        extra = np.dot(np.einsum("ij,ij->j", last, last), self.raw_scale**2 - 1)
+        return value + penalty + 0.5 * alpha * float(extra) / weight_sum
+
+    def _squared_error(self, raw, targets, sample_weight, weight_sum):
+        """Half squared error in y's units: each output's error times its scale."""
+        residual = np.subtract(raw, targets, dtype=np.float64)
+        residual *= residual
+        per_output = (residual.sum(axis=0) if sample_weight is None
+                      else np.dot(sample_weight, residual))
+        return 0.5 * float(np.dot(per_output, self.target_scale**2)) / weight_sum
+
+    def _folded_loss(self, raw, targets, sample_weight):
+        """Any loss, evaluated on the folded outputs against y itself."""
         raw_y = raw.astype(np.float64) * self.raw_scale + self.raw_shift
         targets_y = targets * self.target_scale + self.target_offset
         if sample_weight is not None:
             sample_weight = sample_weight.astype(np.float64)
-        value = LOSSES[self.loss_name].value_and_grad(raw_y, targets_y, sample_weight,
-                                                      np.empty_like(raw_y))
-        if not alpha:
-            return value
-        weight_sum = raw.shape[0] if sample_weight is None else float(
-            sample_weight.sum())
-        last = network.weights[-1].astype(np.float64)
-        extra = np.dot(np.einsum("ij,ij->j", last, last), self.raw_scale**2 - 1)
-        return value + network.penalty(alpha, weight_sum) + (
-            0.5 * alpha * float(extra) / weight_sum)
+        return LOSSES[self.loss_name].value_and_grad(raw_y, targets_y, sample_weight,
+                                                     np.empty_like(raw_y))
