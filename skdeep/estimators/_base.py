@@ -53,6 +53,7 @@ class BaseDeep(BaseEstimator):
         X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
         targets, loss = self._encode(y, reset=first, classes=classes)
         sample_weight = self._sample_weight(X, y, sample_weight, incremental)
+        targets = self._scale_targets(targets, sample_weight, reset=first)
         model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
                               incremental=incremental, dtype=X.dtype)
         if first:
@@ -80,6 +81,9 @@ class BaseDeep(BaseEstimator):
                 "warm_start=False to change the number of outputs."
             )
         network, state = self._network.copy(), copy.deepcopy(self._state)
+        units = self._output_units(network.loss)
+        if units is not None:  # continue in the units the network trained in
+            units.unfold(network)
         if incremental:
             optimizer = copy.deepcopy(getattr(self, "_optimizer", None))
             return _Model(network, optimizer, state, copy.deepcopy(self._rng))
@@ -89,6 +93,15 @@ class BaseDeep(BaseEstimator):
 
     def _start_from_constant(self, network, targets, sample_weight):
         """Hook: set the output bias of a new network from the targets."""
+
+    def _scale_targets(self, targets, sample_weight, *, reset):
+        """Hook: the targets the network trains on (``reset``: a first fit)."""
+        return targets
+
+    def _output_units(self, loss):
+        """Hook: the ``training.OutputUnits`` the network trains in, or None when
+        it trains on the targets of ``_encode`` themselves."""
+        return None
 
     def _sample_weight(self, X, y, sample_weight, incremental):
         if sample_weight is not None:
@@ -105,6 +118,7 @@ class BaseDeep(BaseEstimator):
             X_val, y_val = validation
             X_val = check_X(self, X_val, reset=False)
             val_targets, _ = self._encode(y_val, reset=False, classes=None)
+            val_targets = self._scale_targets(val_targets, None, reset=False)
             val = _as_dtype(Dataset(X_val, val_targets), train.targets.dtype)
         elif self.early_stopping and not incremental:
             train, val = self._hold_out(train, y, rng)
@@ -148,7 +162,7 @@ class BaseDeep(BaseEstimator):
             stop_early=not incremental,
             restore_best_weights=bool(monitored and self.restore_best_weights),
             verbose=int(self.verbose), max_fun=self.max_fun,
-            score_name=self._SCORE_NAME,
+            score_name=self._SCORE_NAME, units=self._output_units(network.loss),
             schedule=LearningRateSchedule(self.learning_rate, self.learning_rate_init,
                                           power_t=self.power_t),
         )
@@ -172,6 +186,8 @@ class BaseDeep(BaseEstimator):
         except DivergenceError as error:
             raise DivergenceError(f"{type(self).__name__}: {error}") from None
         finally:
+            if settings.units is not None:  # fitted weights predict in y's units
+                settings.units.fold(network)
             n_iter = state.n_iter - (0 if incremental else epochs_before)
             self._commit(_Model(network, optimizer, state, model.rng), n_iter)
         if not incremental:

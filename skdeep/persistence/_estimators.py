@@ -23,7 +23,8 @@ __all__ = ["DEEP_ESTIMATORS", "encode_deep", "decode_deep"]
 
 DEEP_ESTIMATORS = {"DeepClassifier": DeepClassifier, "DeepRegressor": DeepRegressor}
 # fit sets these before the engine exists; _commit derives the rest
-_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multilabel")
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multilabel",
+                     "target_offset_", "target_scale_")
 _ENGINE = ("_network", "_optimizer", "_state", "_rng")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
             "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
@@ -128,7 +129,7 @@ def _decode_inputs(fitted, decoder, cls, where):
     inputs = decoder.decode_fields(fitted.get("inputs"), where)
     needed = {"n_features_in_"} | ({"classes_", "_multilabel"}
                                    if cls is DeepClassifier else set())
-    allowed = needed | {"feature_names_in_"}
+    allowed = needed | {"feature_names_in_", "target_offset_", "target_scale_"}
     expect(needed <= set(inputs) <= allowed, where,
            f"fitted inputs must be {sorted(needed)} (and feature_names_in_); got "
            f"{sorted(map(str, inputs))}.")

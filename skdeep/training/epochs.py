@@ -21,38 +21,45 @@ class TrainingData(NamedTuple):
     score: Callable | None = None
 
 
-def evaluate(network, data, train_loss, settings):
-    """The epoch's metrics: training loss, then validation loss and score."""
-    metrics = {"loss": train_loss}
+def evaluate(network, data, train_loss, settings, reported=None):
+    """The epoch's metrics as recorded (losses in y's units when
+    ``settings.units``), and the losses as trained, which the monitors use."""
+    metrics = {"loss": train_loss if reported is None else reported}
+    trained = {"loss": train_loss}
     if data.validation is not None:
-        val = data.validation
+        val, units = data.validation, settings.units
         raw = network.raw_output(val.X)
-        metrics["val_loss"] = LOSSES[network.loss].value_and_grad(
+        trained["val_loss"] = LOSSES[network.loss].value_and_grad(
             raw, val.targets, val.sample_weight, np.empty_like(raw)
         )
+        metrics["val_loss"] = trained["val_loss"] if units is None else units.loss(
+            network, raw, val.targets, val.sample_weight, alpha=0.0)
         metrics[settings.score_name] = float(data.score(raw))
-    return metrics
+    return metrics, trained
 
 
-def _monitored(metrics, settings):
-    """The monitored quantity on a lower-is-better scale."""
+def _monitored(metrics, trained, settings):
+    """The monitored quantity on a lower-is-better scale; a loss as trained, so
+    ``tol`` does not depend on y's units when the network trains on scaled y."""
     if settings.monitor == "val_score":
         return -metrics[settings.score_name]
-    return metrics[settings.monitor]
+    return trained[settings.monitor]
 
 
-def end_epoch(network, data, train_loss, *, settings, state):
+def end_epoch(network, data, train_loss, *, settings, state, reported=None):
     """Record one finished epoch; return ``(metrics, plateau)``.
 
-    ``plateau`` is True once the monitored quantity has not improved by ``tol``
-    for ``n_iter_no_change`` consecutive epochs.
+    ``train_loss`` is the epoch's loss as trained, ``reported`` the same in y's
+    units (None: the same value). ``plateau`` is True once the monitored
+    quantity has not improved by ``tol`` for ``n_iter_no_change`` consecutive
+    epochs.
     """
     state.n_iter += 1
-    metrics = evaluate(network, data, train_loss, settings)
+    metrics, trained = evaluate(network, data, train_loss, settings, reported)
     for name, value in metrics.items():
         state.history.setdefault(name, []).append(value)
-    state.best_loss = min(state.best_loss, train_loss)
-    value = _monitored(metrics, settings)
+    state.best_loss = min(state.best_loss, metrics["loss"])
+    value = _monitored(metrics, trained, settings)
     if value > state.best - settings.tol:
         state.no_improvement_count += 1
     else:

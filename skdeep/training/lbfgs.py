@@ -14,23 +14,35 @@ __all__ = ["fit_lbfgs"]
 
 
 def _objective(network, data, settings):
-    """``f(x) -> (loss, grad)`` on the whole training set, in float64 for SciPy."""
+    """``f(x) -> (loss, grad)`` on the whole training set, in float64 for SciPy,
+    and ``reported(x, loss)``: the loss at x in y's units (``settings.units``)."""
     train = data.train
     workspace = Workspace(network, train.n_samples)
     weight_sum = (train.n_samples if train.sample_weight is None
                   else float(train.sample_weight.sum()))
     loss_fn = LOSSES[network.loss].value_and_grad
+    last = {}  # y-units loss of the last evaluation: callbacks come at such a point
 
     def loss_and_grad(x):
         network.params[...] = x
         raw = network.forward(train.X, workspace)
         loss = loss_fn(raw, train.targets, train.sample_weight, workspace.grad_raw)
         loss += network.penalty(settings.alpha, weight_sum)
+        if settings.units is not None:
+            last["x"], last["reported"] = x.copy(), settings.units.loss(
+                network, raw, train.targets, train.sample_weight, settings.alpha)
         grad = network.backward(workspace.grad_raw, workspace, alpha=settings.alpha,
                                 weight_sum=weight_sum)
         return loss, grad.astype(np.float64)
 
-    return loss_and_grad
+    def reported(x, loss):
+        if settings.units is None:
+            return loss
+        if not np.array_equal(last.get("x"), x):
+            loss_and_grad(x)
+        return last["reported"]
+
+    return loss_and_grad, reported
 
 
 def fit_lbfgs(network, data, *, settings, state):
@@ -45,12 +57,14 @@ def fit_lbfgs(network, data, *, settings, state):
     last_good = network.params.copy()
     clock = [time.perf_counter()]
 
+    loss_and_grad, reported = _objective(network, data, settings)
+
     def callback(x, loss):
         network.params[...] = x
         if not is_finite(loss, network):
             raise diverged(network, state, settings, loss, last_good)
         metrics, plateau = end_epoch(network, data, loss, settings=settings,
-                                     state=state)
+                                     state=state, reported=reported(x, loss))
         now = time.perf_counter()
         progress.epoch_end(state.n_iter, now - clock[0], metrics)
         clock[0] = now
@@ -61,7 +75,7 @@ def fit_lbfgs(network, data, *, settings, state):
 
     state.converged = state.stopped_early = False
     result = minimize_lbfgs(
-        _objective(network, data, settings), network.params,
+        loss_and_grad, network.params,
         max_iter=settings.max_epochs, max_fun=settings.max_fun, tol=settings.tol,
         callback=callback,
     )

@@ -19,21 +19,25 @@ class _NonFiniteLoss(Exception):
 
 
 def train_step(network, optimizer, workspace, batch, settings, rng):
-    """Forward, loss, backward, step on one batch; return the batch loss."""
+    """Forward, loss, backward, step on one batch; return the batch loss as
+    trained and as reported (in y's units when ``settings.units``)."""
     X, targets, weight = batch
     weight_sum = X.shape[0] if weight is None else float(weight.sum())
     if weight_sum <= 0:  # an all-zero-weight batch carries no gradient
-        return 0.0
+        return 0.0, 0.0
     raw = network.forward(X, workspace, rng=rng if settings.uses_dropout else None)
     grad_raw = workspace.grad_raw[: X.shape[0]]
+    penalty = network.penalty(settings.alpha, weight_sum)
     loss = LOSSES[network.loss].value_and_grad(raw, targets, weight, grad_raw)
-    loss += network.penalty(settings.alpha, weight_sum)
+    loss += penalty
+    reported = loss if settings.units is None else settings.units.loss(
+        network, raw, targets, weight, settings.alpha, penalty=penalty)
     grad = network.backward(grad_raw, workspace, alpha=settings.alpha,
                             weight_sum=weight_sum)
     if settings.clip_norm is not None:
         _clip_by_global_norm(grad, settings.clip_norm)
     optimizer.step(network.params, grad)
-    return loss
+    return loss, reported
 
 
 def _clip_by_global_norm(grad, max_norm):
@@ -44,20 +48,22 @@ def _clip_by_global_norm(grad, max_norm):
 
 def run_epoch(network, optimizer, gatherer, workspace, *, settings, rng, progress,
               epoch):
-    """One pass over the training set; return the sample-averaged loss."""
+    """One pass over the training set; return the sample-averaged loss as
+    trained and as reported."""
     n_samples = gatherer.data.n_samples
     order = rng.permutation(n_samples) if settings.shuffle else np.arange(n_samples)
-    batch_size, total = workspace.n_rows, 0.0
+    batch_size, total, total_reported = workspace.n_rows, 0.0, 0.0
     n_batches = -(-n_samples // batch_size)
     for b, start in enumerate(range(0, n_samples, batch_size)):
         rows = order[start : start + batch_size]
-        loss = train_step(network, optimizer, workspace, gatherer.gather(rows),
-                          settings, rng)
+        loss, reported = train_step(network, optimizer, workspace,
+                                    gatherer.gather(rows), settings, rng)
         if not np.isfinite(loss):
             raise _NonFiniteLoss(loss)
         total += loss * len(rows)
+        total_reported += reported * len(rows)
         progress.batch(epoch, b + 1, n_batches)
-    return total / n_samples
+    return total / n_samples, total_reported / n_samples
 
 
 def fit_stochastic(network, optimizer, data, *, settings, state, rng):
@@ -76,16 +82,16 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng):
     for epoch in range(1, settings.max_epochs + 1):
         started = time.perf_counter()
         try:
-            loss = run_epoch(network, optimizer, gatherer, workspace,
-                             settings=settings, rng=rng, progress=progress,
-                             epoch=epoch)
+            loss, reported = run_epoch(network, optimizer, gatherer, workspace,
+                                       settings=settings, rng=rng,
+                                       progress=progress, epoch=epoch)
         except _NonFiniteLoss as error:
             raise diverged(network, state, settings, error.loss, last_good) from None
         if not is_finite(loss, network):
             raise diverged(network, state, settings, loss, last_good)
         state.samples_seen += data.train.n_samples
         metrics, plateau = end_epoch(network, data, loss, settings=settings,
-                                     state=state)
+                                     state=state, reported=reported)
         progress.epoch_end(epoch, time.perf_counter() - started, metrics)
         settings.schedule.epoch_end(optimizer, state.samples_seen)
         np.copyto(last_good, network.params)

@@ -14,7 +14,10 @@ class TrainingSettings:
     ``max_epochs`` is the number of epochs this call may run (1 for partial_fit);
     ``monitor`` is ``'loss'``, ``'val_loss'`` or ``'val_score'``; ``stop_early``
     says whether a plateau of the monitored quantity ends training; ``schedule``
-    is an ``optim.LearningRateSchedule`` (used by the stochastic solvers).
+    is an ``optim.LearningRateSchedule`` (used by the stochastic solvers);
+    ``units`` is an ``OutputUnits`` when the network trains on scaled targets
+    (losses are then recorded in y's units, while ``tol`` and the monitors
+    compare the losses as trained), else None.
     """
 
     max_epochs: int
@@ -32,6 +35,7 @@ class TrainingSettings:
     max_fun: int = 15000
     score_name: str = "val_score"
     schedule: object = None
+    units: object = None
 
     @property
     def uses_dropout(self):
