@@ -88,6 +88,12 @@ BAD_INPUTS = [
      (X_GOOD, np.arange(40) % 4), ValueError, "not among classes_"),
     ("weight-length", DeepRegressor, "fitted", "fit",
      (X_GOOD, Y_REAL, np.ones(3)), ValueError, "sample_weight"),
+    # issue 10: items 5, 7, 17
+    ("negative-weight", DeepRegressor, "fitted", "fit",
+     (X_GOOD, Y_REAL, np.r_[-1.0, np.ones(39)]), ValueError,
+     "sample_weight must be >= 0.*1 of 40.*negative"),
+    ("zero-weights", DeepClassifier, "fitted", "partial_fit",
+     (X_GOOD, Y_CLASSES, np.zeros(40)), ValueError, "(?i)non-zero|positive"),
 ]
 FIX_WORDS = re.compile(r"\b(must be|pass|use|set|encode|refit|reshape|consider|"
                        r"increase|scale|remove|needs|valid parameters are)\b",
@@ -291,3 +297,60 @@ def test_extreme_inputs_at_predict_never_give_nan(cls, value):
                          str(error))
         return
     assert np.isfinite(outputs).all()
+
+
+# -- sample weights (issue 10, item 5) -------------------------------------------
+BAD_WEIGHTS = {"negative": np.r_[-0.5, np.ones(39)], "all-zero": np.zeros(40),
+               "sum-zero": np.r_[1.0, -1.0, np.zeros(38)]}
+
+
+@pytest.mark.parametrize("cls", [DeepClassifier, DeepRegressor])
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("weights", BAD_WEIGHTS)
+def test_bad_sample_weight_is_refused_by_every_solver(cls, solver, method, weights):
+    if method == "partial_fit" and solver == "lbfgs":
+        pytest.skip("lbfgs has no partial_fit")
+    y = Y_CLASSES if cls is DeepClassifier else Y_REAL
+    model = cls(hidden_layer_sizes=(5,), solver=solver, max_iter=3,
+                random_state=0).fit(X_GOOD, y)
+    before = fitted_state(model)
+    options = {"classes": [0, 1, 2]} if method == "partial_fit" and \
+        cls is DeepClassifier else {}
+    with pytest.raises(ValueError, match=f"^{cls.__name__}: .*(weight|Weight)"):
+        getattr(model, method)(X_GOOD, y, sample_weight=BAD_WEIGHTS[weights],
+                               **options)
+    assert fitted_state(model) == before
+
+
+def test_class_weight_of_zero_for_every_class_is_refused():
+    with pytest.raises(ValueError, match="DeepClassifier: sample_weight times "
+                                         "class_weight is zero for all 40"):
+        DeepClassifier(class_weight={0: 0, 1: 0, 2: 0}).fit(X_GOOD, Y_CLASSES)
+    with pytest.raises(ValueError, match="class_weight must be >= 0"):
+        DeepClassifier(class_weight={0: -1, 1: 1, 2: 1}).fit(X_GOOD, Y_CLASSES)
+
+
+def test_zero_weight_batches_are_skipped_when_others_carry_weight():
+    """Weights zero on the first 20 rows (one whole batch without shuffling):
+    the same model as training on the other 20 rows alone."""
+    weights = np.r_[np.zeros(20), np.ones(20)]
+    options = {"hidden_layer_sizes": (5,), "batch_size": 20, "shuffle": False,
+               "max_iter": 4, "random_state": 0}
+    weighted = DeepRegressor(**options).fit(X_GOOD, Y_REAL, sample_weight=weights)
+    alone = DeepRegressor(**options).fit(X_GOOD[20:], Y_REAL[20:])
+    # equal up to the rounding of the weighted mean that starts the output bias
+    np.testing.assert_allclose(weighted._network.params, alone._network.params,
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_early_stopping_split_with_no_weight_on_one_side():
+    weights = np.zeros(40)
+    weights[:2] = 1.0
+    model = DeepClassifier(early_stopping=True, validation_fraction=0.5,
+                           random_state=0)
+    with pytest.raises(ValueError, match="DeepClassifier: every sample that "
+                                         "early_stopping's random split put in "
+                                         "the (training|validation) part has "
+                                         "weight 0"):
+        model.fit(X_GOOD, Y_CLASSES, sample_weight=weights)

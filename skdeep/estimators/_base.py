@@ -31,7 +31,7 @@ from ._params import (
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
-from ._validation import check_X, check_X_y, reraise_with_name
+from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
 
 class BaseDeep(BaseEstimator):
@@ -94,7 +94,10 @@ class BaseDeep(BaseEstimator):
         if sample_weight is not None:
             with reraise_with_name(self):
                 sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        return self._apply_class_weight(y, sample_weight, incremental)
+        sample_weight = self._apply_class_weight(y, sample_weight, incremental)
+        if sample_weight is not None:
+            check_weights(self, sample_weight)
+        return sample_weight
 
     def _apply_class_weight(self, y, sample_weight, incremental):
         return sample_weight
@@ -127,7 +130,18 @@ class BaseDeep(BaseEstimator):
                 "or set early_stopping=False."
             )
         train_rows, val_rows = self._split_rows(y, n_val, rng)
+        self._check_split_weights(train.sample_weight, train_rows, val_rows)
         return _take(train, train_rows), _take(train, val_rows)
+
+    def _check_split_weights(self, weight, train_rows, val_rows):
+        """Each side of the split needs some weight, or its loss is 0 / 0."""
+        for part, rows in (("training", train_rows), ("validation", val_rows)):
+            if weight is not None and not weight[rows].sum() > 0:
+                raise ValueError(
+                    f"{type(self).__name__}: every sample that early_stopping's "
+                    f"random split put in the {part} part has weight 0; give "
+                    "more samples a positive weight, or pass X_val and y_val."
+                )
 
     def _split_rows(self, y, n_val, rng):
         rows = rng.permutation(len(y))
