@@ -51,6 +51,8 @@ class BaseDeep(BaseEstimator):
         self._validate_params()
         first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
         X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
+        if not (first or incremental):
+            self._check_warm_start(y)
         targets, loss = self._encode(y, reset=first, classes=classes)
         sample_weight = self._sample_weight(X, y, sample_weight, incremental)
         model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
@@ -87,6 +89,9 @@ class BaseDeep(BaseEstimator):
         state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
         return _Model(network, None, state, _generator(self.random_state))
 
+    def _check_warm_start(self, y):
+        """Hook: refuse targets a warm start cannot continue on."""
+
     def _start_from_constant(self, network, targets, sample_weight):
         """Hook: set the output bias of a new network from the targets."""
 
@@ -122,12 +127,15 @@ class BaseDeep(BaseEstimator):
         n_samples = train.n_samples
         n_val = int(np.ceil(self.validation_fraction * n_samples))
         if n_val < 2 or n_samples - n_val < 1:
+            short, fix = (("validation", "increase") if n_val < 2 else
+                          ("training", "lower"))
             raise ValueError(
-                f"{type(self).__name__}: early_stopping holds out "
-                f"validation_fraction={self.validation_fraction} of {n_samples} "
-                f"samples, which leaves {n_val} for validation; at least 2 are "
-                "needed. Increase validation_fraction, pass X_val and y_val to fit, "
-                "or set early_stopping=False."
+                f"{type(self).__name__}: early_stopping's validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples leaves "
+                f"{n_val} for validation and {n_samples - n_val} for training, "
+                f"too few for {short} (at least {2 if n_val < 2 else 1} needed); "
+                f"{fix} validation_fraction, pass X_val and y_val to fit, or set "
+                "early_stopping=False."
             )
         train_rows, val_rows = self._split_rows(y, n_val, rng)
         self._check_split_weights(train.sample_weight, train_rows, val_rows)

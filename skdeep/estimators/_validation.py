@@ -13,6 +13,9 @@ SPARSE_FORMATS = ("csr", "csc")
 # message; its messages say what is wrong, these say what to do.
 HINTS = (
     ("Input y contains", "Remove the samples whose target is NaN or infinite."),
+    # scikit-learn's words for NaN or None in an object-dtype y (labels)
+    ("Input contains NaN", "Remove the samples whose label is missing (None or "
+                           "NaN), or give each a real class."),
     ("NaN", "Remove or impute the missing values first, e.g. with SimpleImputer in "
             "a Pipeline."),
     ("infinity", "Remove or replace the infinite values, and scale very large ones "
@@ -48,6 +51,8 @@ class reraise_with_name:
         message = str(error).rstrip()
         hints = [hint for fragment, hint in HINTS
                  if fragment in message and hint not in message]
+        if hints and not message.endswith((".", "!", "?")):
+            message += "."
         raise kind(" ".join([f"{self.name}: {message}", *hints[:1]])) from error
 
 
