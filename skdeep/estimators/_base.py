@@ -255,15 +255,26 @@ class BaseDeep(BaseEstimator):
         if not self._is_plain_input(X):
             check_is_fitted(self)
             X = check_X(self, X, reset=False)
-        raw = self._network.raw_output(X)
-        if not np.isfinite(raw.sum()) and not np.isfinite(raw).all():
+        return self._check_finite(self._network.raw_output(X))
+
+    def _output(self, X):
+        """Predictions after the output activation, checked like the raw ones:
+        an exp output (Poisson) can overflow where the raw output did not."""
+        outputs = self._raw_output(X)
+        with np.errstate(over="ignore"):  # reported below, as the error
+            OUTPUT_ACTIVATIONS[self._network.output_activation](outputs)
+        return self._check_finite(outputs)
+
+    def _check_finite(self, outputs):
+        # a finite sum means every value is finite, without an n-by-d mask
+        if not np.isfinite(outputs.sum()) and not np.isfinite(outputs).all():
             raise ValueError(
                 f"{type(self).__name__}: the network's outputs overflowed to "
                 "infinity for some rows of X, whose values are far larger than "
-                "the training data's. Scale X as at fit, e.g. with StandardScaler "
+                "the training data's; scale X as at fit, e.g. with StandardScaler "
                 "in a Pipeline."
             )
-        return raw
+        return outputs
 
     def _is_plain_input(self, X):
         """True for input validate_data would pass through unchanged: a fitted

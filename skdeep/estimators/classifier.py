@@ -262,7 +262,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        return np.exp(self.predict_log_proba(X))
+        return np.exp(self._log_proba(X))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed stably from the logits.
@@ -274,7 +274,19 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            For multilabel models, exactly the log of ``predict_proba``: labels
+            whose probabilities round to the same value (several at 1.0) tie
+            here too, so both rank labels alike; a probability that underflows
+            to 0 gives -inf.
         """
+        log_proba = self._log_proba(X)
+        if self._multilabel:
+            with np.errstate(divide="ignore"):
+                return np.log(np.exp(log_proba))
+        return log_proba
+
+    def _log_proba(self, X):
+        """Log-probabilities computed stably from the logits, shape (n, k)."""
         raw = self._raw_output(X)
         if self._multilabel:
             return -np.logaddexp(0, -raw)
