@@ -34,9 +34,22 @@ class RestorableState:
     (True, 0, [0.0, 0.0])
     """
 
-    def snapshot(self):
-        """A deep copy of the state, for :meth:`restore`."""
-        return copy.deepcopy(self.__getstate__())
+    def snapshot(self, into=None):
+        """A deep copy of the state, for :meth:`restore`.
+
+        With ``into``, an earlier snapshot of this optimizer, its vectors are
+        overwritten in place and it is returned (no allocation per epoch).
+        """
+        if into is None:
+            return copy.deepcopy(self.__getstate__())
+        for name, value in self.__getstate__().items():
+            saved = into.get(name)
+            if (isinstance(value, np.ndarray) and isinstance(saved, np.ndarray)
+                    and saved.shape == value.shape):
+                np.copyto(saved, value)
+            else:
+                into[name] = copy.deepcopy(value)
+        return into
 
     def restore(self, snapshot):
         """Put back a state taken by :meth:`snapshot` of this optimizer.

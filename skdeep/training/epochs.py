@@ -88,7 +88,7 @@ class LastGood:
         """Remember the current weights and optimizer state."""
         np.copyto(self.params, self.network.params)
         if self.optimizer is not None:
-            self.optimizer_state = self.optimizer.snapshot()
+            self.optimizer_state = self.optimizer.snapshot(into=self.optimizer_state)
 
     def restore(self, weights=True):
         """Put back the optimizer state, and the weights unless told not to."""

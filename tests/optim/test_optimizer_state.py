@@ -79,3 +79,16 @@ def test_scratch_buffer_is_not_state(rng):
     assert "_buffer" in vars(adam) and "_buffer" not in adam.snapshot()
     assert pickle.loads(pickle.dumps(adam)).snapshot().keys() == \
         adam.snapshot().keys()
+
+
+def test_snapshot_into_an_earlier_one_reuses_its_vectors(rng):
+    adam = _adam()
+    saved = adam.snapshot()
+    vector = saved["second_moments"]
+    adam.step(np.zeros(6), rng.normal(size=6))
+    again = adam.snapshot(into=saved)
+    assert again is saved and saved["second_moments"] is vector
+    np.testing.assert_array_equal(vector, adam.second_moments)
+    assert saved["t"] == 1
+    adam.step(np.zeros(6), rng.normal(size=6))  # the copy is not a view
+    assert not np.array_equal(vector, adam.second_moments)
