@@ -88,6 +88,30 @@ BAD_INPUTS = [
      (X_GOOD, np.arange(40) % 4), ValueError, "not among classes_"),
     ("weight-length", DeepRegressor, "fitted", "fit",
      (X_GOOD, Y_REAL, np.ones(3)), ValueError, "sample_weight"),
+    # issue 10: items 5, 7, 17
+    ("negative-weight", DeepRegressor, "fitted", "fit",
+     (X_GOOD, Y_REAL, np.r_[-1.0, np.ones(39)]), ValueError,
+     "sample_weight must be >= 0.*1 of 40.*negative"),
+    ("zero-weights", DeepClassifier, "fitted", "partial_fit",
+     (X_GOOD, Y_CLASSES, np.zeros(40)), ValueError, "(?i)non-zero|positive"),
+    ("warm-start-fewer-classes", DeepClassifier, "warm", "fit",
+     (X_GOOD, Y_CLASSES % 2), ValueError,
+     r"warm_start.*\[0, 1, 2\].*\[0, 1\].*warm_start=False"),
+    ("warm-start-more-classes", DeepClassifier, "warm", "fit",
+     (X_GOOD, np.arange(40) % 4), ValueError,
+     r"warm_start.*\[0, 1, 2\].*\[0, 1, 2, 3\]"),
+    ("mixed-type-labels", DeepClassifier, "fitted", "fit",
+     (X_GOOD, np.array([0, "a"] * 20, dtype=object)), ValueError,
+     r"mixes labels of types \['number', 'string'\]"),
+    ("none-labels", DeepClassifier, "fitted", "fit",
+     (X_GOOD, np.array(["a", None] * 20, dtype=object)), ValueError,
+     r"y contains missing labels \(None or NaN\)"),
+    ("nan-in-classes", DeepClassifier, "fitted", "partial_fit",
+     (X_GOOD, Y_CLASSES, None, [0, 1, 2, np.nan]), ValueError,
+     "classes contains NaN"),
+    ("no-training-rows", DeepRegressor, "fitted", "fit",
+     {"early_stopping": True, "validation_fraction": 0.99}, ValueError,
+     "leaves 40 for validation and 0 for training.*lower validation_fraction"),
 ]
 FIX_WORDS = re.compile(r"\b(must be|pass|use|set|encode|refit|reshape|consider|"
                        r"increase|scale|remove|needs|valid parameters are)\b",
@@ -102,6 +126,8 @@ def fitted_state(model):
 def call(row):
     _, cls, prepared, method, arguments, _, _ = row
     model = fitted(cls, FRAME if prepared == "frame" else X_GOOD)
+    if prepared == "warm":
+        model.set_params(warm_start=True)
     if isinstance(arguments, dict):
         if method == "set_params":
             return model, lambda: model.set_params(**arguments), ()
@@ -115,6 +141,8 @@ def call(row):
 def same(a, b):
     if isinstance(a, pd.DataFrame):
         return a.equals(b)
+    if not isinstance(a, np.ndarray):
+        return a == b
     return np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
 
 
@@ -291,3 +319,126 @@ def test_extreme_inputs_at_predict_never_give_nan(cls, value):
                          str(error))
         return
     assert np.isfinite(outputs).all()
+
+
+# -- sample weights (issue 10, item 5) -------------------------------------------
+BAD_WEIGHTS = {"negative": np.r_[-0.5, np.ones(39)], "all-zero": np.zeros(40),
+               "sum-zero": np.r_[1.0, -1.0, np.zeros(38)]}
+
+
+@pytest.mark.parametrize("cls", [DeepClassifier, DeepRegressor])
+@pytest.mark.parametrize("solver, method", [  # lbfgs has no partial_fit
+    ("adam", "fit"), ("sgd", "fit"), ("lbfgs", "fit"),
+    ("adam", "partial_fit"), ("sgd", "partial_fit")])
+@pytest.mark.parametrize("weights", BAD_WEIGHTS)
+def test_bad_sample_weight_is_refused_by_every_solver(cls, solver, method, weights):
+    y = Y_CLASSES if cls is DeepClassifier else Y_REAL
+    model = cls(hidden_layer_sizes=(5,), solver=solver, max_iter=3,
+                random_state=0).fit(X_GOOD, y)
+    before = fitted_state(model)
+    options = {"classes": [0, 1, 2]} if method == "partial_fit" and \
+        cls is DeepClassifier else {}
+    with pytest.raises(ValueError, match=f"^{cls.__name__}: .*(weight|Weight)"):
+        getattr(model, method)(X_GOOD, y, sample_weight=BAD_WEIGHTS[weights],
+                               **options)
+    assert fitted_state(model) == before
+
+
+def test_class_weight_of_zero_for_every_class_is_refused():
+    with pytest.raises(ValueError, match="DeepClassifier: sample_weight times "
+                                         "class_weight is zero for all 40"):
+        DeepClassifier(class_weight={0: 0, 1: 0, 2: 0}).fit(X_GOOD, Y_CLASSES)
+    with pytest.raises(ValueError, match="class_weight must be >= 0"):
+        DeepClassifier(class_weight={0: -1, 1: 1, 2: 1}).fit(X_GOOD, Y_CLASSES)
+
+
+def test_zero_weight_batches_are_skipped_when_others_carry_weight():
+    """Weights zero on the first 20 rows (one whole batch without shuffling):
+    the same model as training on the other 20 rows alone."""
+    weights = np.r_[np.zeros(20), np.ones(20)]
+    options = {"hidden_layer_sizes": (5,), "batch_size": 20, "shuffle": False,
+               "max_iter": 4, "random_state": 0}
+    weighted = DeepRegressor(**options).fit(X_GOOD, Y_REAL, sample_weight=weights)
+    alone = DeepRegressor(**options).fit(X_GOOD[20:], Y_REAL[20:])
+    # equal up to the rounding of the weighted mean that starts the output bias
+    np.testing.assert_allclose(weighted._network.params, alone._network.params,
+                               rtol=1e-12, atol=1e-15)
+
+
+def test_early_stopping_split_with_no_weight_on_one_side():
+    weights = np.zeros(40)
+    weights[:2] = 1.0
+    model = DeepClassifier(early_stopping=True, validation_fraction=0.5,
+                           random_state=0)
+    with pytest.raises(ValueError, match="DeepClassifier: every sample that "
+                                         "early_stopping's random split put in "
+                                         "the (training|validation) part has "
+                                         "weight 0"):
+        model.fit(X_GOOD, Y_CLASSES, sample_weight=weights)
+
+
+# -- labels and early stopping (issue 10, items 7, 8, 17) ------------------------
+ISSUE_10_MESSAGES = ["warm-start-fewer-classes", "warm-start-more-classes",
+                     "mixed-type-labels", "none-labels", "nan-in-classes",
+                     "no-training-rows", "negative-weight"]
+
+
+@pytest.mark.parametrize("row", [row for row in BAD_INPUTS
+                                 if row[0] in ISSUE_10_MESSAGES],
+                         ids=ISSUE_10_MESSAGES)
+def test_message_is_one_sentence_naming_the_estimator(row):
+    _, action, _ = call(row)
+    with pytest.raises(ValueError) as error:
+        action()
+    message = str(error.value)
+    assert message.startswith(f"{row[1].__name__}: ") and message.endswith(".")
+    assert not re.search(r"[.;:!?]\s+[A-Z]", message[len(row[1].__name__) + 2:])
+
+
+@pytest.mark.parametrize("y, match", [
+    (np.array([0, "a", 1] * 2, dtype=object), "mixes labels"),
+    (pd.Series(["a", "b", None] * 2), "missing"),
+    (np.array([1.0, 2.0, np.nan] * 2, dtype=object),
+     "missing label|Input contains NaN"),
+], ids=["mixed", "none", "object-nan"])
+@pytest.mark.parametrize("method", ["fit", "partial_fit", "partial_fit-classes"])
+def test_bad_labels_on_a_new_classifier(y, match, method):
+    model = DeepClassifier(max_iter=2)
+    options = {"classes": [0, 1]} if method.endswith("classes") else {}
+    with pytest.raises(ValueError, match=f"^DeepClassifier: .*({match})"):
+        getattr(model, method.split("-")[0])(X_GOOD[:6], y, **options)
+
+
+@pytest.mark.parametrize("classes", [[0, 1, np.nan], [0, 1, None], [0, 1, np.inf]])
+def test_first_partial_fit_refuses_missing_classes(classes):
+    with pytest.raises(ValueError, match="DeepClassifier: classes contains .*; "
+                                         "pass only real class labels"):
+        DeepClassifier().partial_fit(X_GOOD, Y_CLASSES % 2, classes=classes)
+
+
+def test_early_stopping_with_a_lone_class_warns_and_names_it():
+    y = np.r_[np.zeros(20), np.ones(19), 2].astype(int)
+    model = DeepClassifier(hidden_layer_sizes=(5,), max_iter=3, early_stopping=True,
+                           random_state=0)
+    with pytest.warns(UserWarning, match="DeepClassifier: class 2 has a single "
+                                         "sample, so the early-stopping validation "
+                                         "split is not stratified") as caught:
+        model.fit(X_GOOD, y)
+    assert [w.filename for w in caught if w.category is UserWarning] == [__file__]
+    assert model.validation_scores_  # and it trained with a validation set
+
+
+def test_early_stopping_warns_when_validation_cannot_hold_every_class():
+    model = DeepClassifier(hidden_layer_sizes=(5,), max_iter=3, early_stopping=True,
+                           validation_fraction=0.05, random_state=0)
+    with pytest.warns(UserWarning, match="the 2 validation samples cannot hold all "
+                                         "3 classes.*raise validation_fraction"):
+        model.fit(X_GOOD, Y_CLASSES)
+
+
+def test_stratified_split_does_not_warn():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        DeepClassifier(hidden_layer_sizes=(5,), max_iter=3, early_stopping=True,
+                       validation_fraction=0.2, random_state=0).fit(X_GOOD, Y_CLASSES)
+    assert not [w for w in caught if "stratified" in str(w.message)]

@@ -31,7 +31,7 @@ from ._params import (
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
-from ._validation import check_X, check_X_y, reraise_with_name
+from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
 
 class BaseDeep(BaseEstimator):
@@ -51,6 +51,8 @@ class BaseDeep(BaseEstimator):
         self._validate_params()
         first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
         X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
+        if not (first or incremental):
+            self._check_warm_start(y)
         targets, loss = self._encode(y, reset=first, classes=classes)
         sample_weight = self._sample_weight(X, y, sample_weight, incremental)
         targets = self._scale_targets(targets, sample_weight, reset=first)
@@ -91,6 +93,9 @@ class BaseDeep(BaseEstimator):
         state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
         return _Model(network, None, state, _generator(self.random_state))
 
+    def _check_warm_start(self, y):
+        """Hook: refuse targets a warm start cannot continue on."""
+
     def _start_from_constant(self, network, targets, sample_weight):
         """Hook: set the output bias of a new network from the targets."""
 
@@ -107,7 +112,10 @@ class BaseDeep(BaseEstimator):
         if sample_weight is not None:
             with reraise_with_name(self):
                 sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        return self._apply_class_weight(y, sample_weight, incremental)
+        sample_weight = self._apply_class_weight(y, sample_weight, incremental)
+        if sample_weight is not None:
+            check_weights(self, sample_weight)
+        return sample_weight
 
     def _apply_class_weight(self, y, sample_weight, incremental):
         return sample_weight
@@ -133,15 +141,29 @@ class BaseDeep(BaseEstimator):
         n_samples = train.n_samples
         n_val = int(np.ceil(self.validation_fraction * n_samples))
         if n_val < 2 or n_samples - n_val < 1:
+            short, fix = (("validation", "increase") if n_val < 2 else
+                          ("training", "lower"))
             raise ValueError(
-                f"{type(self).__name__}: early_stopping holds out "
-                f"validation_fraction={self.validation_fraction} of {n_samples} "
-                f"samples, which leaves {n_val} for validation; at least 2 are "
-                "needed. Increase validation_fraction, pass X_val and y_val to fit, "
-                "or set early_stopping=False."
+                f"{type(self).__name__}: early_stopping's validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples leaves "
+                f"{n_val} for validation and {n_samples - n_val} for training, "
+                f"too few for {short} (at least {2 if n_val < 2 else 1} needed); "
+                f"{fix} validation_fraction, pass X_val and y_val to fit, or set "
+                "early_stopping=False."
             )
         train_rows, val_rows = self._split_rows(y, n_val, rng)
+        self._check_split_weights(train.sample_weight, train_rows, val_rows)
         return _take(train, train_rows), _take(train, val_rows)
+
+    def _check_split_weights(self, weight, train_rows, val_rows):
+        """Each side of the split needs some weight, or its loss is 0 / 0."""
+        for part, rows in (("training", train_rows), ("validation", val_rows)):
+            if weight is not None and not weight[rows].sum() > 0:
+                raise ValueError(
+                    f"{type(self).__name__}: every sample that early_stopping's "
+                    f"random split put in the {part} part has weight 0; give "
+                    "more samples a positive weight, or pass X_val and y_val."
+                )
 
     def _split_rows(self, y, n_val, rng):
         rows = rng.permutation(len(y))
@@ -249,15 +271,26 @@ class BaseDeep(BaseEstimator):
         if not self._is_plain_input(X):
             check_is_fitted(self)
             X = check_X(self, X, reset=False)
-        raw = self._network.raw_output(X)
-        if not np.isfinite(raw.sum()) and not np.isfinite(raw).all():
+        return self._check_finite(self._network.raw_output(X))
+
+    def _output(self, X):
+        """Predictions after the output activation, checked like the raw ones:
+        an exp output (Poisson) can overflow where the raw output did not."""
+        outputs = self._raw_output(X)
+        with np.errstate(over="ignore"):  # reported below, as the error
+            OUTPUT_ACTIVATIONS[self._network.output_activation](outputs)
+        return self._check_finite(outputs)
+
+    def _check_finite(self, outputs):
+        # a finite sum means every value is finite, without an n-by-d mask
+        if not np.isfinite(outputs.sum()) and not np.isfinite(outputs).all():
             raise ValueError(
                 f"{type(self).__name__}: the network's outputs overflowed to "
                 "infinity for some rows of X, whose values are far larger than "
-                "the training data's. Scale X as at fit, e.g. with StandardScaler "
+                "the training data's; scale X as at fit, e.g. with StandardScaler "
                 "in a Pipeline."
             )
-        return raw
+        return outputs
 
     def _is_plain_input(self, X):
         """True for input validate_data would pass through unchanged: a fitted

@@ -1,6 +1,9 @@
 """Class labels <-> network targets for DeepClassifier: one-hot or indicator
 encoding, class weights, the stratified split and the validation accuracy."""
 
+import warnings
+from numbers import Number
+
 import numpy as np
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
@@ -14,8 +17,9 @@ class LabelTargets:
 
     def _encode(self, y, *, reset, classes):
         """One-hot (or indicator) float targets and the loss that fits them."""
-        kind = type_of_target(y, input_name="y", raise_unknown=True)
         name = type(self).__name__
+        check_labels(name, y, "y")
+        kind = type_of_target(y, input_name="y", raise_unknown=True)
         if kind == "multilabel-indicator":
             return self._encode_multilabel(y, reset)
         if kind not in ("binary", "multiclass"):
@@ -25,6 +29,8 @@ class LabelTargets:
             raise ValueError(f"{name}: y has target type {kind!r}, which a "
                              f"classifier cannot learn. {hint}")
         y = column_or_1d(y, warn=True)
+        if classes is not None:
+            check_labels(name, classes, "classes")
         if reset:
             self._set_classes(y if classes is None else classes, y)
         elif classes is not None:
@@ -53,6 +59,22 @@ class LabelTargets:
                 "classifier needs at least 2 classes."
             )
         self.classes_, self._multilabel = classes, False
+
+    def _check_warm_start(self, y):
+        """A warm-start fit continues the same problem: y has the classes of the
+        previous fit (MLPClassifier refuses other classes the same way)."""
+        if self._multilabel or type_of_target(y) == "multilabel-indicator":
+            return  # _encode_multilabel compares the label count
+        name = type(self).__name__
+        check_labels(name, y, "y")
+        labels = np.unique(column_or_1d(y))
+        if not np.array_equal(labels, self.classes_):
+            raise ValueError(
+                f"{name}: warm_start can only continue a fit on y with the same "
+                f"classes as the previous fit, {self.classes_.tolist()!r}, but this "
+                f"y has classes {labels.tolist()!r}; pass y with exactly those "
+                "classes, or set warm_start=False to fit from scratch."
+            )
 
     def _check_same_classes(self, classes):
         if not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
@@ -91,8 +113,18 @@ class LabelTargets:
     def _split_rows(self, y, n_val, rng):
         if self._multilabel:
             return super()._split_rows(y, n_val, rng)
+        stratify = _stratify(y, n_val)
+        if stratify is None:
+            # a warning, not MLPClassifier's error: the split still works, and
+            # one rare class should not end a grid search
+            reason, fix = _unstratified_reason(y, n_val)
+            warnings.warn(
+                f"{type(self).__name__}: {reason}, so the early-stopping "
+                "validation split is not stratified and a class may be missing "
+                f"from one side; pass X_val and y_val to fit, or {fix}.",
+                UserWarning, stacklevel=7)  # fit's caller, through the wrapper
         train_rows, val_rows = train_test_split(
-            np.arange(len(y)), test_size=n_val, stratify=_stratify(y, n_val),
+            np.arange(len(y)), test_size=n_val, stratify=stratify,
             random_state=int(rng.integers(2**31 - 1)))
         return train_rows, val_rows
 
@@ -105,7 +137,52 @@ class LabelTargets:
                               sample_weight=sample_weight)
 
 
+def check_labels(name, labels, what):
+    """Refuse missing (None, NaN) and mixed-type labels with an error that names
+    the estimator, before np.unique fails on them with a bare TypeError.
+
+    Only object arrays can hold None or mix strings with numbers, so other
+    arrays cost one dtype test (and a finiteness test for float ``classes``).
+    """
+    labels = np.asarray(labels)
+    fix = ("pass only real class labels in classes=" if what == "classes" else
+           "remove those samples, or give each a real class")
+    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
+        raise ValueError(f"{name}: {what} contains NaN or infinite labels; {fix}.")
+    if labels.dtype.kind != "O":
+        return
+    flat = labels.ravel()
+    types = set(map(type, flat))
+    if type(None) in types or (float in types and any(
+            value != value for value in flat if type(value) is float)):
+        raise ValueError(f"{name}: {what} contains missing labels (None or NaN); "
+                         f"{fix}.")
+    kinds = sorted({"string" if issubclass(kind, str) else
+                    "number" if issubclass(kind, (Number, np.number, np.bool_))
+                    else kind.__name__ for kind in types})
+    if len(kinds) > 1:
+        raise ValueError(f"{name}: {what} mixes labels of types {kinds}, which "
+                         "cannot be sorted into classes; pass labels of one "
+                         "type, e.g. y.astype(str).")
+
+
 def _stratify(y, n_val):
     """Stratify on y when every class can appear on both sides of the split."""
     _, counts = np.unique(y, return_counts=True)
-    return y if counts.min() >= 2 and n_val >= len(counts) else None
+    fits = n_val >= len(counts) and len(y) - n_val >= len(counts)
+    return y if counts.min() >= 2 and fits else None
+
+
+def _unstratified_reason(y, n_val):
+    """Why ``_stratify`` refuses to stratify y, and what would let it."""
+    classes, counts = np.unique(y, return_counts=True)
+    lone = classes[counts < 2].tolist()
+    if lone:
+        return ((f"class {lone[0]!r} has a single sample" if len(lone) == 1 else
+                 f"classes {lone!r} have a single sample each"),
+                "collect more samples of " + ("that class" if len(lone) == 1
+                                              else "those classes"))
+    side, n_rows, change = (("validation", n_val, "raise") if n_val < len(classes)
+                            else ("training", len(y) - n_val, "lower"))
+    return (f"the {n_rows} {side} samples cannot hold all {len(classes)} classes",
+            f"{change} validation_fraction")

@@ -1,7 +1,8 @@
 """BLAS threads while training: one thread for small matrix products."""
 
 import functools
-from contextlib import nullcontext
+import threading
+from contextlib import contextmanager, nullcontext
 
 from threadpoolctl import ThreadpoolController
 
@@ -20,9 +21,43 @@ def _controller():
     return ThreadpoolController()
 
 
+class _OneOwner:
+    """The BLAS limit, held by at most one fit at a time.
+
+    threadpoolctl's limits are process-wide: a limiter restores the count it
+    saw on entry, and for OpenBLAS only the thread that set a limit can change
+    it again. Overlapping fits in threads each taking a limit therefore gave
+    back each other's counts in the wrong order, or from the wrong thread, and
+    left BLAS on one thread for good. Here the first fit in owns the limit and
+    gives it back from its own thread when it ends; fits that overlap it run
+    under its limit without touching it (after it ends, on the full count).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._owned = False
+
+    @contextmanager
+    def one_thread(self):
+        with self._lock:
+            mine, self._owned = not self._owned, True
+        if not mine:
+            yield
+            return
+        try:
+            with _controller().limit(limits=1, user_api="blas"):
+                yield
+        finally:
+            with self._lock:
+                self._owned = False
+
+
+_LIMIT = _OneOwner()
+
+
 def training_threads(layer_sizes, batch_size):
     """A context that keeps BLAS on one thread when every product is small."""
     largest = max(a * b for a, b in zip(layer_sizes, layer_sizes[1:]))
     if 2 * batch_size * largest >= SMALL_STEP_FLOPS:
         return nullcontext()
-    return _controller().limit(limits=1, user_api="blas")
+    return _LIMIT.one_thread()

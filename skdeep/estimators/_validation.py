@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import validate_data
 
-__all__ = ["check_X", "check_X_y", "reraise_with_name"]
+__all__ = ["check_X", "check_X_y", "check_weights", "reraise_with_name"]
 
 SPARSE_FORMATS = ("csr", "csc")
 
@@ -13,6 +13,9 @@ SPARSE_FORMATS = ("csr", "csc")
 # message; its messages say what is wrong, these say what to do.
 HINTS = (
     ("Input y contains", "Remove the samples whose target is NaN or infinite."),
+    # scikit-learn's words for NaN or None in an object-dtype y (labels)
+    ("Input contains NaN", "Remove the samples whose label is missing (None or "
+                           "NaN), or give each a real class."),
     ("NaN", "Remove or impute the missing values first, e.g. with SimpleImputer in "
             "a Pipeline."),
     ("infinity", "Remove or replace the infinite values, and scale very large ones "
@@ -27,6 +30,7 @@ HINTS = (
     ("feature names should match", "Pass the columns named as in fit, in the same "
                                    "order, or refit."),
     ("sample_weight.shape", "Pass one weight per sample."),
+    ("at least one non-zero", "Pass a positive weight for at least one sample."),
 )
 
 
@@ -47,6 +51,8 @@ class reraise_with_name:
         message = str(error).rstrip()
         hints = [hint for fragment, hint in HINTS
                  if fragment in message and hint not in message]
+        if hints and not message.endswith((".", "!", "?")):
+            message += "."
         raise kind(" ".join([f"{self.name}: {message}", *hints[:1]])) from error
 
 
@@ -88,3 +94,32 @@ def check_X_y(estimator, X, y, *, reset, y_numeric):
         return validate_data(estimator, X, y, reset=reset,
                              accept_sparse=SPARSE_FORMATS, dtype=_dtype(estimator),
                              multi_output=True, y_numeric=y_numeric)
+
+
+def check_weights(estimator, sample_weight):
+    """Refuse negative weights and weights that sum to zero.
+
+    A negative weight would reward the loss it should penalise, and with no
+    positive weight there is nothing to learn: the stochastic solvers would skip
+    every batch and report success with the initial weights. ``sample_weight``
+    is the product with ``class_weight`` when there is one, so the message names
+    both then. A batch whose weights are all zero is still skipped when other
+    batches carry weight.
+    """
+    name = type(estimator).__name__
+    what = ("sample_weight times class_weight"
+            if getattr(estimator, "class_weight", None) is not None
+            else "sample_weight")
+    negative = sample_weight < 0
+    if negative.any():
+        raise ValueError(
+            f"{name}: {what} must be >= 0, but {int(negative.sum())} of "
+            f"{len(sample_weight)} weights are negative (the smallest is "
+            f"{sample_weight.min():.6g}); pass non-negative weights, using 0 to "
+            "ignore a sample."
+        )
+    if not sample_weight.sum() > 0:
+        raise ValueError(
+            f"{name}: {what} is zero for all {len(sample_weight)} samples, so no "
+            "sample counts; pass a positive weight for at least one sample."
+        )

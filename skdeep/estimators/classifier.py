@@ -7,7 +7,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
 from ._base import BaseDeep
-from ._labels import LabelTargets
+from ._labels import LabelTargets, check_labels
 from ._params import PARAMETER_CONSTRAINTS
 from ._support import atomic, stochastic_only, validation_pair
 
@@ -63,6 +63,11 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         given to ``fit``, stop after ``n_iter_no_change`` epochs without a
         ``tol`` improvement of ``monitor``, and restore the best epoch's weights.
     validation_fraction : float, default=0.1
+        Share of the training set held out when ``early_stopping`` has no
+        ``X_val``. The split is stratified; when a class has a single sample
+        (or the held-out part is smaller than the number of classes) it cannot
+        be, and a UserWarning says so and names the class (MLPClassifier raises
+        a ValueError instead).
     beta_1, beta_2 : float, default=0.9, 0.999
     epsilon : float, default=1e-8
     n_iter_no_change : int, default=10
@@ -220,6 +225,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         self : DeepClassifier
         """
         self._validate_params()
+        check_labels(type(self).__name__, y, "y")  # before type_of_target sorts y
         if (classes is None and not hasattr(self, "_network")
                 and type_of_target(y) != "multilabel-indicator"):
             raise ValueError(
@@ -256,7 +262,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        return np.exp(self.predict_log_proba(X))
+        return np.exp(self._log_proba(X))
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed stably from the logits.
@@ -268,7 +274,19 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            For multilabel models, exactly the log of ``predict_proba``: labels
+            whose probabilities round to the same value (several at 1.0) tie
+            here too, so both rank labels alike; a probability that underflows
+            to 0 gives -inf.
         """
+        log_proba = self._log_proba(X)
+        if self._multilabel:
+            with np.errstate(divide="ignore"):
+                return np.log(np.exp(log_proba))
+        return log_proba
+
+    def _log_proba(self, X):
+        """Log-probabilities computed stably from the logits, shape (n, k)."""
         raw = self._raw_output(X)
         if self._multilabel:
             return -np.logaddexp(0, -raw)

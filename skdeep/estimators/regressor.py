@@ -6,7 +6,6 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from ..ops import OUTPUT_ACTIVATIONS
 from ..training.units import OutputUnits
 from ._base import BaseDeep
 from ._params import PARAMETER_CONSTRAINTS
@@ -222,8 +221,7 @@ restore_best_weights, clip_norm, dtype
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        predictions = self._raw_output(X)
-        OUTPUT_ACTIVATIONS[self.out_activation_](predictions)
+        predictions = self._output(X)
         return predictions.ravel() if self.n_outputs_ == 1 else predictions
 
     def _encode(self, y, *, reset, classes):

@@ -3,11 +3,12 @@
 import numpy as np
 
 from ._scratch import ScratchBuffer
+from ._state import RestorableState
 
 __all__ = ["Adam"]
 
 
-class Adam(ScratchBuffer):
+class Adam(ScratchBuffer, RestorableState):
     """Adam with bias correction folded into the step size.
 
     State is built once for the vector's size; :meth:`step` updates ``params``

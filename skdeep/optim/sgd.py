@@ -3,11 +3,12 @@
 import numpy as np
 
 from ._scratch import ScratchBuffer
+from ._state import RestorableState
 
 __all__ = ["SGD"]
 
 
-class SGD(ScratchBuffer):
+class SGD(ScratchBuffer, RestorableState):
     """SGD with momentum, updating ``params`` in place.
 
     ``velocity = momentum * velocity - lr * grad``; the update is ``velocity``,

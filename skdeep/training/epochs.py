@@ -9,7 +9,8 @@ from ..exceptions import DivergenceError
 from ..ops import LOSSES
 from .data import Dataset
 
-__all__ = ["TrainingData", "end_epoch", "restore_weights", "diverged", "is_finite"]
+__all__ = ["TrainingData", "LastGood", "end_epoch", "restore_weights", "diverged",
+           "is_finite"]
 
 
 class TrainingData(NamedTuple):
@@ -80,21 +81,63 @@ def restore_weights(network, state, settings):
     return False
 
 
-def is_finite(loss, network):
-    """True while the loss and every parameter are finite."""
-    return bool(np.isfinite(loss) and np.isfinite(network.params).all())
+class LastGood:
+    """The weights and the optimizer state at the end of the last finite epoch,
+    saved and restored together: weights put back without their moments would
+    meet the non-finite moments again on the next step and never train."""
+
+    def __init__(self, network, optimizer=None):
+        self.network, self.optimizer = network, optimizer
+        self.params = network.params.copy()
+        self.optimizer_state = None if optimizer is None else optimizer.snapshot()
+
+    def save(self):
+        """Remember the current weights and optimizer state."""
+        np.copyto(self.params, self.network.params)
+        if self.optimizer is not None:
+            self.optimizer_state = self.optimizer.snapshot(into=self.optimizer_state)
+
+    def restore(self, weights=True):
+        """Put back the optimizer state, and the weights unless told not to."""
+        if weights:
+            self.network.params[...] = self.params
+        if self.optimizer is not None:
+            self.optimizer.restore(self.optimizer_state)
+
+
+def is_finite(loss, network, optimizer=None):
+    """True while the loss, every parameter and the optimizer state are finite.
+
+    The one divergence rule of every solver: a large but finite loss is not
+    divergence by itself, non-finite weights or moments are.
+    """
+    return bool(np.isfinite(loss) and np.isfinite(network.params).all()
+                and (optimizer is None or optimizer.state_is_finite()))
 
 
 def diverged(network, state, settings, loss, last_good):
-    """Restore the best (or else the last finite) weights; return the error."""
+    """Restore the best (or else the last finite) weights, and the optimizer
+    state saved with the last finite weights (``last_good``, a LastGood);
+    return the error."""
+    what = _non_finite(loss, network)  # before the weights are restored
     if restore_weights(network, state, settings):
+        last_good.restore(weights=False)
         restored = f"the weights of the best epoch ({state.best_epoch}) were restored"
     else:
-        network.params[...] = last_good
+        last_good.restore()
         restored = (f"the weights from the end of epoch {state.n_iter} were restored"
                     if state.n_iter else "the initial weights were restored")
+    fix = "scale the inputs (for example with StandardScaler)" + (
+        " or lower learning_rate_init" if last_good.optimizer is not None else "")
     return DivergenceError(
-        f"training diverged in epoch {state.n_iter + 1}: the loss became {loss}; "
-        f"{restored}. Scale the inputs (for example with StandardScaler) or lower "
-        "learning_rate_init."
+        f"training diverged in epoch {state.n_iter + 1} ({what}) and {restored}; "
+        f"{fix}."
     )
+
+
+def _non_finite(loss, network):
+    if not np.isfinite(loss):
+        return f"the loss became {loss}"
+    if not np.isfinite(network.params).all():
+        return "the weights stopped being finite"
+    return f"the optimizer's moments stopped being finite at a loss of {loss:.3g}"

@@ -7,7 +7,7 @@ import numpy as np
 from ..network import Workspace
 from ..ops import LOSSES
 from ..optim import minimize_lbfgs
-from .epochs import diverged, end_epoch, is_finite, restore_weights
+from .epochs import LastGood, diverged, end_epoch, is_finite, restore_weights
 from .progress import Progress
 
 __all__ = ["fit_lbfgs"]
@@ -25,14 +25,19 @@ def _objective(network, data, settings):
 
     def loss_and_grad(x):
         network.params[...] = x
-        raw = network.forward(train.X, workspace)
-        loss = loss_fn(raw, train.targets, train.sample_weight, workspace.grad_raw)
-        loss += network.penalty(settings.alpha, weight_sum)
-        if settings.units is not None:
-            last["x"], last["reported"] = x.copy(), settings.units.loss(
-                network, raw, train.targets, train.sample_weight, settings.alpha)
-        grad = network.backward(workspace.grad_raw, workspace, alpha=settings.alpha,
-                                weight_sum=weight_sum)
+        # the line search may try points that overflow: it backs off from them,
+        # and a run that ends on one raises DivergenceError
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            raw = network.forward(train.X, workspace)
+            loss = loss_fn(raw, train.targets, train.sample_weight,
+                           workspace.grad_raw)
+            loss += network.penalty(settings.alpha, weight_sum)
+            if settings.units is not None:
+                last["x"], last["reported"] = x.copy(), settings.units.loss(
+                    network, raw, train.targets, train.sample_weight,
+                    settings.alpha)
+            grad = network.backward(workspace.grad_raw, workspace,
+                                    alpha=settings.alpha, weight_sum=weight_sum)
         return loss, grad.astype(np.float64)
 
     def reported(x, loss):
@@ -54,7 +59,7 @@ def fit_lbfgs(network, data, *, settings, state):
     Returns the SciPy result.
     """
     progress = Progress(settings.verbose, settings.max_epochs)
-    last_good = network.params.copy()
+    last_good = LastGood(network)
     clock = [time.perf_counter()]
 
     loss_and_grad, reported = _objective(network, data, settings)
@@ -68,7 +73,7 @@ def fit_lbfgs(network, data, *, settings, state):
         now = time.perf_counter()
         progress.epoch_end(state.n_iter, now - clock[0], metrics)
         clock[0] = now
-        np.copyto(last_good, network.params)
+        last_good.save()
         if plateau and settings.stop_early and settings.monitor != "loss":
             state.stopped_early = True
             raise StopIteration
@@ -81,6 +86,10 @@ def fit_lbfgs(network, data, *, settings, state):
     )
     if not state.stopped_early:
         network.params[...] = result.x
+        if not is_finite(result.fun, network):
+            raise diverged(network, state, settings, result.fun, last_good)
     state.converged = state.stopped_early or result.status == 0
-    restore_weights(network, state, settings)
+    if restore_weights(network, state, settings):
+        progress.message("Restoring model weights from the end of the best "
+                         f"epoch: {state.best_epoch}.")
     return result

@@ -7,7 +7,7 @@ import numpy as np
 from ..network import Workspace
 from ..ops import LOSSES
 from .data import BatchGatherer
-from .epochs import diverged, end_epoch, is_finite, restore_weights
+from .epochs import LastGood, diverged, end_epoch, is_finite, restore_weights
 from .progress import Progress
 
 __all__ = ["fit_stochastic"]
@@ -23,7 +23,9 @@ def train_step(network, optimizer, workspace, batch, settings, rng):
     trained and as reported (in y's units when ``settings.units``)."""
     X, targets, weight = batch
     weight_sum = X.shape[0] if weight is None else float(weight.sum())
-    if weight_sum <= 0:  # an all-zero-weight batch carries no gradient
+    # an all-zero-weight batch carries no gradient; the estimator refuses
+    # weights without a positive total, so some other batch does
+    if weight_sum <= 0:
         return 0.0, 0.0
     raw = network.forward(X, workspace, rng=rng if settings.uses_dropout else None)
     grad_raw = workspace.grad_raw[: X.shape[0]]
@@ -71,30 +73,33 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng):
 
     Runs up to ``settings.max_epochs`` epochs, recording into ``state``; stops on
     a plateau of the monitored quantity when ``settings.stop_early``; raises
-    DivergenceError (weights restored) when the loss stops being finite.
+    DivergenceError when the loss, the weights or the optimizer state stop being
+    finite, with the weights and the optimizer state of the last finite epoch
+    restored together.
     """
     progress = Progress(settings.verbose, settings.max_epochs)
     batch_size = min(settings.batch_size, data.train.n_samples)
     workspace = Workspace(network, batch_size, settings.dropout)
     gatherer = BatchGatherer(data.train, batch_size)
-    last_good = network.params.copy()
+    last_good = LastGood(network, optimizer)
     state.converged = state.stopped_early = False
     for epoch in range(1, settings.max_epochs + 1):
         started = time.perf_counter()
         try:
-            loss, reported = run_epoch(network, optimizer, gatherer, workspace,
-                                       settings=settings, rng=rng,
-                                       progress=progress, epoch=epoch)
+            # overflow on the way to divergence is reported once, as the error
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                loss, reported = run_epoch(network, optimizer, gatherer, workspace,
+                                           settings=settings, rng=rng,
+                                           progress=progress, epoch=epoch)
         except _NonFiniteLoss as error:
             raise diverged(network, state, settings, error.loss, last_good) from None
-        if not is_finite(loss, network):
+        if not is_finite(loss, network, optimizer):
             raise diverged(network, state, settings, loss, last_good)
         state.samples_seen += data.train.n_samples
         metrics, plateau = end_epoch(network, data, loss, settings=settings,
                                      state=state, reported=reported)
         progress.epoch_end(epoch, time.perf_counter() - started, metrics)
         settings.schedule.epoch_end(optimizer, state.samples_seen)
-        np.copyto(last_good, network.params)
         if plateau:
             state.no_improvement_count = 0
             if not settings.schedule.on_plateau(optimizer):
@@ -105,8 +110,15 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng):
                 state.converged = True
                 state.stopped_early = settings.monitor != "loss"
                 break
-    restore_weights(network, state, settings)
+        last_good.save()  # after the schedule: a rate it lowered stays lowered
+    if restore_weights(network, state, settings):
+        progress.message(_restored_message(state))
     return state
+
+
+def _restored_message(state):
+    return ("Restoring model weights from the end of the best epoch: "
+            f"{state.best_epoch}.")
 
 
 def _plateau_message(settings):

@@ -265,6 +265,41 @@ def test_warm_start_continues_from_fitted_weights():
     assert model.loss_curve_[30] < cold.loss_curve_[0] / 2
 
 
+@pytest.mark.parametrize("new_y", [lambda y: y % 2, lambda y: np.arange(len(y)) % 4],
+                         ids=["subset", "superset"])
+def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y):
+    """MLPClassifier raises when a warm-start fit sees other classes; so do we,
+    speaking of warm_start (not of partial_fit's classes=) and keeping the
+    fitted model."""
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    y = np.arange(60) % 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier(max_iter=2, warm_start=True, random_state=0).fit(X, y)
+        model = DeepClassifier(max_iter=2, warm_start=True, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="warm_start"):
+        mlp.fit(X, new_y(y))
+    params = model._network.params.copy()
+    new_classes = np.unique(new_y(y)).tolist()
+    with pytest.raises(ValueError, match=(
+            rf"^DeepClassifier: warm_start .*\[0, 1, 2\].*{new_classes}.*"
+            "warm_start=False")) as error:
+        model.fit(X, new_y(y))
+    assert "partial_fit" not in str(error.value)
+    assert model.classes_.tolist() == [0, 1, 2]
+    np.testing.assert_array_equal(model._network.params, params)
+
+
+def test_warm_start_with_the_same_classes_in_another_order_continues():
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    labels = np.array(["b", "a", "c"])[np.arange(60) % 3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = DeepClassifier(max_iter=2, warm_start=True, random_state=0)
+        model.fit(X, labels).fit(X[::-1], labels[::-1])
+    assert model.n_iter_ == 2 and len(model.loss_curve_) == 4
+
+
 def test_partial_fit_is_one_epoch_and_needs_classes():
     X, y = make_classification(120, 4, random_state=0)
     model = DeepClassifier(random_state=0)

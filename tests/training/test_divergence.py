@@ -1,0 +1,150 @@
+"""Divergence: one rule for every estimator and solver, and a model that can keep
+training afterwards (weights and optimizer state restored together)."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from skdeep import DeepClassifier, DeepRegressor, DivergenceError
+from skdeep.streaming import fit_csv
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(200, 4))
+Y_REAL = X @ [1.0, -2.0, 0.5, 1.0]
+Y_CLASS = (Y_REAL > 0).astype(int)
+
+
+def _task(cls):
+    """(y, partial_fit options, a batch that makes this estimator diverge)."""
+    if cls is DeepClassifier:
+        # logits near 1e200: the loss stays finite, Adam's second moments do not
+        return Y_CLASS, {"classes": [0, 1]}, (X * 1e200, Y_CLASS)
+    return Y_REAL, {}, (X * 1e200, Y_REAL * 1e200)
+
+
+def _optimizer_vectors(model):
+    optimizer = model._optimizer
+    return [optimizer.first_moments, optimizer.second_moments]
+
+
+@pytest.mark.parametrize("cls", [DeepRegressor, DeepClassifier])
+def test_training_resumes_after_a_diverged_partial_fit(cls):
+    y, options, bad = _task(cls)
+    # identity units: no dead or saturated unit can keep a parameter still
+    model = cls(hidden_layer_sizes=(8,), activation="identity",
+                learning_rate_init=0.01, random_state=0)
+    model.partial_fit(X, y, **options)
+    before = model._network.params.copy()
+    moments = [v.copy() for v in _optimizer_vectors(model)]
+    step_count = model._optimizer.t
+    with pytest.raises(DivergenceError, match=cls.__name__):
+        model.partial_fit(*bad, **options)
+    # weights and optimizer state are those of the last good call, together
+    np.testing.assert_array_equal(model._network.params, before)
+    for restored, saved in zip(_optimizer_vectors(model), moments):
+        np.testing.assert_array_equal(restored, saved)
+    assert model._optimizer.t == step_count
+
+    losses = []
+    for _ in range(20):
+        model.partial_fit(X, y, **options)
+        losses.append(model.loss_)
+    assert np.all(model._network.params != before)  # every parameter moved
+    assert losses[-1] < 0.9 * losses[0]
+    assert np.isfinite(losses).all()
+
+
+@pytest.mark.parametrize("cls", [DeepRegressor, DeepClassifier])
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_one_divergence_rule_for_every_estimator_and_solver(cls, solver):
+    """Inputs around 1e300 overflow every solver of both estimators: each raises
+    DivergenceError and keeps finite weights and optimizer state, without a
+    cascade of RuntimeWarnings."""
+    y = Y_CLASS if cls is DeepClassifier else Y_REAL
+    X_huge = X.copy()
+    X_huge[:, 0] = 1e300
+    model = cls(hidden_layer_sizes=(5,), solver=solver, max_iter=5, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(DivergenceError, match=f"{cls.__name__}: training "
+                                                  "diverged in epoch"):
+            model.fit(X_huge, y)
+    assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    assert np.isfinite(model._network.params).all()
+    if solver != "lbfgs":
+        assert model._optimizer.state_is_finite()
+
+
+def test_large_finite_loss_alone_is_not_divergence():
+    """A loss around 1e12 with finite weights and moments trains on."""
+    model = DeepRegressor(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
+    model.fit(X, Y_REAL * 1e6)
+    assert 1e9 < model.loss_curve_[0] < np.inf
+
+
+def test_divergence_message_names_non_finite_moments():
+    y, options, bad = _task(DeepClassifier)
+    model = DeepClassifier(hidden_layer_sizes=(8,), random_state=0)
+    model.partial_fit(X, y, **options)
+    with pytest.raises(DivergenceError, match="optimizer's moments stopped being "
+                                              "finite.*StandardScaler"):
+        model.partial_fit(*bad, **options)
+
+
+def test_sgd_velocities_are_restored_too():
+    model = DeepRegressor(hidden_layer_sizes=(8,), solver="sgd",
+                          learning_rate_init=0.01, random_state=0)
+    model.partial_fit(X, Y_REAL)
+    velocities = model._optimizer.velocities.copy()
+    with pytest.raises(DivergenceError):
+        model.partial_fit(X * 1e200, Y_REAL * 1e200)
+    np.testing.assert_array_equal(model._optimizer.velocities, velocities)
+    model.partial_fit(X, Y_REAL)
+    assert np.isfinite(model.loss_)
+
+
+def test_fit_csv_keeps_training_after_a_diverged_chunk(tmp_path):
+    """fit_csv trains through partial_fit, so it inherits the restore."""
+    import pandas as pd
+
+    frame = pd.DataFrame(X, columns=list("abcd")).assign(y=Y_REAL)
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    frame.to_csv(good, index=False)
+    frame.assign(a=frame.a * 1e200, y=frame.y * 1e200).to_csv(bad, index=False)
+    model = DeepRegressor(hidden_layer_sizes=(8,), activation="identity",
+                          learning_rate_init=0.01, random_state=0)
+    fit_csv(model, good, target="y", chunksize=100)
+    with pytest.raises(DivergenceError):
+        fit_csv(model, bad, target="y", chunksize=100)
+    first, before = model.loss_, model._network.params.copy()
+    fit_csv(model, good, target="y", chunksize=100, n_passes=10)
+    assert np.all(model._network.params != before)
+    assert model.loss_ < 0.9 * first
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_verbose_says_which_epoch_is_restored(solver, capsys):
+    """As Keras: 'Restoring model weights from the end of the best epoch: N.'"""
+    model = DeepClassifier(hidden_layer_sizes=(8,), solver=solver, max_iter=60,
+                           early_stopping=True, n_iter_no_change=3, verbose=2,
+                           random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, Y_CLASS)
+    best = int(np.argmin(model.validation_loss_curve_)) + 1
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith(
+        f"Restoring model weights from the end of the best epoch: {best}.")
+
+
+def test_no_restore_message_when_quiet_or_not_restoring(capsys):
+    DeepClassifier(hidden_layer_sizes=(8,), max_iter=30, early_stopping=True,
+                   n_iter_no_change=3, random_state=0).fit(X, Y_CLASS)
+    DeepClassifier(hidden_layer_sizes=(8,), max_iter=30, early_stopping=True,
+                   restore_best_weights=False, n_iter_no_change=3, verbose=2,
+                   random_state=0).fit(X, Y_CLASS)
+    assert "Restoring" not in capsys.readouterr().out
