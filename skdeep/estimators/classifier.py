@@ -83,9 +83,14 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         With early stopping, end on the weights of the best epoch.
     clip_norm : float or None, default=None
         Clip each gradient to this global L2 norm.
-    dtype : {'float32', 'float64'} or None, default=None
-        Compute dtype; None follows the input (float32 stays float32, anything
-        else becomes float64). 'float32' trains about twice as fast.
+    dtype : {'auto', 'float32', 'float64'} or None, default='auto'
+        The dtype the network trains and computes in. 'auto' trains the
+        stochastic solvers in float32, as Keras and PyTorch do (about twice as
+        fast, with the same scores on real data), and lbfgs in the input's
+        dtype (its line search wants float64). None follows the input as
+        MLPClassifier does: float32 stays float32, anything else becomes
+        float64. Whatever the compute dtype, ``predict_proba`` and friends
+        return float32 for float32 input and float64 otherwise.
     class_weight : dict, 'balanced' or None, default=None
         Per-class weights, multiplied into ``sample_weight``.
 
@@ -152,7 +157,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
-                 dtype=None, class_weight=None):
+                 dtype="auto", class_weight=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
