@@ -37,7 +37,7 @@ class DeepRegressor(RegressorMixin, BaseDeep):
 learning_rate_init, power_t, max_iter, shuffle, random_state, tol, verbose, \
 warm_start, momentum, nesterovs_momentum, early_stopping, validation_fraction, \
 beta_1, beta_2, epsilon, n_iter_no_change, max_fun, dropout, monitor, \
-restore_best_weights, clip_norm, dtype
+restore_best_weights, clip_norm, dtype, weight_init, weight_decay
         As in :class:`DeepClassifier`; ``monitor='val_score'`` watches the
         validation R^2.
 
@@ -94,7 +94,7 @@ as in DeepClassifier
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
-                 dtype=None):
+                 dtype=None, weight_init="glorot", weight_decay=0.01):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -124,6 +124,8 @@ as in DeepClassifier
         self.restore_best_weights = restore_best_weights
         self.clip_norm = clip_norm
         self.dtype = dtype
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
 
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
