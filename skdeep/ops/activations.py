@@ -85,30 +85,36 @@ LEAKY_SLOPE = 0.2
 
 
 def _leaky_relu(z):
-    np.multiply(z, LEAKY_SLOPE, out=z, where=z < 0)
+    # max(z, slope * z) for a slope below 1: two plain vectorised passes, several
+    # times faster than a masked multiply (where=)
+    np.maximum(z, np.multiply(z, LEAKY_SLOPE), out=z)
 
 
 def _leaky_relu_derivative(a, delta):
-    # the slope is positive, so a < 0 exactly where z < 0
-    np.multiply(delta, LEAKY_SLOPE, out=delta, where=a < 0)
+    # the slope is positive, so a < 0 exactly where z < 0: f' = 1 + (slope - 1)
+    # there and 1 elsewhere
+    slope = np.multiply(a < 0, LEAKY_SLOPE - 1, dtype=a.dtype)
+    slope += 1
+    delta *= slope
 
 
 def _scaled_elu(z, alpha, scale):
     """``scale * (z if z > 0 else alpha * (exp(z) - 1))`` in place."""
-    negative = z < 0
-    # expm1 keeps full precision for z near 0, where exp(z) - 1 cancels
-    np.expm1(z, out=z, where=negative)
+    # expm1 keeps full precision for z near 0, where exp(z) - 1 cancels; of
+    # min(z, 0) it is 0 wherever z >= 0, so the two parts simply add
+    negative_part = np.minimum(z, 0)
+    np.expm1(negative_part, out=negative_part)
+    np.maximum(z, 0, out=z)
     if alpha != 1.0:
-        np.multiply(z, alpha, out=z, where=negative)
+        negative_part *= alpha
+    z += negative_part
     if scale != 1.0:
         z *= scale
 
 
 def _scaled_elu_derivative(a, delta, alpha, scale):
     # for z < 0, f'(z) = scale * alpha * exp(z) = a + scale * alpha
-    slope = a + scale * alpha
-    np.copyto(slope, scale, where=a >= 0)
-    delta *= slope
+    delta *= np.where(a >= 0, scale, a + scale * alpha)
 
 
 # Klambauer et al. (2017), "Self-Normalizing Neural Networks": the fixed point
@@ -176,8 +182,14 @@ def _silu_derivative(z, delta):
 
 
 def _softplus(z):
-    # log(1 + exp(z)) as logaddexp(0, z): no overflow for large z
-    np.logaddexp(0, z, out=z)
+    # log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)): exp never overflows, and
+    # these plain passes are several times faster than np.logaddexp
+    tail = np.abs(z)
+    np.negative(tail, out=tail)
+    np.exp(tail, out=tail)
+    np.log1p(tail, out=tail)
+    np.maximum(z, 0, out=z)
+    z += tail
 
 
 def _softplus_derivative(a, delta):

@@ -179,3 +179,19 @@ def test_every_parameter_is_documented(estimator):
     names = {name.strip() for entry in entries
              for name in entry.split(" : ")[0].split(",")}
     assert set(estimator().get_params()) <= names
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adamw"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("activation", ["gelu", "silu", "selu"])
+def test_new_paths_train_and_reproduce(activation, dtype, solver, regression):
+    X, y = regression
+    models = [_fit(DeepRegressor(hidden_layer_sizes=(8, 8), activation=activation,
+                                 solver=solver, dtype=dtype, weight_init="auto",
+                                 max_iter=30, random_state=0), X, y)
+              for _ in range(2)]
+    assert models[0]._network.params.dtype == np.dtype(dtype)
+    assert models[0].loss_curve_[-1] < models[0].loss_curve_[0]
+    np.testing.assert_array_equal(models[0]._network.params,
+                                  models[1]._network.params)
+    assert models[0].loss_curve_ == models[1].loss_curve_
