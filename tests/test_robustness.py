@@ -43,7 +43,7 @@ BAD_INPUTS = [
     ("alpha<0", DeepClassifier, "fitted", "fit", {"alpha": -1}, ValueError, "'alpha'"),
     ("zero-units", DeepRegressor, "fitted", "fit", {"hidden_layer_sizes": (0,)},
      ValueError, "'hidden_layer_sizes'"),
-    ("bad-activation", DeepClassifier, "fitted", "fit", {"activation": "sigmoid"},
+    ("bad-activation", DeepClassifier, "fitted", "fit", {"activation": "softsign"},
      ValueError, "'activation'"),
     ("dropout=1", DeepClassifier, "fitted", "fit", {"dropout": 1.0}, ValueError,
      "'dropout'"),

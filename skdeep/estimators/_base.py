@@ -12,7 +12,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from ..exceptions import DivergenceError
 from ..network import MLP
 from ..ops import OUTPUT_ACTIVATIONS
-from ..optim import SGD, Adam, LearningRateSchedule
+from ..optim import SGD, Adam, AdamW, LearningRateSchedule
 from ..training import (
     Dataset,
     TrainingSettings,
@@ -74,7 +74,7 @@ class BaseDeep(BaseEstimator):
             rng = _generator(self.random_state)
             sizes = (n_features, *hidden_sizes(self), n_outputs)
             network = MLP(sizes, hidden_activations(self, len(sizes) - 2), loss,
-                          dtype).initialize(rng)
+                          dtype).initialize(rng, self.weight_init)
             return _Model(network, None, TrainingState(), rng)
         if n_outputs != self._network.layer_sizes[-1]:
             raise ValueError(
@@ -221,6 +221,10 @@ class BaseDeep(BaseEstimator):
         if self.solver == "adam":
             return Adam(n_params, dtype, learning_rate=self.learning_rate_init,
                         beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        if self.solver == "adamw":  # biases follow the weights: only weights decay
+            return AdamW(n_params, dtype, learning_rate=self.learning_rate_init,
+                         beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon,
+                         weight_decay=self.weight_decay, n_decayed=network.n_weights)
         return SGD(n_params, dtype, learning_rate=self.learning_rate_init,
                    momentum=self.momentum, nesterov=self.nesterovs_momentum)
 

@@ -28,9 +28,15 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     ----------
     hidden_layer_sizes : array-like of int, default=(100,)
         Units of each hidden layer.
-    activation : {'relu', 'tanh', 'logistic', 'identity'} or list, default='relu'
-        Hidden activation, one name for all hidden layers or one per layer.
-    solver : {'adam', 'sgd', 'lbfgs'}, default='adam'
+    activation : str or list of str, default='relu'
+        Hidden activation, one name for all hidden layers or one per layer:
+        scikit-learn's 'relu', 'tanh', 'logistic', 'identity', or Keras'
+        'leaky_relu' (slope 0.2 below zero, as Keras), 'elu', 'selu', 'gelu'
+        (the exact ``z * Phi(z)``; Keras' default is the tanh approximation),
+        'silu' (alias 'swish'), 'softplus', 'sigmoid' (a synonym of 'logistic',
+        which the network, ``summary()`` and saved files record).
+    solver : {'adam', 'adamw', 'sgd', 'lbfgs'}, default='adam'
+        'adamw' is Adam with decoupled weight decay (see ``weight_decay``).
     alpha : float, default=1e-4
         L2 penalty, divided by the (weighted) batch size as in MLPClassifier.
     batch_size : int or 'auto', default='auto'
@@ -86,6 +92,21 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     dtype : {'float32', 'float64'} or None, default=None
         Compute dtype; None follows the input (float32 stays float32, anything
         else becomes float64). 'float32' trains about twice as fast.
+    weight_init : {'glorot', 'auto', 'he', 'lecun'}, default='glorot'
+        How the initial weights are drawn. 'glorot' is scikit-learn's MLP
+        scheme (Glorot-uniform weights and biases; the default, unchanged).
+        'auto' suits each layer to its activation: He-uniform for the ReLU
+        family ('relu', 'leaky_relu', 'elu', 'gelu', 'silu'), LeCun-uniform for
+        'selu', Glorot for the others. 'he' and 'lecun' use one scheme for
+        every layer. He and LeCun start the biases at zero; the output layer
+        follows the last hidden layer.
+    weight_decay : float, default=0.01
+        Decoupled weight decay of ``solver='adamw'`` (Loshchilov & Hutter):
+        each step multiplies the weights (not the biases) by ``1 -
+        learning_rate * weight_decay``, the current rate, as PyTorch's and
+        Keras' AdamW. Ignored by the other solvers. ``alpha`` remains an L2
+        term in the loss for every solver, 'adamw' included: set ``alpha=0``
+        for pure decoupled decay.
     class_weight : dict, 'balanced' or None, default=None
         Per-class weights, multiplied into ``sample_weight``.
 
@@ -152,7 +173,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
-                 dtype=None, class_weight=None):
+                 dtype=None, weight_init="glorot", weight_decay=0.01,
+                 class_weight=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -181,6 +203,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         self.restore_best_weights = restore_best_weights
         self.clip_norm = clip_norm
         self.dtype = dtype
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
         self.class_weight = class_weight
 
     @atomic

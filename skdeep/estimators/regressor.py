@@ -43,7 +43,7 @@ class DeepRegressor(RegressorMixin, BaseDeep):
 learning_rate_init, power_t, max_iter, shuffle, random_state, verbose, \
 warm_start, momentum, nesterovs_momentum, early_stopping, validation_fraction, \
 beta_1, beta_2, epsilon, n_iter_no_change, max_fun, dropout, monitor, \
-restore_best_weights, clip_norm, dtype
+restore_best_weights, clip_norm, dtype, weight_init, weight_decay
         As in :class:`DeepClassifier`; ``monitor='val_score'`` watches the
         validation R^2.
     alpha : float, default=1e-4
@@ -137,7 +137,8 @@ restore_best_weights, clip_norm, dtype
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
-                 dtype=None, target_scaling="standard"):
+                 dtype=None, weight_init="glorot", weight_decay=0.01,
+                 target_scaling="standard"):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -167,6 +168,8 @@ restore_best_weights, clip_norm, dtype
         self.restore_best_weights = restore_best_weights
         self.clip_norm = clip_norm
         self.dtype = dtype
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
         self.target_scaling = target_scaling
 
     @atomic

@@ -15,7 +15,7 @@ from ..estimators import DeepClassifier, DeepRegressor
 from ..estimators._support import _Model
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
-from ..optim import SGD, Adam
+from ..optim import SGD, Adam, AdamW
 from ..training import TrainingState
 from ._codec import expect, field
 
@@ -31,6 +31,8 @@ _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_
             "validation_scores_", "validation_loss_curve_", "best_validation_score_")
 _OPTIMIZERS = {"adam": (Adam, ("beta_1", "beta_2", "epsilon"),
                         ("first_moments", "second_moments")),
+               "adamw": (AdamW, ("beta_1", "beta_2", "epsilon", "weight_decay",
+                                 "n_decayed"), ("first_moments", "second_moments")),
                "sgd": (SGD, ("momentum", "nesterov"), ("velocities",))}
 
 
@@ -71,7 +73,7 @@ def _encode_network(network, encoder):
 def _encode_optimizer(optimizer, encoder, where):
     if optimizer is None:
         return None
-    kind = {Adam: "adam", SGD: "sgd"}.get(type(optimizer))
+    kind = {Adam: "adam", AdamW: "adamw", SGD: "sgd"}.get(type(optimizer))
     if kind is None:
         raise TypeError(f"{where}: optimizer {type(optimizer).__name__} cannot be "
                         "saved.")
@@ -192,6 +194,8 @@ def _decode_optimizer(node, decoder, network, where):
            where, "optimizer settings must be numbers.")
     learning_rate = values.pop("learning_rate")
     n_params, dtype = network.n_params, network.params.dtype
+    expect(0 <= values.get("n_decayed", 0) <= n_params, where,
+           "n_decayed must lie between 0 and the number of parameters.")
     optimizer = cls(n_params, dtype, learning_rate=learning_rate, **values)
     optimizer.t = field(node, "t", int, where)
     expect(optimizer.t >= 0, where, "negative step count.")

@@ -325,7 +325,7 @@ def test_convergence_warning_at_most_once_per_fit():
 
 
 def test_parameters_are_validated_at_fit_not_init():
-    model = DeepClassifier(activation="sigmoid", alpha=-1)
+    model = DeepClassifier(activation="softsign", alpha=-1)
     with pytest.raises(ValueError, match="'activation' parameter of DeepClassifier"):
         model.fit([[0.0], [1.0]], [0, 1])
     per_layer = DeepClassifier(hidden_layer_sizes=(3, 3), activation=["relu"])

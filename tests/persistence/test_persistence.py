@@ -83,7 +83,8 @@ def test_classifier_labels_of_any_dtype(kind, rng, tmp_path):
 
 @pytest.mark.parametrize("params", [
     {"solver": "adam"}, {"solver": "sgd", "learning_rate": "invscaling"},
-    {"solver": "lbfgs"}, {"dtype": "float32"}, {"dropout": 0.2},
+    {"solver": "adamw", "weight_decay": 0.1}, {"activation": "gelu"},
+    {"weight_init": "he"}, {"solver": "lbfgs"}, {"dtype": "float32"}, {"dropout": 0.2},
     {"early_stopping": True, "max_iter": 8}, {"class_weight": {0: 1.0, 2: 3.0}},
     {"activation": ["tanh", "logistic"], "random_state": np.random.RandomState(3)},
 ])
@@ -125,7 +126,7 @@ def test_unfitted_estimator_keeps_parameters(cls, tmp_path):
     assert type(loaded.alpha) is np.float32
 
 
-@pytest.mark.parametrize("solver", ["adam", "sgd"])
+@pytest.mark.parametrize("solver", ["adam", "adamw", "sgd"])
 def test_training_continues_identically(solver, rng, tmp_path):
     """Optimizer moments, schedule, history and the rng are all restored."""
     X, y = rng.normal(size=(64, 4)), rng.integers(0, 3, 64)
