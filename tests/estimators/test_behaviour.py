@@ -260,7 +260,7 @@ def test_warm_start_continues_from_fitted_weights():
         first_curve = list(model.loss_curve_)
         model.fit(X, y)
         cold = DeepRegressor(max_iter=30, random_state=0).fit(X, y)
-    assert model.n_iter_ == 30 and len(model.loss_curve_) == 60
+    assert model.n_iter_ == 60 and len(model.loss_curve_) == 60  # every epoch
     assert model.loss_curve_[:30] == first_curve
     assert model.loss_curve_[30] < cold.loss_curve_[0] / 2
 
