@@ -123,6 +123,7 @@ class EpochTasks(Hooks):
     def close(self):
         if self.task is not None:  # begun, never run: ended empty
             task, self.task = self.task, None
+            task._skdeep = None
             task.call_on_fit_task_end(estimator=self.estimator)
 
     def _snapshot(self):
