@@ -3,6 +3,12 @@
 >>> from skdeep import DeepClassifier, DeepRegressor
 """
 
+from .callbacks import (
+    CSVLogger,
+    LambdaCallback,
+    LearningRateScheduler,
+    ModelCheckpoint,
+)
 from .estimators import DeepClassifier, DeepRegressor
 from .exceptions import DivergenceError, ModelFileError
 from .persistence import load, save
@@ -10,6 +16,10 @@ from .persistence import load, save
 __version__ = "0.1.0"
 
 __all__ = [
+    "CSVLogger",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
     "DeepClassifier",
     "DeepRegressor",
     "DivergenceError",

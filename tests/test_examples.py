@@ -15,6 +15,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 # a line some examples must print (others only have to run); the
 # forward-propagation numbers are the lecture's
 EXPECTED_OUTPUT = {
+    "checkpoint_and_resume.py": "Epoch 7/12",
     "column_transformer.py": "a category never seen",
     "cross_validation.py": "LinearRegression  R^2 per fold",
     "forward_propagation.py": "output by hand 9.0  predict 9.0",

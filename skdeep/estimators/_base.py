@@ -21,6 +21,7 @@ from ..training import (
     fit_stochastic,
 )
 from ..training.epochs import TrainingData
+from ._callbacks import SILENT, CallbackSupport, fit_task
 from ._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -28,13 +29,14 @@ from ._params import (
     hidden_activations,
     hidden_sizes,
 )
+from ._resume import carried_optimizer
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
 
-class BaseDeep(BaseEstimator):
+class BaseDeep(CallbackSupport, BaseEstimator):
     """Parameters, fit skeleton and fitted attributes common to both estimators.
 
     Subclasses provide ``_encode(y, reset, classes)`` returning float targets of
@@ -62,9 +64,12 @@ class BaseDeep(BaseEstimator):
             self._start_from_constant(model.network, targets, sample_weight)
         train = _as_dtype(Dataset(X, targets, sample_weight),
                           model.network.params.dtype)
-        data = self._training_data(train, y, validation, incremental, model.rng)
+        # a warm start draws the same validation split as the first fit did
+        split_rng = model.rng if first else _generator(self.random_state)
+        data = self._training_data(train, y, validation, incremental, split_rng)
         settings = self._settings(data, incremental, model.network)
-        return self._train(model, data, settings, incremental)
+        with fit_task(self, X, y, sample_weight, settings.max_epochs) as hooks:
+            return self._train(model, data, settings, incremental, hooks)
 
     def _prepare(self, n_features, n_outputs, loss, *, first, incremental, dtype):
         """The network, optimizer, state and rng to train: new or carried over."""
@@ -89,9 +94,11 @@ class BaseDeep(BaseEstimator):
         if incremental:
             optimizer = copy.deepcopy(getattr(self, "_optimizer", None))
             return _Model(network, optimizer, state, copy.deepcopy(self._rng))
-        # a warm start keeps weights and history but monitors afresh
+        # a warm start keeps weights, history, the optimizer's moments and the
+        # shuffling stream (so it continues a run), but monitors afresh
         state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
-        return _Model(network, None, state, _generator(self.random_state))
+        optimizer = carried_optimizer(self, network, state.samples_seen)
+        return _Model(network, optimizer, state, copy.deepcopy(self._rng))
 
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
@@ -189,29 +196,30 @@ class BaseDeep(BaseEstimator):
                                           power_t=self.power_t),
         )
 
-    def _train(self, model, data, settings, incremental):
+    def _train(self, model, data, settings, incremental, hooks=SILENT):
         network, state = model.network, model.state
-        epochs_before = state.n_iter
         optimizer = model.optimizer
         if optimizer is None and self.solver in STOCHASTIC_SOLVERS:
             optimizer = self._make_optimizer(network)
+        hooks.attach(_Model(network, optimizer, state, model.rng))
         batch_rows = (data.train.n_samples if self.solver == "lbfgs"
                       else settings.batch_size)
         try:
             with training_threads(network.layer_sizes, batch_rows):
                 if self.solver == "lbfgs":
-                    result = fit_lbfgs(network, data, settings=settings, state=state)
+                    result = fit_lbfgs(network, data, settings=settings, state=state,
+                                       hooks=hooks)
                 else:
                     result = fit_stochastic(network, optimizer, data,
                                             settings=settings, state=state,
-                                            rng=model.rng)
+                                            rng=model.rng, hooks=hooks)
         except DivergenceError as error:
             raise DivergenceError(f"{type(self).__name__}: {error}") from None
         finally:
             if settings.units is not None:  # fitted weights predict in y's units
                 settings.units.fold(network)
-            n_iter = state.n_iter - (0 if incremental else epochs_before)
-            self._commit(_Model(network, optimizer, state, model.rng), n_iter)
+            # n_iter_ counts every epoch of the run, like history_ and t_
+            self._commit(_Model(network, optimizer, state, model.rng), state.n_iter)
         if not incremental:
             self._warn_convergence(state, result)
         return self

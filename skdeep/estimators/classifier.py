@@ -61,7 +61,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         0 prints nothing; 1 a Keras-style line per epoch (with a live bar in a
         terminal); 2 one plain line per epoch.
     warm_start : bool, default=False
-        Continue from the fitted weights (and history) on the next ``fit``.
+        Continue the run on the next ``fit``: weights, history, optimizer
+        moments and shuffling stream carry on (early stopping monitors afresh).
     momentum : float, default=0.9
     nesterovs_momentum : bool, default=True
     early_stopping : bool, default=False
@@ -130,7 +131,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     history_ : dict of list
         Per-epoch ``loss`` and, with validation, ``val_loss`` and ``val_accuracy``.
     n_iter_ : int
-        Epochs run by the last ``fit`` (all epochs so far with ``partial_fit``).
+        Epochs of the run so far, ``len(loss_curve_)``: warm starts and
+        ``partial_fit`` add to it, a cold ``fit`` starts it again.
     t_ : int
         Training samples seen.
     n_layers_ : int

@@ -12,6 +12,7 @@ import inspect
 import numpy as np
 
 from ..estimators import DeepClassifier, DeepRegressor
+from ..estimators._callbacks import RUNTIME_ATTRIBUTES
 from ..estimators._support import _Model
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
@@ -45,7 +46,9 @@ def encode_deep(estimator, encoder, where):
     if "_network" not in vars(estimator):
         return node
     known = set(params) | set(_INPUT_ATTRIBUTES) | set(_ENGINE) | set(_DERIVED)
-    unknown = sorted(set(vars(estimator)) - known - {"_sklearn_output_config"})
+    # callbacks are run-time hooks, not part of a model: never saved
+    unknown = sorted(set(vars(estimator)) - known - {"_sklearn_output_config"}
+                     - RUNTIME_ATTRIBUTES)
     if unknown:
         raise TypeError(f"{where}: {type(estimator).__name__} has attributes "
                         f"{unknown} that skdeep.save does not know how to save.")

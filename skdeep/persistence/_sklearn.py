@@ -16,6 +16,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
+from ..estimators._callbacks import RUNTIME_ATTRIBUTES
 from ._codec import expect, field
 from ._estimators import DEEP_ESTIMATORS, construct, decode_deep, encode_deep
 
@@ -71,7 +72,8 @@ def encode_estimator(value, encoder, where):
         raise _unsupported(value, where)
     params = value.get_params(deep=False)
     _check_saveable(value, params, where)
-    fitted = {name: v for name, v in vars(value).items() if name not in params}
+    fitted = {name: v for name, v in vars(value).items()
+              if name not in params and name not in RUNTIME_ATTRIBUTES}
     unknown = sorted(set(fitted) - _COMMON - _FITTED[kind])
     if unknown:
         raise TypeError(f"{where}: {kind.__name__} has attributes {unknown} that "

@@ -260,7 +260,7 @@ def test_warm_start_continues_from_fitted_weights():
         first_curve = list(model.loss_curve_)
         model.fit(X, y)
         cold = DeepRegressor(max_iter=30, random_state=0).fit(X, y)
-    assert model.n_iter_ == 30 and len(model.loss_curve_) == 60
+    assert model.n_iter_ == 60 and len(model.loss_curve_) == 60  # every epoch
     assert model.loss_curve_[:30] == first_curve
     assert model.loss_curve_[30] < cold.loss_curve_[0] / 2
 
@@ -297,7 +297,7 @@ def test_warm_start_with_the_same_classes_in_another_order_continues():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = DeepClassifier(max_iter=2, warm_start=True, random_state=0)
         model.fit(X, labels).fit(X[::-1], labels[::-1])
-    assert model.n_iter_ == 2 and len(model.loss_curve_) == 4
+    assert model.n_iter_ == 4 == len(model.loss_curve_)  # every epoch counted
 
 
 def test_partial_fit_is_one_epoch_and_needs_classes():
