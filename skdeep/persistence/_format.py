@@ -25,6 +25,7 @@ import numpy as np
 from numpy.lib import format as npy
 
 from ..exceptions import ModelFileError
+from ..files import atomic_write
 
 __all__ = ["FORMAT_VERSION", "MAX_BYTES", "MAX_ARRAY_ELEMENTS", "check_dtype",
            "write_file", "read_file"]
@@ -42,6 +43,7 @@ _DTYPE = re.compile(r"\|b1|[<|](i[1248]|u[1248]|f[248]|c(8|16))|<U[1-9][0-9]{0,4
                     r"|\|S[1-9][0-9]{0,4}")
 _DIGEST_PREFIX = b"skdeep-sha256:"
 _DIGEST_HEX = 64
+_PLACEHOLDER = b"0" * _DIGEST_HEX
 _CHUNK = 2**20
 _PICKLE_STARTS = (b"\x80", b"\x78", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"]\x00\x00")
 
@@ -65,23 +67,53 @@ def check_dtype(dtype, where, allow_object):
 
 # -- writing -------------------------------------------------------------------
 def write_file(path, manifest, arrays):
-    """Write the zip atomically: to a temporary name, then renamed over ``path``."""
-    path = os.fspath(path)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        with zipfile.ZipFile(temporary, "w") as archive:
-            archive.comment = _DIGEST_PREFIX + b"0" * _DIGEST_HEX
+    """Write the sealed zip through ``atomic_write``: an exclusive temporary file
+    beside ``path``, renamed over it only when complete."""
+    with atomic_write(path, "wb") as file:
+        sealer = _Sealer(file)
+        # the sealer cannot seek, so zipfile streams each member once and puts
+        # its sizes in a data descriptor: every byte is hashed as it is written
+        with zipfile.ZipFile(sealer, "w") as archive:
+            archive.comment = _DIGEST_PREFIX + _PLACEHOLDER
             _write_member(archive, MANIFEST, json.dumps(
                 manifest, sort_keys=True, allow_nan=False).encode())
             for name, array in arrays.items():
                 with archive.open(_info(name), "w",
                                   force_zip64=array.nbytes > 2**30) as stream:
                     npy.write_array(stream, array, allow_pickle=False)
-        _seal(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        sealer.seal()
+
+
+class _Sealer:
+    """A write-only stream that hashes what it forwards to ``file`` and holds back
+    the last 64 bytes: the digest placeholder, replaced by ``seal``."""
+
+    def __init__(self, file):
+        self.file, self.sha, self.held, self.position = file, hashlib.sha256(), b"", 0
+
+    def write(self, data):
+        n_bytes = len(data)
+        data = self.held + bytes(data)
+        self.position += n_bytes
+        self.held, ready = data[-_DIGEST_HEX:], data[:-_DIGEST_HEX]
+        self.sha.update(ready)
+        self.file.write(ready)
+        return n_bytes
+
+    def tell(self):
+        return self.position
+
+    def seek(self, *args):
+        raise OSError("the model file is written as a stream")
+
+    def flush(self):
+        self.file.flush()
+
+    def seal(self):
+        if self.held != _PLACEHOLDER:  # zipfile wrote something after the comment
+            raise RuntimeError("skdeep.save: the zip did not end with the digest "
+                               "placeholder.")
+        self.file.write(self.sha.hexdigest().encode())
 
 
 def array_entry(array):
@@ -99,15 +131,6 @@ def _info(name):
 
 def _write_member(archive, name, data):
     archive.writestr(_info(name), data)
-
-
-def _seal(path):
-    """Write the digest of every byte before it into the zip comment's tail."""
-    with open(path, "r+b") as file:
-        size = file.seek(0, os.SEEK_END)
-        digest = _digest(file, size - _DIGEST_HEX)
-        file.seek(size - _DIGEST_HEX)
-        file.write(digest.encode())
 
 
 def _digest(file, n_bytes):
