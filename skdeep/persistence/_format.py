@@ -149,9 +149,9 @@ def _digest(file, n_bytes):
 def read_file(path, max_bytes=MAX_BYTES):
     """The manifest (a dict) and the verified arrays (name -> ndarray) of a file."""
     with open(path, "rb") as file:
-        _check_container(file, max_bytes)
+        size = _check_container(file, max_bytes)
         with zipfile.ZipFile(file) as archive:
-            infos = _check_members(archive, max_bytes)
+            infos = _check_members(archive, size, max_bytes)
             manifest = _read_manifest(archive, infos[MANIFEST])
             index = _check_index(manifest, infos, max_bytes)
             arrays = {name: _read_array(archive, infos[name], entry)
@@ -184,9 +184,12 @@ def _check_container(file, max_bytes):
              "the file is corrupted: its SHA-256 does not match the one recorded "
              "when it was saved.")
     file.seek(0)
+    return size
 
 
-def _check_members(archive, max_bytes):
+def _check_members(archive, size, max_bytes):
+    """Name, method and sizes of every member, checked against the real file size
+    before anything is inflated (a zip's declared sizes are only claims)."""
     infos, total = {}, 0
     members = archive.infolist()
     _require(len(members) <= MAX_MEMBERS, f"{len(members)} members is too many.")
@@ -198,16 +201,30 @@ def _check_members(archive, max_bytes):
         _require(info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
                  and not info.flag_bits & 0x1,
                  f"member {name!r} uses an unsupported compression or encryption.")
+        _check_sizes(info, size, max_bytes)
         total += info.file_size
         _require(total <= max_bytes, f"members declare {total}+ bytes, more than "
                  f"max_bytes={max_bytes}.")
-        _require(info.file_size <= MAX_RATIO * max(info.compress_size, 1),
-                 f"member {name!r} declares an impossible compression ratio.")
         infos[name] = info
+    packed = sum(info.compress_size for info in members)
+    _require(packed <= size, f"the members declare {packed} compressed bytes, but "
+             f"the file has only {size} bytes.")
     _require(MANIFEST in infos, "manifest.json is missing.")
     _require(infos[MANIFEST].file_size <= MAX_MANIFEST_BYTES,
              f"manifest.json is larger than {MAX_MANIFEST_BYTES} bytes.")
     return infos
+
+
+def _check_sizes(info, size, max_bytes):
+    name = info.filename
+    end = info.header_offset + 30 + len(name) + info.compress_size
+    _require(end <= size, f"member {name!r} declares {info.compress_size} "
+             f"compressed bytes, but the file has only {size} bytes.")
+    _require(info.file_size <= max_bytes, f"member {name!r} declares "
+             f"{info.file_size} bytes, more than max_bytes={max_bytes}.")
+    # deflate cannot exceed ~1032:1, so a larger claim is a lie
+    _require(info.file_size <= MAX_RATIO * max(info.compress_size, 1),
+             f"member {name!r} declares an impossible compression ratio.")
 
 
 def _read_manifest(archive, info):
@@ -279,12 +296,13 @@ def _read_array(archive, info, entry):
 
 
 def _read_exactly(stream, n_bytes, name):
-    data = bytearray(n_bytes)
-    view, done = memoryview(data), 0
-    while done < n_bytes:
-        got = stream.readinto(view[done : done + _CHUNK])
-        _require(got, f"{name!r} is truncated.")
-        done += got
+    """``n_bytes`` of data, grown as it really arrives: memory follows what the
+    file holds, never what it claims."""
+    data = bytearray()
+    while len(data) < n_bytes:
+        chunk = stream.read(min(_CHUNK, n_bytes - len(data)))
+        _require(chunk, f"{name!r} is truncated.")
+        data += chunk
     _require(stream.read(1) == b"", f"{name!r} has bytes after its data.")
     return data
 
