@@ -26,11 +26,10 @@ from ._format import (
     FORMAT_VERSION,
     MAX_ARRAY_ELEMENTS,
     MAX_BYTES,
-    array_entry,
     read_file,
-    write_file,
 )
 from ._sklearn import ALLOWED_TYPES, check_root, decode_estimator, encode_estimator
+from ._writer import array_entry, write_file
 
 __all__ = ["save", "load", "ModelFileError", "ALLOWED_TYPES", "FORMAT_VERSION",
            "MAX_BYTES", "MAX_ARRAY_ELEMENTS"]

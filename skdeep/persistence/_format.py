@@ -25,10 +25,9 @@ import numpy as np
 from numpy.lib import format as npy
 
 from ..exceptions import ModelFileError
-from ..files import atomic_write
 
 __all__ = ["FORMAT_VERSION", "MAX_BYTES", "MAX_ARRAY_ELEMENTS", "check_dtype",
-           "write_file", "read_file"]
+           "read_file"]
 
 FORMAT_NAME = "skdeep-model"
 FORMAT_VERSION = 1
@@ -41,9 +40,8 @@ MANIFEST = "manifest.json"
 _MEMBER = re.compile(r"arrays/(0|[1-9][0-9]{0,5})\.npy")
 _DTYPE = re.compile(r"\|b1|[<|](i[1248]|u[1248]|f[248]|c(8|16))|<U[1-9][0-9]{0,4}"
                     r"|\|S[1-9][0-9]{0,4}")
-_DIGEST_PREFIX = b"skdeep-sha256:"
-_DIGEST_HEX = 64
-_PLACEHOLDER = b"0" * _DIGEST_HEX
+DIGEST_PREFIX = b"skdeep-sha256:"
+DIGEST_HEX = 64
 _CHUNK = 2**20
 _PICKLE_STARTS = (b"\x80", b"\x78", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"]\x00\x00")
 
@@ -63,74 +61,6 @@ def check_dtype(dtype, where, allow_object):
     if isinstance(dtype, str):
         raise ModelFileError(f"model file: {message}")
     raise TypeError(message)
-
-
-# -- writing -------------------------------------------------------------------
-def write_file(path, manifest, arrays):
-    """Write the sealed zip through ``atomic_write``: an exclusive temporary file
-    beside ``path``, renamed over it only when complete."""
-    with atomic_write(path, "wb") as file:
-        sealer = _Sealer(file)
-        # the sealer cannot seek, so zipfile streams each member once and puts
-        # its sizes in a data descriptor: every byte is hashed as it is written
-        with zipfile.ZipFile(sealer, "w") as archive:
-            archive.comment = _DIGEST_PREFIX + _PLACEHOLDER
-            _write_member(archive, MANIFEST, json.dumps(
-                manifest, sort_keys=True, allow_nan=False).encode())
-            for name, array in arrays.items():
-                with archive.open(_info(name), "w",
-                                  force_zip64=array.nbytes > 2**30) as stream:
-                    npy.write_array(stream, array, allow_pickle=False)
-        sealer.seal()
-
-
-class _Sealer:
-    """A write-only stream that hashes what it forwards to ``file`` and holds back
-    the last 64 bytes: the digest placeholder, replaced by ``seal``."""
-
-    def __init__(self, file):
-        self.file, self.sha, self.held, self.position = file, hashlib.sha256(), b"", 0
-
-    def write(self, data):
-        n_bytes = len(data)
-        data = self.held + bytes(data)
-        self.position += n_bytes
-        self.held, ready = data[-_DIGEST_HEX:], data[:-_DIGEST_HEX]
-        self.sha.update(ready)
-        self.file.write(ready)
-        return n_bytes
-
-    def tell(self):
-        return self.position
-
-    def seek(self, *args):
-        raise OSError("the model file is written as a stream")
-
-    def flush(self):
-        self.file.flush()
-
-    def seal(self):
-        if self.held != _PLACEHOLDER:  # zipfile wrote something after the comment
-            raise RuntimeError("skdeep.save: the zip did not end with the digest "
-                               "placeholder.")
-        self.file.write(self.sha.hexdigest().encode())
-
-
-def array_entry(array):
-    """The index entry of one array: shape, dtype and SHA-256 of its data."""
-    return {"shape": list(array.shape), "dtype": array.dtype.str,
-            "sha256": hashlib.sha256(array.tobytes()).hexdigest()}
-
-
-def _info(name):
-    # a fixed timestamp: the same model always gives the same bytes
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
-
-
-def _write_member(archive, name, data):
-    archive.writestr(_info(name), data)
 
 
 def _digest(file, n_bytes):
@@ -174,13 +104,13 @@ def _check_container(file, max_bytes):
                              "zip archive); write model files with skdeep.save.")
     _require(size <= max_bytes, f"the file has {size} bytes, more than max_bytes="
              f"{max_bytes}; pass a larger max_bytes to load it if you trust it.")
-    tail_size = len(_DIGEST_PREFIX) + _DIGEST_HEX
+    tail_size = len(DIGEST_PREFIX) + DIGEST_HEX
     _require(size > tail_size + 22, "the file is truncated.")
     file.seek(size - tail_size)
     tail = file.read(tail_size)
-    _require(tail.startswith(_DIGEST_PREFIX), "no skdeep integrity record at the "
+    _require(tail.startswith(DIGEST_PREFIX), "no skdeep integrity record at the "
              "end of the file: it is truncated, or was not written by skdeep.save.")
-    _require(_digest(file, size - _DIGEST_HEX).encode() == tail[-_DIGEST_HEX:],
+    _require(_digest(file, size - DIGEST_HEX).encode() == tail[-DIGEST_HEX:],
              "the file is corrupted: its SHA-256 does not match the one recorded "
              "when it was saved.")
     file.seek(0)
@@ -232,7 +162,7 @@ def _read_manifest(archive, info):
         data = stream.read(MAX_MANIFEST_BYTES + 1)
     try:
         manifest = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys,
-                              parse_constant=_no_constant)
+                              parse_constant=_no_constant, parse_float=_finite)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelFileError(f"model file: manifest.json is not valid JSON: "
                              f"{error}") from None
@@ -284,15 +214,25 @@ def _read_array(archive, info, entry):
     with archive.open(info) as stream:
         version = npy.read_magic(stream)
         _require(version in ((1, 0), (2, 0)), f"{name!r} has npy version {version}.")
-        read_header = (npy.read_array_header_1_0 if version == (1, 0)
-                       else npy.read_array_header_2_0)
-        header = read_header(stream)
+        header = _read_header(stream, version, name)
         _require(header == (shape, False, dtype), f"{name!r} has header {header}, "
                  f"but the index says shape {shape} and dtype {dtype.str}.")
         data = _read_exactly(stream, n_bytes, name)
     _require(hashlib.sha256(data).hexdigest() == entry["sha256"],
              f"{name!r} is corrupted: its SHA-256 does not match the index.")
     return np.frombuffer(data, dtype=dtype).reshape(shape)
+
+
+def _read_header(stream, version, name):
+    read = npy.read_array_header_1_0 if version == (1, 0) else \
+        npy.read_array_header_2_0
+    try:
+        return read(stream)
+    except ValueError:
+        # numpy's own message advises allow_pickle=True, which must never be
+        # the answer to a file from elsewhere
+        raise ModelFileError(f"model file: {name!r} has a malformed or oversized "
+                             ".npy header.") from None
 
 
 def _read_exactly(stream, n_bytes, name):
@@ -316,6 +256,15 @@ def _unique_keys(pairs):
 def _no_constant(name):
     raise ModelFileError(f"model file: manifest.json contains {name}, which is not "
                          "JSON.")
+
+
+def _finite(text):
+    # json reads 1e999 as inf; a manifest writes non-finite floats as explicit
+    # nodes, so a literal that overflows is a forgery
+    value = float(text)
+    _require(math.isfinite(value), f"manifest.json holds the number {text[:40]}, "
+             "which is not finite.")
+    return value
 
 
 def _require(condition, message):

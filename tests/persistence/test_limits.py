@@ -1,6 +1,7 @@
 """Files that lie about sizes or numbers (issue 10, items 4 and 13)."""
 
 import io
+import json
 import struct
 import tracemalloc
 import zipfile
@@ -79,3 +80,63 @@ def test_members_must_fit_inside_the_real_file(tmp_path, toolkit):
         data, "arrays/0.npy", file_size=real_size, compress_size=len(data) + 10)))
     with pytest.raises(ModelFileError, match="file has only"):
         load(path)
+
+
+# -- item 13: non-finite numbers and numpy's header advice ----------------------
+def _fitted_file(tmp_path, **params):
+    path = tmp_path / "model.skdeep"
+    X, y = np.random.default_rng(0).normal(size=(20, 3)), np.arange(20) % 2
+    save(DeepClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0,
+                        **params).fit(X, y), path)
+    return path
+
+
+@pytest.mark.parametrize("location", [
+    ("fitted", "optimizer", "learning_rate"), ("fitted", "optimizer", "beta_1"),
+    ("params", "alpha"), ("params", "learning_rate_init"), ("params", "tol")])
+@pytest.mark.parametrize("literal", ["1e999", "-1e999", '{"type": "float", '
+                                     '"value": "inf"}', '{"type": "float", '
+                                     '"value": "nan"}'])
+def test_non_finite_numbers_are_refused(location, literal, tmp_path, toolkit):
+    path = _fitted_file(tmp_path)
+    manifest, members = toolkit.unpack(path)
+    node = manifest["object"]
+    for key in location[:-1]:
+        node = node[key]
+    node[location[-1]] = "SENTINEL"
+    text = json.dumps(manifest).replace('"SENTINEL"', literal)
+    toolkit.pack(path, None, members, manifest_bytes=text.encode())
+    with pytest.raises(ModelFileError, match="finite"):
+        load(path)
+
+
+def test_infinite_n_iter_no_change_is_still_allowed(tmp_path):
+    assert load(_fitted_file(tmp_path, n_iter_no_change=np.inf)).n_iter_no_change \
+        == np.inf
+
+
+@pytest.mark.parametrize("array", ["arrays/1.npy", "arrays/2.npy"])
+def test_non_finite_weights_or_moments_are_refused(array, tmp_path, toolkit):
+    path = _fitted_file(tmp_path)
+    manifest, members = toolkit.unpack(path)
+    values = np.load(io.BytesIO(members[array]))
+    values[0] = np.inf
+    members[array] = toolkit.npy_bytes(values)
+    manifest["arrays"][array] = toolkit.index_entry(values)
+    toolkit.pack(path, manifest, members)
+    with pytest.raises(ModelFileError, match="finite"):
+        load(path)
+
+
+def test_oversized_npy_header_error_never_suggests_allow_pickle(tmp_path, toolkit):
+    path = _fitted_file(tmp_path)
+    manifest, members = toolkit.unpack(path)
+    values = np.load(io.BytesIO(members["arrays/1.npy"]))
+    header = repr({"descr": "<f8", "fortran_order": False, "shape": values.shape})
+    header = header.ljust(20000) + "\n"
+    members["arrays/1.npy"] = (b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header))
+                               + header.encode() + values.tobytes())
+    toolkit.pack(path, manifest, members)
+    with pytest.raises(ModelFileError, match="header") as error:
+        load(path)
+    assert "allow_pickle" not in str(error.value)
