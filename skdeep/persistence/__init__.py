@@ -29,6 +29,7 @@ from ._format import (
     read_file,
 )
 from ._sklearn import ALLOWED_TYPES, check_root, decode_estimator, encode_estimator
+from ._smoke import smoke_predict
 from ._writer import array_entry, write_file
 
 __all__ = ["save", "load", "ModelFileError", "ALLOWED_TYPES", "FORMAT_VERSION",
@@ -136,6 +137,7 @@ def load(path, *, max_bytes=MAX_BYTES):
         expect(type(obj).__name__ == manifest.get("estimator"), "object",
                "the object does not match the manifest's estimator type.")
         check_root(obj)
+        smoke_predict(obj)
     except ModelFileError:
         raise
     except _DAMAGE as error:
