@@ -49,7 +49,8 @@ def _positive_scale(value, est):
 def _samples_seen(value, est):
     return (_is_int(value) or (isinstance(value, (float, np.floating))
                                and math.isfinite(value) and value >= 0)
-            or (_vector(value, _n(est), "iu") and bool((value >= 0).all())))
+            or (_vector(value, _n(est), "iuf") and bool(
+                (np.isfinite(value) & (value >= 0)).all())))
 
 
 def _names(value, est):

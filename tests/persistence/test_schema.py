@@ -210,3 +210,14 @@ def test_every_attribute_edit_is_refused_or_predicts(saved, tmp_path, toolkit):
             assert probabilities.shape == (len(X), 2), (target, value)
             assert np.isfinite(probabilities).all(), (target, value)
     assert outcomes["refused"] > 0 and outcomes["loaded"] > 0, outcomes
+
+
+def test_scaler_fitted_on_missing_values_loads(tmp_path):
+    """StandardScaler counts samples per feature (a float vector) when X has NaN."""
+    X = np.where(RNG.random((40, 3)) < 0.2, np.nan, RNG.normal(size=(40, 3)))
+    model = make_pipeline(StandardScaler(), SimpleImputer(),
+                          DeepClassifier(hidden_layer_sizes=(3,), max_iter=2))
+    model.fit(X, np.arange(40) % 2)
+    save(model, tmp_path / "model.skdeep")
+    np.testing.assert_array_equal(load(tmp_path / "model.skdeep")[0].n_samples_seen_,
+                                  model[0].n_samples_seen_)
