@@ -80,7 +80,8 @@ def to_onnx(model, X_sample=None, path=None, *, options=None, target_opset=None)
         per column. When None, the inputs are inferred from the model: one
         ``X`` input in the network's dtype, or, for a pipeline starting with a
         ColumnTransformer, one ``[None, 1]`` input per training column
-        (strings for the columns a OneHotEncoder reads).
+        (strings for the columns a OneHotEncoder reads, float32 for the others,
+        as skl2onnx's SimpleImputer needs).
     path : str or os.PathLike, default=None
         Where to write the serialized model (atomically); nothing is written
         when None.

@@ -88,12 +88,14 @@ def infer_inputs(model, dtype):
 
     A pipeline starting with a fitted ColumnTransformer gets one ``[None, 1]``
     input per training column: strings for the columns a OneHotEncoder with
-    string categories reads, floats in the network's dtype for the others.
-    Anything else gets one ``X`` input of shape ``[None, n_features_in_]``.
+    string categories reads, float32 for the others (skl2onnx converts
+    SimpleImputer to an operator onnxruntime runs on float32 only). Anything
+    else gets one ``X`` input of shape ``[None, n_features_in_]`` in the
+    network's dtype.
     """
-    real = DoubleTensorType if np.dtype(dtype) == np.float64 else FloatTensorType
     first = _first_step(model)
     if not isinstance(first, ColumnTransformer):
+        real = DoubleTensorType if np.dtype(dtype) == np.float64 else FloatTensorType
         return [("X", real([None, first.n_features_in_]))]
     strings = set()
     for _, step, columns in first.transformers_:
@@ -101,4 +103,4 @@ def infer_inputs(model, dtype):
                 category.dtype == object for category in step.categories_):
             strings.update(columns)
     return [(str(column), StringTensorType([None, 1]) if column in strings
-             else real([None, 1])) for column in first.feature_names_in_]
+             else FloatTensorType([None, 1])) for column in first.feature_names_in_]
