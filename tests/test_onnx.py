@@ -259,3 +259,85 @@ def test_export_does_not_change_the_model():
     to_onnx(model, X[:1])
     assert all(np.array_equal(a, b) for a, b in zip(before[0], model.coefs_))
     assert_array_equal(model.predict_proba(X), before[1])
+
+
+# -- skdeep export ------------------------------------------------------------
+def _cli(capsys, *argv):
+    from skdeep.cli import main
+
+    status = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture
+def trained_csv_model(tmp_path, capsys):
+    """`skdeep train` on numbers (one with gaps) and a string column."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": rng.uniform(20, 70, 300),
+                          "income": rng.normal(50, 15, 300),
+                          "plan": rng.choice(["basic", "plus", "pro"], 300)})
+    frame.loc[::9, "income"] = np.nan
+    frame["churn"] = np.where(frame["age"] + 20 * (frame["plan"] == "pro") > 50,
+                              "yes", "no")
+    data, model = tmp_path / "customers.csv", tmp_path / "model.skdeep"
+    frame.to_csv(data, index=False)
+    status, _, _ = _cli(capsys, "train", data, "--target", "churn", "--hidden",
+                        "8", "--max-iter", "20", "--quiet", "--output", model)
+    assert status == 0
+    return frame.drop(columns="churn"), model
+
+
+def test_cli_export_runs_in_onnxruntime(tmp_path, trained_csv_model, capsys):
+    from skdeep import load
+
+    frame, model_path = trained_csv_model
+    out_path = tmp_path / "model.onnx"
+    status, out, err = _cli(capsys, "export", model_path, "--onnx", out_path)
+    assert (status, err) == (0, "")
+    assert out.startswith(f"wrote {out_path}: inputs age, income, plan; outputs "
+                          "label, probabilities")
+    feeds = {"age": frame[["age"]].to_numpy(np.float32),
+             "income": frame[["income"]].to_numpy(np.float32),
+             "plan": frame[["plan"]].to_numpy(object)}
+    model = load(model_path)
+    labels, probabilities = _run(onnx.load(out_path), feeds)
+    assert_array_equal(labels, model.predict(frame))
+    # float32 inputs (what skl2onnx's imputer takes) into a float64 network
+    _assert_close(probabilities, model.predict_proba(frame), "float32")
+
+
+@pytest.mark.parametrize("case", ["no model", "output is the model", "no directory",
+                                  "missing packages"])
+def test_cli_export_errors_are_one_line(tmp_path, trained_csv_model, capsys,
+                                        monkeypatch, case):
+    _, model_path = trained_csv_model
+    target = tmp_path / "model.onnx"
+    if case == "no model":
+        model_path, expected = tmp_path / "nope.skdeep", "no such model file"
+    elif case == "output is the model":
+        target, expected = model_path, "is also an input"
+    elif case == "no directory":
+        target, expected = tmp_path / "missing" / "m.onnx", "does not exist"
+    else:
+        monkeypatch.setitem(sys.modules, "skl2onnx", None)
+        expected = 'pip install "skdeep[onnx]"'
+    status, out, err = _cli(capsys, "export", model_path, "--onnx", target)
+    assert status == 2
+    assert err.startswith("skdeep: error: ") and err.count("\n") == 1
+    assert expected in err
+    assert not (tmp_path / "model.onnx").exists()
+
+
+def test_export_never_imports_training():
+    """The exporter sits at the edge: it reads fitted attributes and imports
+    neither the training layer nor (at module level) skl2onnx into skdeep."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "skdeep"
+    for path in [*(package / "export").glob("*.py"), package / "cli" / "_export.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                module = "." * node.level + (node.module or "")
+                assert "training" not in module.split("."), f"{path}: {module}"
