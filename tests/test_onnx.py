@@ -330,8 +330,8 @@ def test_cli_export_errors_are_one_line(tmp_path, trained_csv_model, capsys,
 
 
 def test_export_never_imports_training():
-    """The exporter sits at the edge: it reads fitted attributes and imports
-    neither the training layer nor (at module level) skl2onnx into skdeep."""
+    """The exporter sits at the edge: it reads fitted attributes and never
+    imports the training layer."""
     import ast
     from pathlib import Path
 
