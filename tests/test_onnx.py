@@ -341,3 +341,10 @@ def test_export_never_imports_training():
             if isinstance(node, ast.ImportFrom):
                 module = "." * node.level + (node.module or "")
                 assert "training" not in module.split("."), f"{path}: {module}"
+
+
+def test_same_model_same_bytes():
+    model = _fit("string", "tanh", "float32")
+    X = _rows("float32")[:1]
+    assert to_onnx(model, X).SerializeToString() == \
+        to_onnx(model, X).SerializeToString()

@@ -53,7 +53,7 @@ def register_converters():
     >>> from skdeep import DeepRegressor
     >>> from skdeep.export import register_converters
     >>> X = np.random.default_rng(0).normal(size=(50, 3))
-    >>> model = DeepRegressor((8,), max_iter=5).fit(X, X.sum(axis=1))
+    >>> model = DeepRegressor(hidden_layer_sizes=(8,), max_iter=5).fit(X, X[:, 0])
     >>> register_converters()
     >>> onx = skl2onnx.to_onnx(model, X[:1].astype(np.float32))
     >>> [output.name for output in onx.graph.output]
