@@ -11,6 +11,7 @@ from .callbacks import (
 )
 from .estimators import DeepClassifier, DeepRegressor
 from .exceptions import DivergenceError, ModelFileError
+from .export import to_onnx  # imports skl2onnx only when called
 from .persistence import load, save
 
 __version__ = "0.1.0"
@@ -26,5 +27,6 @@ __all__ = [
     "ModelFileError",
     "load",
     "save",
+    "to_onnx",
     "__version__",
 ]

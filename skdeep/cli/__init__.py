@@ -18,6 +18,7 @@ import os
 import sys
 
 from ._demo import run_datasets, run_demo
+from ._export import add_export_command
 from ._io import CLIError, model_format
 from ._predict import run_predict, run_summary
 from ._train import run_train
@@ -88,6 +89,7 @@ def build_parser():
     summary = commands.add_parser("summary", help="describe a saved model")
     summary.add_argument("model", metavar="MODEL")
     summary.set_defaults(run=run_summary)
+    add_export_command(commands)
     datasets = commands.add_parser("datasets", help="list the bundled datasets or "
                                    "write them out as CSV")
     datasets.add_argument("names", nargs="*", metavar="NAME",
