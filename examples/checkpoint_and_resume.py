@@ -53,15 +53,17 @@ except KeyboardInterrupt:
           not hasattr(model, "n_iter_"))
 
 resumed = skdeep.load(checkpoint_path)
-print(f"-- loaded the checkpoint: {resumed.n_iter_} epochs, val_loss "
+done = len(resumed.loss_curve_)  # every epoch so far (n_iter_: the last call's)
+print(f"-- loaded the checkpoint: {done} epochs, val_loss "
       f"{resumed.history_['val_loss'][-1]:.4f}, {resumed.t_} samples seen")
-resumed.set_params(warm_start=True, max_iter=12 - resumed.n_iter_)
+resumed.set_params(warm_start=True, max_iter=12 - done)
 resumed.set_callbacks(ModelCheckpoint(checkpoint_path),
                       CSVLogger(log_path, append=True))
 resumed.fit(X, y, X_val=X_val, y_val=y_val)
 
 with open(log_path, newline="") as file:
     rows = list(csv.DictReader(file))
-print(f"-- resumed to {resumed.n_iter_} epochs; the CSV log has {len(rows)} rows "
+print(f"-- resumed to {len(resumed.loss_curve_)} epochs; the CSV log has "
+      f"{len(rows)} rows "
       f"(epochs {rows[0]['epoch']}..{rows[-1]['epoch']}); validation accuracy "
       f"{resumed.score(X_val, y_val):.3f}")

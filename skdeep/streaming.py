@@ -93,7 +93,7 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     >>> clf = DeepClassifier(hidden_layer_sizes=(16,), batch_size=50,
     ...                      learning_rate_init=0.01, random_state=0)
     >>> clf = fit_csv(clf, path, target="label", chunksize=200, n_passes=5)
-    >>> clf.n_iter_  # 3 chunks x 5 passes, one epoch each
+    >>> len(clf.loss_curve_)  # 3 chunks x 5 passes, one epoch each
     15
     >>> bool(clf.score(frame[["a", "b"]], frame["label"]) > 0.9)
     True

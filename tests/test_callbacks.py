@@ -8,6 +8,7 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 
 import skdeep
 from skdeep import (
@@ -240,7 +241,8 @@ def test_warm_start_resume_equals_an_uninterrupted_run(data, solver, learning_ra
     part.set_params(max_iter=2)
     _fit(part, X, y)
     assert np.array_equal(part._network.params, whole._network.params)
-    assert part.history_ == whole.history_ and part.n_iter_ == whole.n_iter_ == 6
+    assert part.history_ == whole.history_ and len(part.loss_curve_) == 6
+    assert part.n_iter_ == 2 and whole.n_iter_ == 6  # this call's epochs
     assert part._optimizer.t == whole._optimizer.t and part.t_ == whole.t_
 
 
@@ -276,19 +278,27 @@ def test_partial_fit_after_load_continues_the_optimizer(data, tmp_path):
     skdeep.save(saved, tmp_path / "m.skdeep")
     loaded = skdeep.load(tmp_path / "m.skdeep").partial_fit(X, y)
     assert np.array_equal(loaded._network.params, steady._network.params)
-    assert loaded.n_iter_ == 3 and loaded._optimizer.t == steady._optimizer.t
+    assert loaded.n_iter_ == 1 and loaded._optimizer.t == steady._optimizer.t
 
 
-def test_n_iter_counts_every_epoch_across_warm_fits_and_partial_fit(data):
+def test_n_iter_is_the_last_calls_epochs_as_in_mlp(data):
+    """One rule for fit, warm fits and partial_fit: n_iter_ is the number of
+    epochs the last call ran (MLP's), while loss_curve_ keeps every epoch."""
     X, y, _, _ = data
-    model = _fit(_model(max_iter=3, warm_start=True), X, y)
-    _fit(model, X, y)
-    assert model.n_iter_ == 6 == len(model.loss_curve_)
-    model.partial_fit(X, y)
-    model.partial_fit(X, y)
-    assert model.n_iter_ == 8 == len(model.loss_curve_)
-    _fit(model.set_params(warm_start=False), X, y)
-    assert model.n_iter_ == 3  # a cold fit starts the count again
+    seen = {}
+    for name, model in [("skdeep", _model(max_iter=3, warm_start=True)),
+                        ("mlp", MLPClassifier((8,), max_iter=3, warm_start=True,
+                                              random_state=0, tol=0,
+                                              n_iter_no_change=1000))]:
+        counts = []
+        for call in ("fit", "fit", "partial_fit", "partial_fit", "cold"):
+            if call == "partial_fit":
+                model.partial_fit(X, y)
+            else:
+                _fit(model.set_params(warm_start=call == "fit"), X, y)
+            counts.append((model.n_iter_, len(model.loss_curve_)))
+        seen[name] = counts
+    assert seen["skdeep"] == seen["mlp"] == [(3, 3), (3, 6), (1, 7), (1, 8), (3, 3)]
 
 
 def test_progress_numbering_continues(data, capsys):
@@ -331,3 +341,23 @@ def test_regressor_takes_callbacks_too(tmp_path):
     model = _fit(DeepRegressor(max_iter=3, random_state=0, tol=0)
                  .set_callbacks(CSVLogger(path)), X, y)
     assert [float(row["loss"]) for row in _read(path)] == model.history_["loss"]
+
+
+def test_a_regressor_checkpoint_predicts_in_y_units(tmp_path):
+    """Target scaling trains on standardized y; every snapshot a callback sees
+    (and so every checkpoint) predicts in y's units, like the fitted model."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    y = 1000 + 50 * X[:, 0] + rng.normal(size=200)
+    path = tmp_path / "m.skdeep"
+    seen = []
+    model = DeepRegressor(hidden_layer_sizes=(8,), max_iter=4, random_state=0)
+    model.set_callbacks(
+        ModelCheckpoint(path, monitor="loss", save_best_only=False),
+        LambdaCallback(lambda estimator, epoch, logs: seen.append(
+            (estimator.predict(X), estimator.n_iter_))))
+    _fit(model, X, y)
+    np.testing.assert_array_equal(skdeep.load(path).predict(X), model.predict(X))
+    np.testing.assert_array_equal(seen[-1][0], model.predict(X))
+    assert [n_iter for _, n_iter in seen] == [1, 2, 3, 4]
+    assert abs(seen[0][0].mean() - y.mean()) < 0.1 * y.std()

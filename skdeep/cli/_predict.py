@@ -75,7 +75,7 @@ def run_summary(args):
         print(f"{name}: {_describe(step)}")
     network.summary()
     history = network.history_
-    line = f"trained {network.n_iter_} epochs"
+    line = f"trained {len(history['loss'])} epochs"
     if history["loss"]:  # empty when training diverged in its first epoch
         line += f"; final loss {history['loss'][-1]:.4f}"
     for key, values in history.items():

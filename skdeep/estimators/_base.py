@@ -201,7 +201,8 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         optimizer = model.optimizer
         if optimizer is None and self.solver in STOCHASTIC_SOLVERS:
             optimizer = self._make_optimizer(network)
-        hooks.attach(_Model(network, optimizer, state, model.rng))
+        hooks.attach(_Model(network, optimizer, state, model.rng), settings.units)
+        epochs_before = state.n_iter
         batch_rows = (data.train.n_samples if self.solver == "lbfgs"
                       else settings.batch_size)
         try:
@@ -218,8 +219,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         finally:
             if settings.units is not None:  # fitted weights predict in y's units
                 settings.units.fold(network)
-            # n_iter_ counts every epoch of the run, like history_ and t_
-            self._commit(_Model(network, optimizer, state, model.rng), state.n_iter)
+            # n_iter_: the epochs of this call, as in MLP (history_ and t_ go on)
+            self._commit(_Model(network, optimizer, state, model.rng),
+                         state.n_iter - epochs_before)
         if not incremental:
             self._warn_convergence(state, result)
         return self
@@ -255,8 +257,11 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         self.validation_loss_curve_ = self.history_.get("val_loss")
         self.best_validation_score_ = None
         if self.validation_scores_:
-            best = (state.best_epoch if self.early_stopping and state.best_epoch
-                    else int(np.nanargmax(self.validation_scores_)) + 1)
+            best = state.best_epoch if self.early_stopping else 0
+            # partial_fit epochs after an early-stopped fit have no validation
+            # score, and the training loss they monitor may set best_epoch
+            if not 0 < best <= len(self.validation_scores_):
+                best = int(np.nanargmax(self.validation_scores_)) + 1
             self.best_validation_score_ = self.validation_scores_[best - 1]
 
     def _warn_convergence(self, state, result):

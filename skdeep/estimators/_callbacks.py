@@ -83,7 +83,7 @@ def fit_task(estimator, X, y, sample_weight, max_epochs):
 class _Silent(Hooks):
     """No callback listens: nothing to attach, nothing to call."""
 
-    def attach(self, model):
+    def attach(self, model, units):
         """Nothing to remember."""
 
 
@@ -96,10 +96,13 @@ class EpochTasks(Hooks):
     def __init__(self, estimator, root, data):
         self.estimator, self.root, self.data = estimator, root, data
         self.model, self.controls, self.task = None, TrainingControls(None), None
+        self.units, self.epochs_before = None, 0
 
-    def attach(self, model):
-        """The ``_Model`` being trained (known once the optimizer exists)."""
+    def attach(self, model, units):
+        """The ``_Model`` being trained (known once the optimizer exists) and
+        the ``OutputUnits`` it trains in (None: y's own)."""
         self.model, self.controls = model, TrainingControls(model.optimizer)
+        self.units, self.epochs_before = units, model.state.n_iter
 
     def epoch_begin(self, epoch):
         self.task = self.root.subcontext(task_name="epoch")
@@ -128,10 +131,14 @@ class EpochTasks(Hooks):
 
     def _snapshot(self):
         """The fitted attributes as if fit had stopped now, on copies of the
-        engine: the live fit goes on undisturbed."""
+        engine: the live fit goes on undisturbed. Like the fitted model, the
+        copy predicts in y's units (the target scaling folded in)."""
         network, optimizer, state, rng = self.model
-        shadow = copy.copy(self.estimator)
+        shadow, network = copy.copy(self.estimator), network.copy()
+        if self.units is not None:
+            self.units.fold(network)
         state = copy.deepcopy(state)
-        shadow._commit(type(self.model)(network.copy(), copy.deepcopy(optimizer),
-                                        state, copy.deepcopy(rng)), state.n_iter)
+        shadow._commit(type(self.model)(network, copy.deepcopy(optimizer), state,
+                                        copy.deepcopy(rng)),
+                       state.n_iter - self.epochs_before)
         return vars(shadow)

@@ -235,8 +235,8 @@ def _check_inputs(estimator, network, where):
         expect(np.array_equal(classes, np.arange(n_outputs)), where,
                "multilabel classes_ must be 0..n_outputs-1.")
         return
-    expect(n_outputs >= 2 and np.array_equal(np.unique(classes), classes), where,
-           "classes_ must be at least 2 sorted unique labels.")
+    expect(n_outputs >= 1 and np.array_equal(np.unique(classes), classes), where,
+           "classes_ must be sorted unique labels.")
 
 
 def _check_target_statistics(estimator, network, where):
