@@ -89,8 +89,14 @@ def check_outputs(outputs, *, overwrite, inputs):
 
 def write_csv(frame, path):
     """Write ``frame`` (without its index) to ``path`` atomically."""
-    with atomic_write(path, "w") as file:
-        frame.to_csv(file, index=False)
+    try:
+        with atomic_write(path, "w") as file:
+            frame.to_csv(file, index=False)
+    except OSError as error:
+        if error.filename:
+            raise
+        # name the file the user asked for (a full disk names no file)
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def save_model(model, path):
