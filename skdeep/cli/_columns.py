@@ -74,8 +74,10 @@ def clean_target(column, task, path):
                 target):
             target = target.astype(np.int64)  # labels 0, 1 rather than 0.0, 1.0
         if target.nunique() < 2:
+            label = target.iloc[0]
+            label = label.item() if isinstance(label, np.generic) else label
             raise CLIError(f"{path}: column {column.name!r} has one class "
-                           f"({target.iloc[0]!r}) in all {len(target)} rows with a "
+                           f"({label!r}) in all {len(target)} rows with a "
                            "value; a classifier needs at least two")
     return target, task, notes
 
