@@ -235,6 +235,7 @@ def test_empty_cell_names_its_line(tmp_path):
         fit_csv(_classifier(), path, target="y", chunksize=4)
 
 
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
 def test_error_while_training_names_the_chunk_lines(tmp_path):
     path = tmp_path / "big.csv"
     path.write_text("x0,y\n" + "1.0,0\n2.0,1\n" * 3 + "1e300,1\n")
