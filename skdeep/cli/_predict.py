@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 
 from ..plotting import final_estimator
-from ._io import CLIError, as_cli_error, load_model, read_csv
+from ._io import (
+    CLIError,
+    as_cli_error,
+    check_outputs,
+    load_model,
+    read_csv,
+    write_csv,
+)
 
 __all__ = ["run_predict", "run_summary"]
 
@@ -54,6 +61,8 @@ def predictions_frame(model, X, proba):
 
 def run_predict(args):
     """The ``skdeep predict`` command; returns the exit status."""
+    check_outputs([args.output], overwrite=args.overwrite,
+                  inputs=[args.model, args.data])
     model = load_model(args.model)
     data = read_csv(args.data)
     X = model_input(model, data, args.data)
@@ -62,7 +71,7 @@ def run_predict(args):
     if args.output is None:
         predictions.to_csv(sys.stdout, index=False)
     else:
-        predictions.to_csv(args.output, index=False)
+        write_csv(predictions, args.output)
         print(f"wrote {len(predictions)} predictions to {args.output}")
     return 0
 
