@@ -329,6 +329,20 @@ def test_cli_export_errors_are_one_line(tmp_path, trained_csv_model, capsys,
     assert not (tmp_path / "model.onnx").exists()
 
 
+def test_cli_export_refuses_an_existing_file_unless_overwrite(
+        tmp_path, trained_csv_model, capsys):
+    _, model_path = trained_csv_model
+    target = tmp_path / "model.onnx"
+    target.write_bytes(b"keep me")
+    status, _, err = _cli(capsys, "export", model_path, "--onnx", target)
+    assert status == 2 and "--overwrite" in err
+    assert target.read_bytes() == b"keep me"
+    status, _, err = _cli(capsys, "export", model_path, "--onnx", target,
+                          "--overwrite")
+    assert (status, err) == (0, "")
+    assert onnx.load(target).graph.output[0].name == "label"
+
+
 def test_export_never_imports_training():
     """The exporter sits at the edge: it reads fitted attributes and never
     imports the training layer."""
