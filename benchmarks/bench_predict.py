@@ -1,7 +1,11 @@
-"""Prediction: skdeep vs scikit-learn's MLP throughput, latency and peak memory.
+"""Prediction: skdeep vs scikit-learn's MLP vs onnxruntime: throughput, latency, memory.
 
 Both sides get the same 100-100 ReLU network shape, trained briefly (Adam, batch
 200, 2 epochs on 20,000 x 50 rows), as a 4-class classifier and as a regressor.
+``onnxruntime`` is the skdeep model exported with ``skdeep.to_onnx`` (input in the
+model's dtype) and run by an ``onnxruntime.InferenceSession`` with
+``--threads`` intra-op threads, asked for the ``label`` (or ``variable``) output
+only: ``session.run`` on the whole array, as a server would call it.
 The table shows, per estimator:
 
 ``rows/s``
@@ -13,6 +17,8 @@ The table shows, per estimator:
     Peak of the NumPy / Python allocations during ``predict`` on the 1,000,000 x 50
     input, above what was allocated before the call (``tracemalloc``: NumPy
     reports its data buffers to it). The input itself is not counted.
+    onnxruntime allocates outside Python, so its traced column is empty ("-");
+    the RSS column covers it.
 ``+peak MB (RSS)``
     Growth of the resident set size across the same call, in a fresh subprocess
     holding the input and the trained model: the high-water mark ``VmHWM`` is reset
@@ -57,10 +63,36 @@ ESTIMATORS = {
     ("skdeep", "clf"): skdeep.DeepClassifier,
     ("skdeep", "reg"): skdeep.DeepRegressor,
 }
+SIDES = ("sklearn", "skdeep", "onnxruntime")
 
 
-def train(side, task, dtype):
-    """A 100-100 ReLU model fitted for 2 epochs on 20,000 rows in ``dtype``."""
+class OnnxPredictor:
+    """A fitted skdeep model exported to ONNX, with ``predict`` through
+    onnxruntime (labels or values only, as ``predict`` returns)."""
+
+    def __init__(self, model, dtype, threads):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        sample = np.zeros((1, N_FEATURES), dtype=dtype)
+        onnx_model = skdeep.to_onnx(model, sample)
+        self.session = onnxruntime.InferenceSession(
+            onnx_model.SerializeToString(), options,
+            providers=["CPUExecutionProvider"])
+        self.input = self.session.get_inputs()[0].name
+        self.output = self.session.get_outputs()[0].name
+
+    def predict(self, X):
+        return self.session.run([self.output], {self.input: X})[0]
+
+
+def train(side, task, dtype, threads=2):
+    """A 100-100 ReLU model fitted for 2 epochs on 20,000 rows in ``dtype``
+    (for onnxruntime: the skdeep model, exported)."""
+    if side == "onnxruntime":
+        return OnnxPredictor(train("skdeep", task, dtype), dtype, threads)
     if task == "clf":
         X, y = make_classification(N_TRAIN, N_FEATURES, n_informative=10,
                                    n_classes=4, random_state=0)
@@ -131,7 +163,7 @@ def child(side, task, dtype, n_rows, threads):
     higher).
     """
     with threadpool_limits(limits=threads):
-        model = train(side, task, dtype)
+        model = train(side, task, dtype, threads)
         X = big_input(n_rows, dtype)
         model.predict(X[:1000])  # warm-up at a small size
         try:
@@ -179,24 +211,25 @@ def main(argv=None):
           f"BLAS threads, load average {os.getloadavg()[0]:.2f}")
     print(f"predicting {n_rows:,} x {N_FEATURES} rows; 1-row latency over {calls} "
           "calls\n")
-    header = (f"{'task':<5} {'dtype':<8} {'estimator':<8} {'rows/s':>11} "
+    header = (f"{'task':<5} {'dtype':<8} {'estimator':<11} {'rows/s':>11} "
               f"{'1-row us':>9} {'+peak MB (traced)':>18} {'+peak MB (RSS)':>15}")
     print(header)
     print("-" * len(header))
     for task in ("clf", "reg"):
         for dtype in ("float64", "float32"):
             X = big_input(n_rows, dtype)
-            for side in ("sklearn", "skdeep"):
+            for side in SIDES:
                 if not all(t in f"{side}/{task}/{dtype}" for t in tokens):
                     continue
                 with threadpool_limits(limits=args.threads):
-                    model = train(side, task, dtype)
+                    model = train(side, task, dtype, args.threads)
                     rate = throughput(model, X)
                     single = latency(model, X, calls)
-                    traced = traced_peak(model, X)
+                    traced = (f"{traced_peak(model, X) / 2**20:18.1f}"
+                              if side != "onnxruntime" else f"{'-':>18}")
                 rss = rss_peak(side, task, dtype, n_rows, args.threads)
-                print(f"{task:<5} {dtype:<8} {side:<8} {rate:11,.0f} "
-                      f"{single * 1e6:9.1f} {traced / 2**20:18.1f} "
+                print(f"{task:<5} {dtype:<8} {side:<11} {rate:11,.0f} "
+                      f"{single * 1e6:9.1f} {traced} "
                       f"{rss / 2**20:15.1f}", flush=True)
             del X
     print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")

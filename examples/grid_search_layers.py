@@ -26,7 +26,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y,
                                                     random_state=0)
 pipeline = make_pipeline(
     StandardScaler(),
-    DeepClassifier(max_iter=3 if QUICK else 30, early_stopping=True,
+    DeepClassifier(max_iter=3 if QUICK else 200, early_stopping=True,
                    random_state=0))
 layer_sizes = [(10,), (50, 50)] if QUICK else [(10,), (100,), (50, 50),
                                                 (100, 100, 100)]

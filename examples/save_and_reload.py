@@ -34,8 +34,8 @@ X, y = load_shot_log(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 model = make_pipeline(
     StandardScaler(),
-    DeepClassifier(hidden_layer_sizes=(100, 100, 100), max_iter=3 if QUICK else 10,
-                   random_state=0))
+    DeepClassifier(hidden_layer_sizes=(100, 100, 100), max_iter=3 if QUICK else 50,
+                   early_stopping=True, random_state=0))
 model.fit(X_train, y_train)
 expected = model.predict_proba(X_test)
 

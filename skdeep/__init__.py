@@ -1,20 +1,48 @@
 """skdeep: fast NumPy multilayer perceptrons that behave like scikit-learn estimators.
 
+The estimators, the callbacks, ``save``/``load`` and ``to_onnx`` are imported on
+first use, so ``import skdeep`` (and the command line's ``--help``) does not pay
+for scikit-learn.
+
 >>> from skdeep import DeepClassifier, DeepRegressor
 """
 
-from .estimators import DeepClassifier, DeepRegressor
+import importlib
+
 from .exceptions import DivergenceError, ModelFileError
-from .persistence import load, save
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CSVLogger",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
     "DeepClassifier",
     "DeepRegressor",
     "DivergenceError",
     "ModelFileError",
     "load",
     "save",
+    "to_onnx",
     "__version__",
 ]
+
+# public name -> the submodule that defines it, imported on first access
+_LAZY = {"DeepClassifier": ".estimators", "DeepRegressor": ".estimators",
+         "load": ".persistence", "save": ".persistence",
+         "to_onnx": ".export",  # itself imports skl2onnx only when called
+         **dict.fromkeys(["CSVLogger", "LambdaCallback", "LearningRateScheduler",
+                          "ModelCheckpoint"], ".callbacks")}
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'skdeep' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

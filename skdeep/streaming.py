@@ -6,6 +6,7 @@ several passes over the file. Only one chunk is in memory at a time, so the peak
 stays near one chunk's size however large the file is.
 """
 
+import copy
 import os
 
 import numpy as np
@@ -14,13 +15,14 @@ from sklearn.base import is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from ._csv_chunks import ChunkReader, convert_labels, label_kind
 from .exceptions import DivergenceError
 
 __all__ = ["fit_csv"]
 
 
 def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=None,
-            columns=None, scaler=None, read_csv_kwargs=None):
+            columns=None, scaler=None, read_csv_kwargs=None, verbose=0):
     """Stream a CSV file through ``estimator.partial_fit`` for several passes.
 
     Each pass reads the file from the top in chunks of ``chunksize`` rows and
@@ -31,6 +33,11 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     Training continues from the estimator's current state, as ``partial_fit``
     does: pass an unfitted estimator (or ``sklearn.base.clone(estimator)``) to
     start afresh, or call again with another file to keep training.
+
+    The call is all or nothing: it trains a copy of the estimator (and of the
+    scaler) and hands the trained state over only after the last chunk, so an
+    error or an interrupt at any chunk leaves both exactly as they were. The
+    copy costs one extra network in memory, not a chunk.
 
     Parameters
     ----------
@@ -59,6 +66,8 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
         Without a scaler the features must already be on a unit scale.
     read_csv_kwargs : dict or None, default=None
         Extra ``pandas.read_csv`` options (``sep``, ``encoding``, ...).
+    verbose : int, default=0
+        1 prints one progress line per chunk: pass, CSV lines and loss.
 
     Returns
     -------
@@ -68,12 +77,21 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     ------
     ValueError
         When the file is empty or has no rows, a named column is missing (the
-        message lists the file's columns), or ``chunksize``/``n_passes`` < 1.
+        message lists the file's columns), ``chunksize``/``n_passes`` < 1, or a
+        row is malformed: a field too many or too few, an empty cell, text in a
+        numeric column, a missing label. The message names the CSV line (the
+        header is line 1; blank lines are skipped and not counted); an error
+        while training a chunk names the chunk's lines.
     TypeError
         When the estimator has no ``partial_fit``.
 
     Notes
     -----
+    Class labels are read as text and converted with one type for the whole
+    file (whole numbers, numbers, true/false, or text), decided from every
+    label in the file or from ``classes``. Every column is parsed, also those
+    ``columns`` leaves out, so that a malformed row is never silently shifted.
+
     The chunks come in file order on every pass (reading a CSV is
     sequential); the estimator shuffles rows within each chunk
     (``shuffle=True``). A file sorted by target or time should be shuffled
@@ -93,7 +111,7 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     >>> clf = DeepClassifier(hidden_layer_sizes=(16,), batch_size=50,
     ...                      learning_rate_init=0.01, random_state=0)
     >>> clf = fit_csv(clf, path, target="label", chunksize=200, n_passes=5)
-    >>> clf.n_iter_  # 3 chunks x 5 passes, one epoch each
+    >>> len(clf.loss_curve_)  # 3 chunks x 5 passes, one epoch each
     15
     >>> bool(clf.score(frame[["a", "b"]], frame["label"]) > 0.9)
     True
@@ -102,31 +120,47 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     options = {**(read_csv_kwargs or {}), "chunksize": int(chunksize)}
     targets = [target] if isinstance(target, str) else list(target)
     features = _feature_columns(path, targets, columns, options)
-    classes = _first_pass(estimator, path, targets, features, classes=classes,
-                          scaler=scaler, options=options)
+    labels = is_classifier(estimator) and len(targets) == 1
+    reader = ChunkReader(path, features, targets, options, labels=labels)
+    # train copies, so a failure at any chunk leaves the caller's objects as
+    # they were; they take the trained state only once every chunk succeeded
+    model, fitted_scaler = copy.deepcopy(estimator), copy.deepcopy(scaler)
+    classes = _first_pass(model, reader, classes=classes, scaler=fitted_scaler)
     fit_options = {} if classes is None else {"classes": classes}
     dtype = np.dtype(getattr(estimator, "dtype", None) or np.float64)
-    options["usecols"] = features + targets  # unused columns are never parsed
-    for _ in range(n_passes):
-        first_row = 0
-        for X, y in _chunks(path, features, targets, options, dtype):
-            if scaler is not None:
-                X = scaler.transform(X)
-            with _naming_rows(path, first_row, len(y)):
-                estimator.partial_fit(X, y, **fit_options)
-            first_row += len(y)
+    for pass_ in range(n_passes):
+        n_rows = 0
+        for X, y, lines in reader.chunks(dtype):
+            if fitted_scaler is not None:
+                X = fitted_scaler.transform(X)
+            with _naming_lines(path, lines):
+                model.partial_fit(X, y, **fit_options)
+            n_rows += len(y)
+            if verbose:
+                print(f"pass {pass_ + 1}/{n_passes}, lines {lines[0]}-{lines[1]}: "
+                      f"loss {model.loss_:.4f}", flush=True)
             del X, y  # so the next chunk is read with only one in memory
-        if first_row == 0:
+        if n_rows == 0:
             raise ValueError(f"fit_csv: {os.fspath(path)!r} has a header but no "
                              "data rows; there is nothing to train on.")
+    _commit(estimator, model)
+    if scaler is not None:
+        _commit(scaler, fitted_scaler)
     return estimator
 
 
-class _naming_rows:
-    """Prefix a chunk's ValueError with the rows it came from (1 = first row)."""
+def _commit(original, trained):
+    """Give ``original`` the state of its trained copy, keeping its identity."""
+    state = vars(original)
+    state.clear()
+    state.update(vars(trained))
 
-    def __init__(self, path, first_row, n_rows):
-        self.where = f"rows {first_row + 1}-{first_row + n_rows} of {os.fspath(path)!r}"
+
+class _naming_lines:
+    """Prefix a chunk's error with the CSV lines it came from (header = line 1)."""
+
+    def __init__(self, path, lines):
+        self.where = f"lines {lines[0]}-{lines[1]} of {os.fspath(path)!r}"
 
     def __enter__(self):
         return self
@@ -180,31 +214,35 @@ def _feature_columns(path, targets, columns, options):
     return list(columns)
 
 
-def _first_pass(estimator, path, targets, features, *, classes, scaler, options):
-    """Find the classes and fit the scaler, reading only the columns needed.
+def _first_pass(estimator, reader, *, classes, scaler):
+    """Find the classes and fit the scaler, in one read of the whole file.
 
     Returns the classes to pass to every ``partial_fit`` (None for regressors
-    and multilabel targets).
+    and multilabel targets). Malformed rows and missing labels are found here,
+    before any training.
     """
-    find_classes = is_classifier(estimator) and classes is None and len(targets) == 1
+    find_classes = reader.labels and classes is None
     fit_scaler = scaler is not None and not _is_fitted(scaler)
     if fit_scaler and not hasattr(scaler, "partial_fit"):
         raise TypeError(f"fit_csv: the unfitted {type(scaler).__name__} has no "
                         "partial_fit to learn from chunks; fit it first, or use "
                         "StandardScaler, MinMaxScaler or MaxAbsScaler.")
+    if reader.labels and classes is not None:
+        reader.label_kind = label_kind(np.asarray(classes))
     if not (find_classes or fit_scaler):
         return classes
-    found = []
-    # the targets are read even when only the scaler learns: the chunk reader
-    # splits every chunk into features and targets
-    usecols = (features if fit_scaler else []) + targets
-    for X, y in _chunks(path, features if fit_scaler else [], targets,
-                        {**options, "usecols": usecols}):
+    found = set()
+    for X, y, _ in reader.chunks(np.float64, raw_labels=find_classes):
         if fit_scaler:
             scaler.partial_fit(X)
         if find_classes:
-            found.append(pd.unique(y))
-    return np.unique(np.concatenate(found)) if found else classes
+            found.update(y)
+        del X, y  # only one chunk alive while the next is read
+    if find_classes and found:
+        values = np.array(sorted(found), dtype=object)
+        reader.label_kind = label_kind(values)
+        return np.unique(convert_labels(values, reader.label_kind))
+    return classes
 
 
 def _is_fitted(transformer):
@@ -213,37 +251,3 @@ def _is_fitted(transformer):
     except NotFittedError:
         return False
     return True
-
-
-def _chunks(path, features, targets, options, dtype=np.float64):
-    """Yield ``(X, y)`` per chunk: X a DataFrame on a C-ordered float array.
-
-    Only one chunk is alive while the next is read: the generator drops its
-    references before yielding, and the caller deletes its own after use.
-    """
-    with pd.read_csv(path, **options) as reader:
-        for chunk in reader:
-            if chunk.empty:
-                continue
-            arrays = _to_arrays(chunk, features, targets, dtype)
-            del chunk
-            yield arrays
-            del arrays
-
-
-def _to_arrays(chunk, features, targets, dtype):
-    """The chunk's features, copied once into a C-ordered array, and targets."""
-    text = [column for column in features
-            if not (pd.api.types.is_numeric_dtype(chunk[column])
-                    or pd.api.types.is_bool_dtype(chunk[column]))]
-    if text:
-        raise ValueError(f"fit_csv: feature column(s) {text} hold text, but the "
-                         "network needs numbers. Encode them into new numeric "
-                         "columns first, or leave them out with columns=.")
-    # one C-ordered copy that partial_fit then uses without converting again
-    values = np.empty((len(chunk), len(features)), dtype=dtype)
-    for j, column in enumerate(features):
-        values[:, j] = chunk[column].to_numpy()
-    X = pd.DataFrame(values, columns=features, index=chunk.index, copy=False)
-    y = chunk[targets[0]] if len(targets) == 1 else chunk[targets]
-    return X, y.to_numpy()

@@ -284,3 +284,133 @@ def test_demo_trains_both_datasets(capsys):
     linear_r2 = float(linear_line.split(":")[1].split()[0])
     # the transactions target is built from interactions a linear model misses
     assert network_r2 > linear_r2 + 0.3
+
+
+# -- issue 11, item 7: a table of bad inputs, each one line and exit 2 ----------
+def _more_bad_inputs(tmp_path, shots_csv):
+    """(argv, text the one-line error must contain) for inputs that used to end
+    in a traceback, and their neighbours."""
+    import gzip
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as archive:
+        archive.write(shots_csv, "a.csv")
+        archive.write(shots_csv, "b.csv")
+    (tmp_path / "fake.zip").write_bytes(b"not a zip at all")
+    (tmp_path / "fake.csv.gz").write_bytes(b"not gzip data")
+    packed = gzip.compress(shots_csv.read_bytes())
+    (tmp_path / "cut.csv.gz").write_bytes(packed[: len(packed) // 2])
+    (tmp_path / "binary.csv").write_bytes(b"a,b\n\xff\xfe\x00\x81,1\n")
+    pd.DataFrame({"x": [1.0, 2.0], "y": [np.nan, np.nan]}).to_csv(
+        tmp_path / "no_target.csv", index=False)
+    train = ["train", shots_csv, "--target", "shot_result"]
+    return {
+        "zip of several CSVs": (["train", tmp_path / "two.zip", "--target", "y"],
+                                "Multiple files found in ZIP file"),
+        "not a zip": (["train", tmp_path / "fake.zip", "--target", "y"],
+                      "fake.zip: not a readable CSV file"),
+        "not gzip": (["train", tmp_path / "fake.csv.gz", "--target", "y"],
+                     "fake.csv.gz: not a readable CSV file"),
+        "truncated gzip": (["train", tmp_path / "cut.csv.gz", "--target",
+                            "shot_result"], "cut.csv.gz: not a readable CSV file"),
+        "binary file": (["train", tmp_path / "binary.csv", "--target", "a"],
+                        "binary.csv: not a readable CSV file"),
+        "zip to predict": (["predict", tmp_path / "m.skdeep",
+                            tmp_path / "two.zip"], "no such model file"),
+        "negative seed": ([*train, "--random-state", "-1"],
+                          "--random-state: expected an integer from 0"),
+        "huge seed": ([*train, "--random-state", str(2**32)],
+                      "--random-state: expected an integer from 0"),
+        "huge layer": ([*train, "--hidden", "2000000000"],
+                       "at most 100,000 units per layer"),
+        "huge network": ([*train, "--hidden", "50000,50000"],
+                         "2,500,000,000 weights"),
+        "nan rate": ([*train, "--learning-rate", "nan"],
+                     "--learning-rate: expected a positive number"),
+        "negative rate": ([*train, "--learning-rate", "-0.1"],
+                          "--learning-rate: expected a positive number"),
+        "zero max rows": ([*train, "--max-rows", "0"],
+                          "--max-rows: expected a positive integer"),
+        "test size 1": ([*train, "--test-size", "1"],
+                        "--test-size: expected a number between 0 and 1"),
+        "unknown categorical": ([*train, "--categorical", "colour"],
+                                "no column 'colour'"),
+        "target as categorical": ([*train, "--categorical", "shot_result"],
+                                  "--categorical 'shot_result': that is the "
+                                  "target"),
+        "no target values": (["train", tmp_path / "no_target.csv", "--target",
+                              "y"], "column 'y' has no values"),
+        "directory as data": (["train", tmp_path, "--target", "y"],
+                              "is a directory"),
+        "directory as output": ([*train, "--output", tmp_path], "is a directory"),
+        "too few rows": ([*train, "--max-rows", "2"], "more than 2 rows"),
+    }
+
+
+@pytest.mark.parametrize("case", [
+    "zip of several CSVs", "not a zip", "not gzip", "truncated gzip",
+    "binary file", "zip to predict", "negative seed", "huge seed", "huge layer",
+    "huge network", "nan rate", "negative rate", "zero max rows", "test size 1",
+    "unknown categorical", "target as categorical", "no target values",
+    "directory as data", "directory as output", "too few rows",
+])
+def test_no_traceback_for_bad_input(tmp_path, shots_csv, capsys, monkeypatch,
+                                    case):
+    """An exception escaping ``main`` is what would print a traceback: each case
+    must instead end in one ``skdeep: error:`` line and exit status 2."""
+    monkeypatch.chdir(tmp_path)  # the default --output stays in tmp_path
+    argv, text = _more_bad_inputs(tmp_path, shots_csv)[case]
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "error: " in err and text in err, err
+    assert "Epoch" not in out
+
+
+def test_no_traceback_on_real_stderr(tmp_path, shots_csv):
+    """The same, through a real process: what a user sees in the terminal."""
+    argv = _more_bad_inputs(tmp_path, shots_csv)["zip of several CSVs"][0]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-m", "skdeep", *map(str, argv)],
+                            env=env, capture_output=True, text=True, timeout=120,
+                            cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("skdeep: error: ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+# -- issue 11, item 13: --version; --help without scikit-learn -----------------
+def test_version(capsys):
+    from skdeep import __version__
+
+    status, out, _ = run(capsys, "--version")
+    assert status == 0
+    assert out.strip() == f"skdeep {__version__}"
+
+
+@pytest.mark.parametrize("argv", [
+    ["--help"], ["--version"], ["train", "--help"], ["fit-csv", "--help"],
+    ["train", "data.csv"], ["train", "data.csv", "--target", "y", "--hidden", "x"],
+    ["predict"], ["frobnicate"],
+])
+def test_parsing_imports_neither_sklearn_nor_pandas(argv):
+    """``python -m skdeep`` imports the package first, then parses: nothing on
+    that path may import scikit-learn, pandas or the estimators."""
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['skdeep', *{argv!r}]\n"
+        "try:\n"
+        "    runpy.run_module('skdeep', run_name='__main__')\n"
+        "except SystemExit as exit_:\n"
+        "    status = exit_.code\n"
+        "heavy = [name for name in ('sklearn', 'pandas', 'skdeep.estimators')\n"
+        "         if name in sys.modules]\n"
+        "print('STATUS', status, 'HEAVY', heavy, file=sys.stderr)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-c", code], env=env,
+                            capture_output=True, text=True, timeout=120)
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("STATUS ") and last.endswith("HEAVY []"), result.stderr

@@ -76,7 +76,7 @@ def test_each_chunk_gets_exactly_n_passes_epochs(classification, n_passes):
     n_chunks = -(-len(X) // CHUNKSIZE)
     model = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE,
                     n_passes=n_passes)
-    assert model.n_iter_ == n_passes * n_chunks
+    assert len(model.loss_curve_) == n_passes * n_chunks
     assert len(model.history_["loss"]) == n_passes * n_chunks
     assert model.t_ == n_passes * len(X)
 
@@ -98,7 +98,7 @@ def test_continues_from_a_fitted_estimator(classification):
     path, X, *_ = classification
     model = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE)
     fit_csv(model, path, target="y", chunksize=CHUNKSIZE)
-    assert model.n_iter_ == 2 * (-(-len(X) // CHUNKSIZE))
+    assert len(model.loss_curve_) == 2 * (-(-len(X) // CHUNKSIZE))
 
 
 def test_classes_found_anywhere_in_the_file(tmp_path, classification):
@@ -145,7 +145,7 @@ def test_scaler_pass_without_a_classes_pass(tmp_path, regression, classification
     fit_csv(estimator, path, target="y", chunksize=CHUNKSIZE, scaler=scaler,
             **extra)
     np.testing.assert_allclose(scaler.mean_, (X * 10 + 3).mean(axis=0))
-    assert estimator.n_iter_ == -(-len(X) // CHUNKSIZE)
+    assert len(estimator.loss_curve_) == -(-len(X) // CHUNKSIZE)
 
 
 def test_columns_select_features_and_keep_their_names(classification):
@@ -227,11 +227,20 @@ def test_text_feature_is_named(tmp_path):
         fit_csv(_classifier(), path, target="y")
 
 
-def test_bad_chunk_names_its_rows(tmp_path):
+def test_empty_cell_names_its_line(tmp_path):
     path = tmp_path / "nan.csv"
     path.write_text("x0,y\n" + "1.0,0\n2.0,1\n" * 3 + ",1\n")
-    with pytest.raises(ValueError, match=r"rows 5-7 of .*NaN"):
+    with pytest.raises(ValueError, match=r"line 8 of .*feature column 'x0' is "
+                       "empty"):
         fit_csv(_classifier(), path, target="y", chunksize=4)
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+def test_error_while_training_names_the_chunk_lines(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("x0,y\n" + "1.0,0\n2.0,1\n" * 3 + "1e300,1\n")
+    with pytest.raises(ValueError, match=r"lines 8-8 of .*big.csv.*diverged"):
+        fit_csv(_regressor(), path, target="y", chunksize=3)
 
 
 def test_estimator_without_partial_fit(classification):
@@ -265,3 +274,106 @@ def test_docstring_example_runs():
     result = doctest.testmod(streaming, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# -- issue 11, items 9-11: malformed rows, atomicity, one label type ------------
+def _lines(n_rows, label=lambda i: i % 2):
+    return "".join(f"{i * 0.01:.2f},{-i * 0.01:.2f},{label(i)}\n"
+                   for i in range(n_rows))
+
+
+def test_a_row_with_an_extra_field_raises_with_its_line(tmp_path):
+    rows = _lines(600).splitlines(keepends=True)
+    rows[499] = "0.5,0.5,1,7\n"  # line 501: the header is line 1
+    path = tmp_path / "extra.csv"
+    path.write_text("a,b,y\n" + "".join(rows))
+    model = _classifier()
+    with pytest.raises(ValueError, match="Expected 3 fields in line 501, saw 4"):
+        fit_csv(model, path, target="y", chunksize=200, columns=["a"])
+    assert not hasattr(model, "n_iter_")  # nothing was trained
+
+
+def test_a_short_row_raises_with_its_line(tmp_path):
+    rows = _lines(600).splitlines(keepends=True)
+    rows[298] = "0.5,1\n"  # line 300 lacks a field
+    path = tmp_path / "short.csv"
+    path.write_text("a,b,y\n" + "".join(rows))
+    with pytest.raises(ValueError, match=r"line 300 of .*empty .*too few fields"):
+        fit_csv(_regressor(), path, target="y", chunksize=200)
+
+
+def test_a_failing_chunk_leaves_the_estimator_as_it_was(tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("a,b,y\n" + _lines(400))
+    model = fit_csv(_classifier(), good, target="y", chunksize=100)
+    n_iter, t, loss, coefs = model.n_iter_, model.t_, model.loss_, [
+        w.copy() for w in model.coefs_]
+    history = list(model.history_["loss"])
+    bad = tmp_path / "bad.csv"  # chunk 4 (lines 302-401) holds an unknown class
+    bad.write_text("a,b,y\n" + _lines(400, lambda i: 5 if i == 350 else i % 2))
+    with pytest.raises(ValueError, match=r"lines 302-401 of .*bad.csv"):
+        fit_csv(model, bad, target="y", chunksize=100, classes=[0, 1])
+    assert (model.n_iter_, model.t_, model.loss_) == (n_iter, t, loss)
+    assert model.history_["loss"] == history
+    for before, after in zip(coefs, model.coefs_):
+        np.testing.assert_array_equal(before, after)
+    # the views into the flat parameter vector survive the copy-and-commit
+    model2 = fit_csv(model, good, target="y", chunksize=100)
+    assert model2 is model and len(model.loss_curve_) == len(history) + 4
+    assert np.shares_memory(model.coefs_[0], model._network.params)
+
+
+def test_an_interrupt_leaves_estimator_and_scaler_as_they_were(tmp_path,
+                                                               monkeypatch):
+    path = tmp_path / "data.csv"
+    path.write_text("a,b,y\n" + _lines(400))
+    model, scaler = _classifier(), StandardScaler()
+    calls = []
+    original = DeepClassifier.partial_fit
+
+    def interrupted(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DeepClassifier, "partial_fit", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fit_csv(model, path, target="y", chunksize=100, scaler=scaler)
+    assert not hasattr(model, "n_iter_") and not hasattr(scaler, "mean_")
+
+
+def test_labels_get_one_type_for_the_whole_file(tmp_path):
+    """Text labels first, integer-looking ones only in a later chunk."""
+    path = tmp_path / "labels.csv"
+    path.write_text("a,b,y\n" + _lines(300, lambda i: "xy"[i % 2] if i < 200
+                                         else str(i % 2 + 1)))
+    model = fit_csv(_classifier(), path, target="y", chunksize=100)
+    assert list(model.classes_) == ["1", "2", "x", "y"]
+
+
+def test_integer_labels_stay_integers(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("a,b,y\n" + _lines(300, lambda i: i % 3 * 10))
+    model = fit_csv(_classifier(), path, target="y", chunksize=100)
+    np.testing.assert_array_equal(model.classes_, [0, 10, 20])
+    assert model.classes_.dtype.kind == "i"
+
+
+def test_a_missing_label_raises_with_its_line(tmp_path):
+    path = tmp_path / "nolabel.csv"
+    path.write_text("a,b,y\n" + _lines(300, lambda i: "" if i == 250 else i % 2))
+    model = _classifier()
+    with pytest.raises(ValueError, match=r"line 252 of .*label column 'y' is empty"):
+        fit_csv(model, path, target="y", chunksize=100)
+    assert not hasattr(model, "n_iter_")
+
+
+def test_progress_line_per_chunk(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text("a,b,y\n" + _lines(250))
+    fit_csv(_classifier(), path, target="y", chunksize=100, n_passes=2, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "pass 1/2, lines 2-101", "pass 1/2, lines 102-201", "pass 1/2, lines 202-251",
+        "pass 2/2, lines 2-101", "pass 2/2, lines 102-201", "pass 2/2, lines 202-251"]

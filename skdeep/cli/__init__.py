@@ -1,9 +1,14 @@
 """The ``skdeep`` command line (also ``python -m skdeep``).
 
-Commands: ``train`` a model on a CSV file, ``predict`` with it, show its
-``summary``, list or write the bundled ``datasets``, and ``demo`` (the default)
-which trains on the bundled data. Bad input ends with a one-line
+Commands: ``train`` a model on a CSV file, ``fit-csv`` to train chunk by chunk
+on a file larger than memory, ``predict`` with a model, show its ``summary``,
+``export`` it to ONNX, list or write the bundled ``datasets``, and ``demo``
+(the default) which trains on the bundled data. Bad input ends with a one-line
 ``skdeep: error: ...`` message and exit status 2.
+
+Parsing the arguments imports neither pandas nor scikit-learn: each command's
+module is imported only when that command runs, so ``--help``, ``--version``
+and usage errors answer at once.
 
 Examples
 --------
@@ -14,17 +19,76 @@ shot_log ... rows ...
 """
 
 import argparse
+import importlib
 import os
 import sys
 
-from ._demo import run_datasets, run_demo
-from ._io import CLIError, model_format
-from ._predict import run_predict, run_summary
-from ._train import run_train
+from ..files import OutputPathError
+from ._args import add_fit_csv, add_train, model_format
+from ._errors import CLIError
 
 __all__ = ["CLIError", "main"]
 
 EXIT_USAGE = 2
+
+
+def _add_predict(parser):
+    parser.add_argument("model", metavar="MODEL", help="model file from train")
+    parser.add_argument("data", metavar="DATA.csv", help="rows to predict")
+    parser.add_argument("--proba", action="store_true",
+                        help="class probabilities, one proba_<class> column each")
+    parser.add_argument("--output", metavar="FILE",
+                        help="CSV file to write (default: standard output)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace FILE if it exists")
+
+
+def _add_summary(parser):
+    parser.add_argument("model", metavar="MODEL")
+
+
+def _add_export(parser):
+    parser.add_argument("model", metavar="MODEL", help="model file from train")
+    parser.add_argument("--onnx", required=True, metavar="FILE.onnx",
+                        help="the ONNX file to write")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace FILE.onnx if it exists")
+
+
+def _add_datasets(parser):
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help="shot_log and/or transactions (default: both)")
+    parser.add_argument("--write", metavar="DIR",
+                        help="write NAME.csv files into this directory")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace NAME.csv files that exist")
+
+
+# One row per subcommand: name, "module:function" run lazily, one-line help, the
+# function adding its arguments (None: no arguments), extra add_parser options.
+COMMANDS = [
+    ("train", "._train:run_train", "train a model on a CSV file", add_train,
+     {"description": "Scale numeric columns, one-hot encode text columns, train "
+      "a DeepClassifier or DeepRegressor with Keras-style epoch lines, print its "
+      "summary and held-out scores, and save the whole pipeline in "
+      f"{model_format()}."}),
+    ("fit-csv", "._stream:run_fit_csv", "train chunk by chunk on a CSV file "
+     "larger than memory", add_fit_csv, {}),
+    ("predict", "._predict:run_predict", "predict with a saved model",
+     _add_predict, {}),
+    ("summary", "._predict:run_summary", "describe a saved model", _add_summary,
+     {}),
+    ("export", "._export:run_export", "convert a saved model to ONNX for "
+     "onnxruntime", _add_export,
+     {"description": "Convert a model saved by 'skdeep train' or skdeep.save (a "
+      "DeepClassifier, a DeepRegressor, or a pipeline ending in one) to an ONNX "
+      "file that onnxruntime serves from Python, C++, C#, Java or JavaScript. "
+      "Needs: pip install 'skdeep[onnx]'."}),
+    ("datasets", "._demo:run_datasets", "list the bundled datasets or write "
+     "them out as CSV", _add_datasets, {}),
+    ("demo", "._demo:run_demo", "train on the bundled datasets and print "
+     "progress, summaries and scores (the default)", None, {}),
+]
 
 
 def main(argv=None):
@@ -45,16 +109,27 @@ def main(argv=None):
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # argparse exits on --help and usage errors
         return exit_.code
-    command = getattr(args, "run", run_demo)
     try:
-        return command(args)
+        return _command(getattr(args, "run", "._demo:run_demo"))(args)
     except BrokenPipeError:  # e.g. ``skdeep predict ... | head``: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except (CLIError, OSError) as error:
-        message = str(error) if isinstance(error, CLIError) else _os_message(error)
-        print(f"skdeep: error: {message}", file=sys.stderr)
-        return EXIT_USAGE
+    except MemoryError:
+        return _fail("not enough memory; use fewer or smaller hidden layers "
+                     "(--hidden), fewer rows (--max-rows), or skdeep fit-csv")
+    except (CLIError, OutputPathError, OSError) as error:
+        return _fail(_os_message(error) if isinstance(error, OSError)
+                     else str(error))
+
+
+def _fail(message):
+    print(f"skdeep: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _command(spec):
+    module, function = spec.split(":")
+    return getattr(importlib.import_module(module, __name__), function)
 
 
 def _os_message(error):
@@ -71,98 +146,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser():
-    """The argparse parser with one subcommand per action."""
+    """The argparse parser with one subcommand per row of ``COMMANDS``."""
+    from .. import __version__
+
     parser = _Parser(
         prog="skdeep", description="Train, use and inspect skdeep networks from "
         "CSV files. With no command, runs the demo.")
+    parser.add_argument("--version", action="version",
+                        version=f"skdeep {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    _add_train(commands)
-    predict = commands.add_parser("predict", help="predict with a saved model")
-    predict.add_argument("model", metavar="MODEL", help="model file from train")
-    predict.add_argument("data", metavar="DATA.csv", help="rows to predict")
-    predict.add_argument("--proba", action="store_true",
-                         help="class probabilities, one proba_<class> column each")
-    predict.add_argument("--output", metavar="FILE",
-                         help="CSV file to write (default: standard output)")
-    predict.set_defaults(run=run_predict)
-    summary = commands.add_parser("summary", help="describe a saved model")
-    summary.add_argument("model", metavar="MODEL")
-    summary.set_defaults(run=run_summary)
-    datasets = commands.add_parser("datasets", help="list the bundled datasets or "
-                                   "write them out as CSV")
-    datasets.add_argument("names", nargs="*", metavar="NAME",
-                          help="shot_log and/or transactions (default: both)")
-    datasets.add_argument("--write", metavar="DIR",
-                          help="write NAME.csv files into this directory")
-    datasets.set_defaults(run=run_datasets)
-    demo = commands.add_parser("demo", help="train on the bundled datasets and "
-                               "print progress, summaries and scores (the default)")
-    demo.set_defaults(run=run_demo)
+    for name, run, help_, add_arguments, options in COMMANDS:
+        command = commands.add_parser(name, help=help_, **options)
+        if add_arguments is not None:
+            add_arguments(command)
+        command.set_defaults(run=run)
     return parser
-
-
-def _add_train(commands):
-    train = commands.add_parser(
-        "train", help="train a model on a CSV file",
-        description="Scale numeric columns, one-hot encode string columns, train "
-        "a DeepClassifier or DeepRegressor with Keras-style epoch lines, print its "
-        "summary and held-out scores, and save the whole pipeline in "
-        f"{model_format()}.")
-    train.add_argument("data", metavar="DATA.csv")
-    train.add_argument("--target", required=True, metavar="COLUMN",
-                       help="the column to predict")
-    train.add_argument("--task", choices=["auto", "classification", "regression"],
-                       default="auto", help="auto: strings, booleans and integers "
-                       "with at most 20 values are classes; other numbers are "
-                       "regression (default: auto)")
-    train.add_argument("--hidden", type=_layer_sizes, default=(100, 100),
-                       metavar="N,N,...", help="hidden layer sizes (default: 100,100)")
-    train.add_argument("--max-iter", type=_positive_int, default=200, metavar="N",
-                       help="maximum epochs (default: 200)")
-    train.add_argument("--learning-rate", type=float, default=0.001, metavar="RATE",
-                       dest="learning_rate_init", help="Adam's step size "
-                       "(default: 0.001)")
-    train.add_argument("--early-stopping", action="store_true", help="hold out 10%% "
-                       "of the training rows; stop when their loss stops improving")
-    train.add_argument("--test-size", type=_fraction, default=0.2, metavar="FRAC",
-                       help="fraction of rows held out for scoring (default: 0.2)")
-    train.add_argument("--random-state", type=int, default=0, metavar="SEED")
-    train.add_argument("--output", default="model.skdeep", metavar="MODEL",
-                       help="where to save the model (default: model.skdeep)")
-    train.add_argument("--plot", metavar="FILE.png", help="save the loss curves "
-                       "(needs matplotlib: pip install 'skdeep[plot]')")
-    train.add_argument("--quiet", action="store_true", help="no epoch lines")
-    train.set_defaults(run=run_train)
-
-
-def _layer_sizes(text):
-    try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        sizes = ()
-    if not sizes or min(sizes) < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected positive integers separated by commas, like 100,100; "
-            f"got {text!r}")
-    return sizes
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}")
-    return value
-
-
-def _fraction(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1; "
-                                         f"got {text!r}")
-    return value

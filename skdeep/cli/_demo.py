@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ._io import CLIError
+from ._io import CLIError, check_outputs, write_csv
 from ._train import build_pipeline, fit_and_report, held_out_scores, split
 
 __all__ = ["run_datasets", "run_demo"]
@@ -58,6 +58,10 @@ def run_datasets(args):
     if unknown:
         raise CLIError(f"unknown dataset {unknown[0]!r}; choose from "
                        f"{', '.join(loaders)}")
+    if args.write is not None:
+        Path(args.write).mkdir(parents=True, exist_ok=True)
+        check_outputs([Path(args.write) / f"{name}.csv" for name in names],
+                      overwrite=args.overwrite, inputs=[])
     for name in names:
         bunch = loaders[name](as_frame=True)
         if args.write is None:
@@ -65,10 +69,9 @@ def run_datasets(args):
             print(f"{name:<14}{n_rows:>6} rows  {n_columns} columns  target "
                   f"{bunch.target_names[0]!r}: {_title(bunch)}")
             continue
-        directory = Path(args.write)
-        directory.mkdir(parents=True, exist_ok=True)
-        bunch.frame.to_csv(directory / f"{name}.csv", index=False)
-        print(f"wrote {directory / f'{name}.csv'}")
+        path = Path(args.write) / f"{name}.csv"
+        write_csv(bunch.frame, path)
+        print(f"wrote {path}")
     return 0
 
 

@@ -1,53 +1,102 @@
-"""Reading CSV files and model files for the command line, with one-line errors."""
+"""Reading CSV and model files, and writing outputs, with one-line errors.
+
+Every read goes through :func:`_reading`, which turns pandas' and the
+decompressors' exceptions into a CLIError naming the file; every write goes
+through :mod:`skdeep.files` (atomic, never over an input).
+"""
 
 import contextlib
+import gzip
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 
+from ..files import atomic_write, check_writable
 from ..plotting import final_estimator
+from ._args import model_format
+from ._errors import CLIError, as_cli_error
 
-__all__ = ["CLIError", "as_cli_error", "load_model", "model_format",
-           "read_csv", "save_model"]
+__all__ = ["CLIError", "as_cli_error", "check_outputs", "line_numbers",
+           "load_model", "model_format", "read_columns", "read_csv",
+           "read_target", "save_model", "write_csv"]
 
-
-class CLIError(Exception):
-    """A problem with the user's input: printed as one line, exit status 2."""
+# the decompressors' errors for a damaged .gz/.zip/.xz file (EOFError: truncated)
+_UNREADABLE = (pd.errors.ParserError, UnicodeDecodeError, ValueError, EOFError,
+               zipfile.BadZipFile, gzip.BadGzipFile)
 
 
 @contextlib.contextmanager
-def as_cli_error(context):
-    """Turn a ValueError/TypeError from sklearn or skdeep into a one-line CLIError."""
-    try:
-        yield
-    except (ValueError, TypeError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise CLIError(f"{context}: {first_line or type(error).__name__}") from None
-
-
-def read_csv(path):
-    """The CSV at ``path`` as a DataFrame with at least one row, or a CLIError."""
-    path = Path(path)
+def _reading(path):
+    """Check ``path`` is a file, and name it in any error the reader raises."""
     if not path.exists():
         raise CLIError(f"{path}: no such file")
     if path.is_dir():
         raise CLIError(f"{path}: is a directory, not a CSV file")
     try:
-        frame = pd.read_csv(path)
+        yield
     except pd.errors.EmptyDataError:
         raise CLIError(f"{path}: the file is empty (expected a CSV with a header "
                        "row)") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        reason = str(error).strip().splitlines()[0]
+    except _UNREADABLE as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise CLIError(f"{path}: not a readable CSV file ({reason})") from None
+
+
+def line_numbers(index):
+    """CSV line numbers of data rows (the header is line 1; blank lines skipped)."""
+    return [int(row) + 2 for row in index]
+
+
+def read_columns(path):
+    """The header's column names."""
+    path = Path(path)
+    with _reading(path):
+        return [str(name) for name in pd.read_csv(path, nrows=0).columns]
+
+
+def read_target(path, target, max_rows):
+    """The target column alone (a cheap first read), at most ``max_rows`` rows."""
+    path = Path(path)
+    with _reading(path):
+        column = pd.read_csv(path, usecols=[target], nrows=max_rows + 1)[target]
+    if column.empty:
+        raise CLIError(f"{path}: has a header but no data rows")
+    if len(column) > max_rows:
+        raise CLIError(f"{path}: has more than {max_rows:,} rows, the --max-rows "
+                       "limit (default 1,000,000); raise --max-rows, or train "
+                       "chunk by chunk with skdeep fit-csv")
+    return column
+
+
+def read_csv(path, max_rows=None):
+    """The CSV at ``path`` as a DataFrame with at least one row, or a CLIError."""
+    path = Path(path)
+    with _reading(path):
+        frame = pd.read_csv(path, nrows=max_rows)
     if frame.empty:
         raise CLIError(f"{path}: has a header but no data rows")
     return frame
 
 
-def model_format():
-    """How ``skdeep train`` writes models, for --help and messages."""
-    return "skdeep's safe model format (read back with skdeep.load)"
+def check_outputs(outputs, *, overwrite, inputs):
+    """Refuse output paths before anything is read (OutputPathError, exit 2)."""
+    outputs = [path for path in outputs if path is not None]
+    for i, path in enumerate(outputs):
+        # a second output on the same file would overwrite the first
+        check_writable(path, overwrite=overwrite, inputs=[*inputs, *outputs[:i]])
+
+
+def write_csv(frame, path):
+    """Write ``frame`` (without its index) to ``path`` atomically."""
+    try:
+        with atomic_write(path, "w") as file:
+            frame.to_csv(file, index=False)
+    except OSError as error:
+        if error.filename:
+            raise
+        # name the file the user asked for (a full disk names no file)
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def save_model(model, path):

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 
 from ..plotting import final_estimator
-from ._io import CLIError, as_cli_error, load_model, read_csv
+from ._io import (
+    CLIError,
+    as_cli_error,
+    check_outputs,
+    load_model,
+    read_csv,
+    write_csv,
+)
 
 __all__ = ["run_predict", "run_summary"]
 
@@ -54,6 +61,8 @@ def predictions_frame(model, X, proba):
 
 def run_predict(args):
     """The ``skdeep predict`` command; returns the exit status."""
+    check_outputs([args.output], overwrite=args.overwrite,
+                  inputs=[args.model, args.data])
     model = load_model(args.model)
     data = read_csv(args.data)
     X = model_input(model, data, args.data)
@@ -62,7 +71,7 @@ def run_predict(args):
     if args.output is None:
         predictions.to_csv(sys.stdout, index=False)
     else:
-        predictions.to_csv(args.output, index=False)
+        write_csv(predictions, args.output)
         print(f"wrote {len(predictions)} predictions to {args.output}")
     return 0
 
@@ -75,7 +84,7 @@ def run_summary(args):
         print(f"{name}: {_describe(step)}")
     network.summary()
     history = network.history_
-    line = f"trained {network.n_iter_} epochs"
+    line = f"trained {len(history['loss'])} epochs"
     if history["loss"]:  # empty when training diverged in its first epoch
         line += f"; final loss {history['loss'][-1]:.4f}"
     for key, values in history.items():

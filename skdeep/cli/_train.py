@@ -4,41 +4,28 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from pandas.api.types import is_bool_dtype, is_integer_dtype, is_numeric_dtype
 
-from ..estimators._labels import _stratify
-from ._io import CLIError, as_cli_error, model_format, read_csv, save_model
+from ..files import atomic_write
+from ._columns import (
+    MAX_CATEGORIES,
+    clean_target,
+    infer_task,
+    prepare_features,
+    split_columns,
+)
+from ._io import (
+    CLIError,
+    as_cli_error,
+    check_outputs,
+    model_format,
+    read_columns,
+    read_csv,
+    read_target,
+    save_model,
+)
 
 __all__ = ["build_pipeline", "fit_and_report", "held_out_scores", "infer_task",
            "run_train", "split"]
-
-# integer targets with at most this many distinct values are class labels
-MAX_INTEGER_CLASSES = 20
-
-
-def infer_task(target, task="auto"):
-    """'classification' or 'regression' for a target Series (``task`` may force it).
-
-    Strings and booleans are labels; integers with few distinct values are
-    labels; other numbers (floats, many-valued counts) are regression targets.
-    """
-    numeric = is_numeric_dtype(target) and not is_bool_dtype(target)
-    if task == "regression" and not numeric:
-        raise CLIError(f"--task regression needs a numeric target; column "
-                       f"{target.name!r} holds {target.dtype} values")
-    if task != "auto":
-        return task
-    if not numeric:
-        return "classification"
-    if is_integer_dtype(target) and target.nunique() <= MAX_INTEGER_CLASSES:
-        return "classification"
-    return "regression"
-
-
-def split_columns(features):
-    """Names of the numeric (incl. boolean) columns and of the other columns."""
-    numeric = [name for name in features if is_numeric_dtype(features[name])]
-    return numeric, [name for name in features if name not in numeric]
 
 
 def build_pipeline(features, task, **params):
@@ -47,6 +34,8 @@ def build_pipeline(features, task, **params):
     Only preprocessors that skdeep's model format stores are used. StandardScaler
     passes missing values through, so imputing 0 after scaling fills each numeric
     gap with its column mean; OneHotEncoder treats a missing string as a category.
+    One-hot columns are bounded (``MAX_CATEGORIES`` per text column, the rarest
+    categories sharing one), so memory grows linearly with the rows.
     """
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
@@ -60,11 +49,13 @@ def build_pipeline(features, task, **params):
     if numeric:
         transformers.append(("numeric", StandardScaler(), numeric))
     if categorical:
-        encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+        encoder = OneHotEncoder(handle_unknown="infrequent_if_exist",
+                                max_categories=MAX_CATEGORIES, sparse_output=True)
         transformers.append(("categorical", encoder, categorical))
     network = (DeepClassifier if task == "classification" else DeepRegressor)(**params)
     return Pipeline([
-        ("columns", ColumnTransformer(transformers)),
+        # dense output: its width is bounded by MAX_CATEGORIES per text column
+        ("columns", ColumnTransformer(transformers, sparse_threshold=0)),
         ("impute", SimpleImputer(strategy="constant", fill_value=0.0,
                                  keep_empty_features=True)),
         ("model", network),
@@ -92,6 +83,8 @@ def fit_and_report(pipeline, X, y, *, task, test_size=0.2, random_state=0):
 def split(X, y, task, test_size, random_state):
     """Train/test split, stratified when every class can be on both sides."""
     from sklearn.model_selection import train_test_split
+
+    from ..estimators._labels import _stratify
 
     n_test = int(np.ceil(test_size * len(y)))
     if len(y) - n_test < 2 or n_test < 1:
@@ -134,11 +127,17 @@ def held_out_scores(pipeline, X_test, y_test, y_train, task):
 
 def run_train(args):
     """The ``skdeep train`` command; returns the exit status."""
-    data = read_csv(args.data)
-    X, y = _features_and_target(data, args.target, args.data)
-    task = infer_task(y, args.task)
+    check_outputs([args.output, args.plot], overwrite=args.overwrite,
+                  inputs=[args.data])
     if args.plot:
         _check_plot_path(args.plot)
+    _check_columns(read_columns(args.data), args)
+    # checks that need only the target run before the whole file is parsed
+    y, task, notes = clean_target(read_target(args.data, args.target,
+                                              args.max_rows), args.task, args.data)
+    data = read_csv(args.data, max_rows=args.max_rows)
+    X, feature_notes = prepare_features(
+        data.drop(columns=[args.target]).loc[y.index], args.categorical, args.data)
     params = dict(hidden_layer_sizes=args.hidden, max_iter=args.max_iter,
                   learning_rate_init=args.learning_rate_init,
                   early_stopping=args.early_stopping, random_state=args.random_state,
@@ -148,6 +147,8 @@ def run_train(args):
     print(f"{type(pipeline[-1]).__name__} ({task}) predicting {args.target!r} "
           f"from {len(numeric)} numeric (scaled) and {len(categorical)} string "
           f"(one-hot) columns; {len(y)} rows, {args.test_size:.0%} held out")
+    for note in notes + feature_notes:
+        print(f"note: {note}")
     fit_and_report(pipeline, X, y, task=task, test_size=args.test_size,
                    random_state=args.random_state)
     save_model(pipeline, args.output)
@@ -158,19 +159,19 @@ def run_train(args):
     return 0
 
 
-def _features_and_target(data, target, path):
-    if target not in data.columns:
-        available = ", ".join(repr(str(name)) for name in data.columns)
-        raise CLIError(f"{path}: no column {target!r}; available columns: "
-                       f"{available}")
-    data = data[data[target].notna()]
-    if data.empty:
-        raise CLIError(f"{path}: column {target!r} has no values")
-    X = data.drop(columns=[target])
-    if X.shape[1] == 0:
-        raise CLIError(f"{path}: no columns besides the target {target!r} to "
-                       "learn from")
-    return X, data[target]
+def _check_columns(columns, args):
+    """The target and --categorical columns exist; something else is left."""
+    for name in [args.target, *args.categorical]:
+        if name not in columns:
+            available = ", ".join(repr(column) for column in columns)
+            raise CLIError(f"{args.data}: no column {name!r}; available columns: "
+                           f"{available}")
+    if args.target in args.categorical:
+        raise CLIError(f"--categorical {args.target!r}: that is the target; "
+                       "--task classification makes the target labels")
+    if len(columns) == 1:
+        raise CLIError(f"{args.data}: no columns besides the target "
+                       f"{args.target!r} to learn from")
 
 
 def _check_plot_path(path):
@@ -197,4 +198,5 @@ def _save_plot(pipeline, path):
 
     figure = Figure(figsize=(7, 4.5), layout="constrained")
     HistoryDisplay.from_estimator(pipeline, ax=figure.subplots())
-    figure.savefig(Path(path))
+    with atomic_write(path) as file:
+        figure.savefig(file, format=Path(path).suffix.lstrip(".").lower())

@@ -12,7 +12,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 from ..exceptions import DivergenceError
 from ..network import MLP
 from ..ops import OUTPUT_ACTIVATIONS
-from ..optim import SGD, Adam, LearningRateSchedule
+from ..optim import SGD, Adam, AdamW, LearningRateSchedule
 from ..training import (
     Dataset,
     TrainingSettings,
@@ -21,6 +21,7 @@ from ..training import (
     fit_stochastic,
 )
 from ..training.epochs import TrainingData
+from ._callbacks import SILENT, CallbackSupport, fit_task
 from ._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -29,13 +30,14 @@ from ._params import (
     hidden_activations,
     hidden_sizes,
 )
+from ._resume import carried_optimizer
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
 
-class BaseDeep(BaseEstimator):
+class BaseDeep(CallbackSupport, BaseEstimator):
     """Parameters, fit skeleton and fitted attributes common to both estimators.
 
     Subclasses provide ``_encode(y, reset, classes)`` returning float targets of
@@ -63,9 +65,12 @@ class BaseDeep(BaseEstimator):
             self._start_from_constant(model.network, targets, sample_weight)
         train = _as_dtype(Dataset(X, targets, sample_weight),
                           model.network.params.dtype)
-        data = self._training_data(train, y, validation, incremental, model.rng)
+        # a warm start draws the same validation split as the first fit did
+        split_rng = model.rng if first else _generator(self.random_state)
+        data = self._training_data(train, y, validation, incremental, split_rng)
         settings = self._settings(data, incremental, model.network)
-        return self._train(model, data, settings, incremental)
+        with fit_task(self, X, y, sample_weight, settings.max_epochs) as hooks:
+            return self._train(model, data, settings, incremental, hooks)
 
     def _prepare(self, n_features, n_outputs, loss, *, first, incremental, dtype):
         """The network, optimizer, state and rng to train: new or carried over."""
@@ -74,7 +79,7 @@ class BaseDeep(BaseEstimator):
             rng = _generator(self.random_state)
             sizes = (n_features, *hidden_sizes(self), n_outputs)
             network = MLP(sizes, hidden_activations(self, len(sizes) - 2), loss,
-                          dtype).initialize(rng)
+                          dtype).initialize(rng, self.weight_init)
             return _Model(network, None, TrainingState(), rng)
         if n_outputs != self._network.layer_sizes[-1]:
             raise ValueError(
@@ -89,9 +94,11 @@ class BaseDeep(BaseEstimator):
         if incremental:
             optimizer = copy.deepcopy(getattr(self, "_optimizer", None))
             return _Model(network, optimizer, state, copy.deepcopy(self._rng))
-        # a warm start keeps weights and history but monitors afresh
+        # a warm start keeps weights, history, the optimizer's moments and the
+        # shuffling stream (so it continues a run), but monitors afresh
         state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
-        return _Model(network, None, state, _generator(self.random_state))
+        optimizer = carried_optimizer(self, network, state.samples_seen)
+        return _Model(network, optimizer, state, copy.deepcopy(self._rng))
 
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
@@ -189,29 +196,32 @@ class BaseDeep(BaseEstimator):
                                           power_t=self.power_t),
         )
 
-    def _train(self, model, data, settings, incremental):
+    def _train(self, model, data, settings, incremental, hooks=SILENT):
         network, state = model.network, model.state
-        epochs_before = state.n_iter
         optimizer = model.optimizer
         if optimizer is None and self.solver in STOCHASTIC_SOLVERS:
             optimizer = self._make_optimizer(network)
+        hooks.attach(_Model(network, optimizer, state, model.rng), settings.units)
+        epochs_before = state.n_iter
         batch_rows = (data.train.n_samples if self.solver == "lbfgs"
                       else settings.batch_size)
         try:
             with training_threads(network.layer_sizes, batch_rows):
                 if self.solver == "lbfgs":
-                    result = fit_lbfgs(network, data, settings=settings, state=state)
+                    result = fit_lbfgs(network, data, settings=settings, state=state,
+                                       hooks=hooks)
                 else:
                     result = fit_stochastic(network, optimizer, data,
                                             settings=settings, state=state,
-                                            rng=model.rng)
+                                            rng=model.rng, hooks=hooks)
         except DivergenceError as error:
             raise DivergenceError(f"{type(self).__name__}: {error}") from None
         finally:
             if settings.units is not None:  # fitted weights predict in y's units
                 settings.units.fold(network)
-            n_iter = state.n_iter - (0 if incremental else epochs_before)
-            self._commit(_Model(network, optimizer, state, model.rng), n_iter)
+            # n_iter_: the epochs of this call, as in MLP (history_ and t_ go on)
+            self._commit(_Model(network, optimizer, state, model.rng),
+                         state.n_iter - epochs_before)
         if not incremental:
             self._warn_convergence(state, result)
         return self
@@ -221,6 +231,10 @@ class BaseDeep(BaseEstimator):
         if self.solver == "adam":
             return Adam(n_params, dtype, learning_rate=self.learning_rate_init,
                         beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        if self.solver == "adamw":  # biases follow the weights: only weights decay
+            return AdamW(n_params, dtype, learning_rate=self.learning_rate_init,
+                         beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon,
+                         weight_decay=self.weight_decay, n_decayed=network.n_weights)
         return SGD(n_params, dtype, learning_rate=self.learning_rate_init,
                    momentum=self.momentum, nesterov=self.nesterovs_momentum)
 
@@ -243,8 +257,11 @@ class BaseDeep(BaseEstimator):
         self.validation_loss_curve_ = self.history_.get("val_loss")
         self.best_validation_score_ = None
         if self.validation_scores_:
-            best = (state.best_epoch if self.early_stopping and state.best_epoch
-                    else int(np.nanargmax(self.validation_scores_)) + 1)
+            best = state.best_epoch if self.early_stopping else 0
+            # partial_fit epochs after an early-stopped fit have no validation
+            # score, and the training loss they monitor may set best_epoch
+            if not 0 < best <= len(self.validation_scores_):
+                best = int(np.nanargmax(self.validation_scores_)) + 1
             self.best_validation_score_ = self.validation_scores_[best - 1]
 
     def _warn_convergence(self, state, result):

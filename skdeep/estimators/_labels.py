@@ -52,11 +52,13 @@ class LabelTargets:
         return targets, "softmax_cross_entropy"
 
     def _set_classes(self, classes, y):
+        # one class is allowed, as in MLPClassifier: a single softmax unit
+        # predicts it with probability 1 (and the loss is 0)
         classes = np.unique(np.asarray(classes))
-        if len(classes) < 2:
+        if len(classes) == 0:
             raise ValueError(
-                f"{type(self).__name__}: y has 1 class ({classes.tolist()!r}); a "
-                "classifier needs at least 2 classes."
+                f"{type(self).__name__}: classes= is empty; pass every class that "
+                "can appear in y."
             )
         self.classes_, self._multilabel = classes, False
 

@@ -5,15 +5,18 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-ACTIVATIONS = {"identity", "logistic", "tanh", "relu"}
-STOCHASTIC_SOLVERS = ("adam", "sgd")
+from ..ops import ACTIVATION_ALIASES, HIDDEN_ACTIVATIONS, INITIALIZERS
+
+# scikit-learn's four, the Keras ones, and Keras' synonyms ('sigmoid')
+ACTIVATIONS = set(HIDDEN_ACTIVATIONS) | set(ACTIVATION_ALIASES)
+STOCHASTIC_SOLVERS = ("adam", "sgd", "adamw")
 
 # The constraints of sklearn.neural_network.MLP*, so a grid written for MLP works,
 # plus skdeep's own parameters at the end.
 PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
     "activation": [StrOptions(ACTIVATIONS), list, tuple],
-    "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+    "solver": [StrOptions({"lbfgs", "sgd", "adam", "adamw"})],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
@@ -40,6 +43,8 @@ PARAMETER_CONSTRAINTS = {
     "restore_best_weights": ["boolean"],
     "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
     "dtype": [StrOptions({"auto", "float32", "float64"}), None],
+    "weight_init": [StrOptions({*INITIALIZERS, "auto"})],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
 }
 
 
@@ -70,8 +75,12 @@ def per_layer(estimator, name, n_hidden, is_valid, allowed):
 
 
 def hidden_activations(estimator, n_hidden):
-    return per_layer(estimator, "activation", n_hidden,
-                     lambda v: v in ACTIVATIONS, f"one of {sorted(ACTIVATIONS)}")
+    """One activation name per hidden layer, synonyms translated, so the network
+    (its summary and saved files) records 'logistic' for 'sigmoid'."""
+    names = per_layer(estimator, "activation", n_hidden,
+                      lambda v: isinstance(v, str) and v in ACTIVATIONS,
+                      f"one of {sorted(ACTIVATIONS)}")
+    return tuple(ACTIVATION_ALIASES.get(name, name) for name in names)
 
 
 def dropout_rates(estimator, n_hidden):

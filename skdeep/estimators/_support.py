@@ -10,6 +10,7 @@ from sklearn.utils import check_random_state
 from ..exceptions import DivergenceError
 from ..network import MLP
 from ..training import Dataset, TrainingState
+from ._callbacks import callback_management
 from ._params import STOCHASTIC_SOLVERS
 
 __all__ = ["atomic", "stochastic_only", "validation_pair"]
@@ -19,14 +20,16 @@ def atomic(method):
     """Run a fitting method so that any failure leaves the estimator as it was.
 
     A divergence is the exception: the estimator keeps the restored weights of
-    the run (it can predict) and the DivergenceError still propagates.
+    the run (it can predict) and the DivergenceError still propagates. Callbacks
+    are torn down first, however the method ends.
     """
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         saved = self.__dict__.copy()
         try:
-            return method(self, *args, **kwargs)
+            with callback_management(self):
+                return method(self, *args, **kwargs)
         except DivergenceError:
             raise
         except BaseException:

@@ -1,4 +1,4 @@
-"""DeepClassifier: softmax (single-label) or sigmoid (multilabel) networks."""
+"""DeepClassifier: softmax (single-label) or logistic (multilabel) networks."""
 
 import numpy as np
 from sklearn.base import ClassifierMixin
@@ -15,31 +15,45 @@ __all__ = ["DeepClassifier"]
 
 
 class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
-    """Multilayer-perceptron classifier with a softmax (or sigmoid) output.
+    """Multilayer-perceptron classifier with a softmax (or logistic) output.
 
     A drop-in superset of :class:`sklearn.neural_network.MLPClassifier`: every
     MLP parameter exists here with the same name, meaning and default, so
     ``DeepClassifier(**MLPClassifier().get_params())`` works. Single-label
     problems, binary included, use one softmax unit per class (as Keras'
     ``Dense(2, activation='softmax')``); multilabel indicator targets use one
-    sigmoid unit per label.
+    logistic (sigmoid) unit per label. ``out_activation_`` and :meth:`summary`
+    name the output 'softmax' or 'logistic'.
 
     Parameters
     ----------
     hidden_layer_sizes : array-like of int, default=(100,)
-        Units of each hidden layer.
-    activation : {'relu', 'tanh', 'logistic', 'identity'} or list, default='relu'
-        Hidden activation, one name for all hidden layers or one per layer.
-    solver : {'adam', 'sgd', 'lbfgs'}, default='adam'
+        Units of each hidden layer: ``(100, 50)`` is two hidden layers.
+    activation : str or list of str, default='relu'
+        Hidden activation, one name for all hidden layers or one per layer
+        (``['relu', 'tanh']``): scikit-learn's 'relu', 'tanh', 'logistic',
+        'identity', or Keras' 'leaky_relu' (slope 0.2 below zero, as Keras),
+        'elu', 'selu', 'gelu' (the exact ``z * Phi(z)``; Keras' default is the
+        tanh approximation), 'silu' (alias 'swish'), 'softplus', 'sigmoid' (a
+        synonym of 'logistic', which the network, ``summary()`` and saved files
+        record).
+    solver : {'adam', 'adamw', 'sgd', 'lbfgs'}, default='adam'
+        Optimizer. 'adam', 'adamw' and 'sgd' train in minibatches over epochs
+        (and support :meth:`partial_fit`); 'adamw' is Adam with decoupled
+        weight decay (see ``weight_decay``); 'lbfgs' is SciPy's quasi-Newton
+        method on the whole training set, often best for small data sets.
     alpha : float, default=1e-4
         L2 penalty, divided by the (weighted) batch size as in MLPClassifier.
     batch_size : int or 'auto', default='auto'
-        ``min(200, n_samples)`` when 'auto'.
+        Minibatch size of the stochastic solvers; ``min(200, n_samples)`` when
+        'auto'. Not used by 'lbfgs'.
     learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
         Schedule for both stochastic solvers (MLPClassifier applies it to 'sgd'
         only). 'adaptive' divides the rate by 5 on each plateau of the monitored
         quantity and stops once it falls to 1e-6.
     learning_rate_init : float, default=1e-3
+        Initial step size of 'adam' and 'sgd' (the schedule starts from it).
+        Not used by 'lbfgs'.
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
     max_iter : int, default=200
@@ -55,34 +69,46 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         0 prints nothing; 1 a Keras-style line per epoch (with a live bar in a
         terminal); 2 one plain line per epoch.
     warm_start : bool, default=False
-        Continue from the fitted weights (and history) on the next ``fit``.
+        Continue the run on the next ``fit``: weights, history, optimizer
+        moments and shuffling stream carry on (early stopping monitors afresh).
     momentum : float, default=0.9
+        Momentum of 'sgd', in [0, 1]: the fraction of the previous update added
+        to the next one. Not used by the other solvers.
     nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum (the gradient step is looked ahead along the
+        velocity) with 'sgd' and ``momentum > 0``.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` (stratified) or use ``X_val``/``y_val``
         given to ``fit``, stop after ``n_iter_no_change`` epochs without a
         ``tol`` improvement of ``monitor``, and restore the best epoch's weights.
     validation_fraction : float, default=0.1
         Share of the training set held out when ``early_stopping`` has no
-        ``X_val``. The split is stratified; when a class has a single sample
-        (or the held-out part is smaller than the number of classes) it cannot
-        be, and a UserWarning says so and names the class (MLPClassifier raises
-        a ValueError instead).
-    beta_1, beta_2 : float, default=0.9, 0.999
+        ``X_val``; in [0, 1). The split is stratified; when a class has a
+        single sample (or the held-out part is smaller than the number of
+        classes) it cannot be, and a UserWarning says so and names the class
+        (MLPClassifier raises a ValueError instead).
+    beta_1 : float, default=0.9
+        Adam's decay rate of the running mean of the gradients (first moment),
+        in [0, 1).
+    beta_2 : float, default=0.999
+        Adam's decay rate of the running mean of the squared gradients (second
+        moment), in [0, 1).
     epsilon : float, default=1e-8
+        Added to Adam's denominator so a step stays finite where the second
+        moment is near zero.
     n_iter_no_change : int, default=10
         Epochs without a ``tol`` improvement before stopping.
     max_fun : int, default=15000
         Maximum loss evaluations for lbfgs.
     dropout : float or list of float, default=0.0
         Inverted-dropout rate for all hidden layers or one per layer; active
-        only while training.
+        only while training with 'adam' or 'sgd'.
     monitor : {'val_loss', 'val_score'}, default='val_loss'
         What early stopping watches: validation log-loss or accuracy.
     restore_best_weights : bool, default=True
         With early stopping, end on the weights of the best epoch.
     clip_norm : float or None, default=None
-        Clip each gradient to this global L2 norm.
+        Clip each minibatch gradient of 'adam' and 'sgd' to this global L2 norm.
     dtype : {'auto', 'float32', 'float64'} or None, default='auto'
         The dtype the network trains and computes in. 'auto' trains the
         stochastic solvers in float32, as Keras and PyTorch do (about twice as
@@ -91,6 +117,21 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         MLPClassifier does: float32 stays float32, anything else becomes
         float64. Whatever the compute dtype, ``predict_proba`` and friends
         return float32 for float32 input and float64 otherwise.
+    weight_init : {'glorot', 'auto', 'he', 'lecun'}, default='glorot'
+        How the initial weights are drawn. 'glorot' is scikit-learn's MLP
+        scheme (Glorot-uniform weights and biases; the default, unchanged).
+        'auto' suits each layer to its activation: He-uniform for the ReLU
+        family ('relu', 'leaky_relu', 'elu', 'gelu', 'silu'), LeCun-uniform for
+        'selu', Glorot for the others. 'he' and 'lecun' use one scheme for
+        every layer. He and LeCun start the biases at zero; the output layer
+        follows the last hidden layer.
+    weight_decay : float, default=0.01
+        Decoupled weight decay of ``solver='adamw'`` (Loshchilov & Hutter):
+        each step multiplies the weights (not the biases) by ``1 -
+        learning_rate * weight_decay``, the current rate, as PyTorch's and
+        Keras' AdamW. Ignored by the other solvers. ``alpha`` remains an L2
+        term in the loss for every solver, 'adamw' included: set ``alpha=0``
+        for pure decoupled decay.
     class_weight : dict, 'balanced' or None, default=None
         Per-class weights, multiplied into ``sample_weight``.
 
@@ -114,13 +155,14 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     history_ : dict of list
         Per-epoch ``loss`` and, with validation, ``val_loss`` and ``val_accuracy``.
     n_iter_ : int
-        Epochs run by the last ``fit`` (all epochs so far with ``partial_fit``).
+        Epochs of the run so far, ``len(loss_curve_)``: warm starts and
+        ``partial_fit`` add to it, a cold ``fit`` starts it again.
     t_ : int
         Training samples seen.
     n_layers_ : int
     n_outputs_ : int
     out_activation_ : str
-        'softmax', or 'logistic' for multilabel targets.
+        'softmax', or 'logistic' (one sigmoid per label) for multilabel targets.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Only when X had string column names.
@@ -135,7 +177,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     >>> from sklearn.datasets import make_moons
     >>> from skdeep import DeepClassifier
     >>> X, y = make_moons(200, noise=0.1, random_state=0)
-    >>> clf = DeepClassifier(hidden_layer_sizes=(32, 32), max_iter=300,
+    >>> clf = DeepClassifier(hidden_layer_sizes=(32, 32), learning_rate_init=0.01,
     ...                      random_state=0).fit(X, y)
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)
@@ -157,7 +199,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
-                 dtype="auto", class_weight=None):
+                 dtype="auto", weight_init="glorot", weight_decay=0.01,
+                 class_weight=None):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -186,6 +229,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         self.restore_best_weights = restore_best_weights
         self.clip_norm = clip_norm
         self.dtype = dtype
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
         self.class_weight = class_weight
 
     @atomic

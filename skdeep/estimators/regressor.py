@@ -39,18 +39,42 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     loss : {'squared_error', 'poisson'}, default='squared_error'
         Half squared error, or half Poisson deviance with a log link (y >= 0).
         Both are summed over outputs and averaged over samples.
-    hidden_layer_sizes, activation, solver, batch_size, learning_rate, \
-learning_rate_init, power_t, max_iter, shuffle, random_state, verbose, \
-warm_start, momentum, nesterovs_momentum, early_stopping, validation_fraction, \
-beta_1, beta_2, epsilon, n_iter_no_change, max_fun, dropout, monitor, \
-restore_best_weights, clip_norm, dtype
-        As in :class:`DeepClassifier`; ``monitor='val_score'`` watches the
-        validation R^2.
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Units of each hidden layer: ``(100, 50)`` is two hidden layers.
+    activation : str or list of str, default='relu'
+        Hidden activation, one name for all hidden layers or one per layer
+        (``['relu', 'tanh']``); the names of :class:`DeepClassifier`:
+        'relu', 'tanh', 'logistic', 'identity', 'leaky_relu', 'elu', 'selu',
+        'gelu', 'silu' ('swish'), 'softplus', 'sigmoid' ('logistic').
+    solver : {'adam', 'adamw', 'sgd', 'lbfgs'}, default='adam'
+        Optimizer. 'adam', 'adamw' and 'sgd' train in minibatches over epochs
+        (and support :meth:`partial_fit`); 'adamw' is Adam with decoupled
+        weight decay (see ``weight_decay``); 'lbfgs' is SciPy's quasi-Newton
+        method on the whole training set, often best for small data sets.
     alpha : float, default=1e-4
         L2 penalty ``alpha * ||W||^2 / (2 * batch weight)`` on the weights of
         the network as trained: with target scaling, the network fitting the
         standardized y, so ``alpha`` means the same whatever y's units (as in
         MLPRegressor with a standardized y).
+    batch_size : int or 'auto', default='auto'
+        Minibatch size of the stochastic solvers; ``min(200, n_samples)`` when
+        'auto'. Not used by 'lbfgs'.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Schedule for both stochastic solvers (MLPRegressor applies it to 'sgd'
+        only). 'adaptive' divides the rate by 5 on each plateau of the monitored
+        quantity and stops once it falls to 1e-6.
+    learning_rate_init : float, default=1e-3
+        Initial step size of 'adam' and 'sgd' (the schedule starts from it).
+        Not used by 'lbfgs'.
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int, default=200
+        Epochs for the stochastic solvers; iterations for lbfgs.
+    shuffle : bool, default=True
+        Reshuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, shuffling, dropout and the validation split; the same
+        seed gives bitwise-identical results.
     tol : float, default=1e-4
         Minimum improvement of the monitored loss, training or validation, in
         the units the network trains in: with target scaling that is the loss
@@ -58,6 +82,60 @@ restore_best_weights, clip_norm, dtype
         (the Poisson deviance of y / mean(y)), so the same data stops at the
         same epoch whatever y's units. Without target scaling it is absolute,
         as in MLPRegressor.
+    verbose : bool or int, default=False
+        0 prints nothing; 1 a Keras-style line per epoch (with a live bar in a
+        terminal); 2 one plain line per epoch.
+    warm_start : bool, default=False
+        Continue the run on the next ``fit``: weights, history, optimizer
+        moments and shuffling stream carry on (early stopping monitors afresh).
+    momentum : float, default=0.9
+        Momentum of 'sgd', in [0, 1]: the fraction of the previous update added
+        to the next one. Not used by the other solvers.
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum (the gradient step is looked ahead along the
+        velocity) with 'sgd' and ``momentum > 0``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` or use ``X_val``/``y_val`` given to
+        ``fit``, stop after ``n_iter_no_change`` epochs without a ``tol``
+        improvement of ``monitor``, and restore the best epoch's weights.
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out as the validation set when
+        ``early_stopping=True`` and ``fit`` gets no ``X_val``; in [0, 1).
+    beta_1 : float, default=0.9
+        Adam's decay rate of the running mean of the gradients (first moment),
+        in [0, 1).
+    beta_2 : float, default=0.999
+        Adam's decay rate of the running mean of the squared gradients (second
+        moment), in [0, 1).
+    epsilon : float, default=1e-8
+        Added to Adam's denominator so a step stays finite where the second
+        moment is near zero.
+    n_iter_no_change : int, default=10
+        Epochs without a ``tol`` improvement before stopping.
+    max_fun : int, default=15000
+        Maximum loss evaluations for lbfgs.
+    dropout : float or list of float, default=0.0
+        Inverted-dropout rate for all hidden layers or one per layer; active
+        only while training with 'adam' or 'sgd'.
+    monitor : {'val_loss', 'val_score'}, default='val_loss'
+        What early stopping watches: validation loss or R^2.
+    restore_best_weights : bool, default=True
+        With early stopping, end on the weights of the best epoch.
+    clip_norm : float or None, default=None
+        Clip each minibatch gradient of 'adam' and 'sgd' to this global L2 norm.
+    dtype : {'auto', 'float32', 'float64'} or None, default='auto'
+        The dtype the network trains and computes in, as in
+        :class:`DeepClassifier`: 'auto' trains 'adam', 'adamw' and 'sgd' in
+        float32 and lbfgs in the input's dtype; None follows the input as
+        MLPRegressor does. ``predict`` returns float32 for float32 input and
+        float64 otherwise.
+    weight_init : {'glorot', 'auto', 'he', 'lecun'}, default='glorot'
+        How the initial weights are drawn, as in :class:`DeepClassifier`:
+        'glorot' is MLPRegressor's scheme; 'auto' picks He-uniform for the ReLU
+        family and LeCun-uniform for 'selu' per layer.
+    weight_decay : float, default=0.01
+        Decoupled weight decay of ``solver='adamw'``, as in
+        :class:`DeepClassifier`; ignored by the other solvers.
     target_scaling : {'standard'} or None, default='standard'
         'standard' trains on ``(y - target_offset_) / target_scale_`` per
         output: the sample-weighted mean and standard deviation of y for the
@@ -137,7 +215,8 @@ restore_best_weights, clip_norm, dtype
                  validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
-                 dtype="auto", target_scaling="standard"):
+                 dtype="auto", weight_init="glorot", weight_decay=0.01,
+                 target_scaling="standard"):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -167,6 +246,8 @@ restore_best_weights, clip_norm, dtype
         self.restore_best_weights = restore_best_weights
         self.clip_norm = clip_norm
         self.dtype = dtype
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
         self.target_scaling = target_scaling
 
     @atomic

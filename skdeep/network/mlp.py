@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from ..ops import HIDDEN_ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, glorot_uniform, matmul
+from ..ops import (
+    HIDDEN_ACTIVATIONS,
+    LOSSES,
+    OUTPUT_ACTIVATIONS,
+    initializer_for,
+    matmul,
+)
 from .workspace import Workspace
 
 __all__ = ["MLP"]
@@ -65,14 +71,18 @@ class MLP:
             start += fan_out
         return weights, biases
 
-    def initialize(self, rng):
-        """Draw Glorot-uniform weights and biases from the Generator ``rng``."""
+    def initialize(self, rng, scheme="glorot"):
+        """Draw weights and biases from the Generator ``rng``.
+
+        ``scheme`` is 'glorot', 'he', 'lecun' or 'auto' (chosen per layer from
+        its activation); see ``skdeep.ops.initializer_for``.
+        """
         for i, (weights, bias) in enumerate(zip(self.weights, self.biases)):
             # the output layer takes the bound of the last hidden activation
             activation = self.activations[min(i, len(self.activations) - 1)] if (
                 self.activations) else "relu"
             fan_in, fan_out = weights.shape
-            weights[...], bias[...] = glorot_uniform(
+            weights[...], bias[...] = initializer_for(scheme, activation)(
                 rng, fan_in, fan_out, activation=activation
             )
         return self
@@ -99,6 +109,8 @@ class MLP:
             z = matmul(layer_input, weights, out=ws.activations[i][:n_rows])
             z += bias
             if i < last:
+                if ws.pre_activations[i] is not None:  # its derivative needs z
+                    np.copyto(ws.pre_activations[i][:n_rows], z)
                 HIDDEN_ACTIVATIONS[self.activations[i]].forward(z)
                 ws.dropped_out[i] = rng is not None and ws.dropout[i] > 0
                 if ws.dropped_out[i]:
@@ -132,9 +144,9 @@ class MLP:
             previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n_rows])
             if ws.dropped_out[i - 1]:
                 previous *= ws.masks[i - 1][:n_rows]
-            HIDDEN_ACTIVATIONS[self.activations[i - 1]].derivative(
-                ws.activations[i - 1][:n_rows], previous
-            )
+            activation = HIDDEN_ACTIVATIONS[self.activations[i - 1]]
+            kept = ws.pre_activations if activation.from_input else ws.activations
+            activation.derivative(kept[i - 1][:n_rows], previous)
             delta = previous
         if alpha:
             penalty = np.multiply(self.params[: self.n_weights], alpha / weight_sum,

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ..ops import HIDDEN_ACTIVATIONS
+
 __all__ = ["Workspace"]
 
 
@@ -26,6 +28,9 @@ class Workspace:
         before dropout; for the last layer, the raw outputs.
     grad : ndarray of shape (n_params,)
         Flat gradient; ``grad_weights`` and ``grad_biases`` are views into it.
+    pre_activations : list of ndarray or None
+        Hidden layers' inputs to their activation function, kept (while
+        training) only where the activation's derivative needs them.
     layer_inputs : list of ndarray
         What each layer received in the last forward pass (set by ``forward``).
     """
@@ -38,6 +43,7 @@ class Workspace:
         self.activations = [np.empty((n_rows, size), dtype) for size in units]
         self.layer_inputs = [None] * len(units)
         self.dropped_out = [False] * (len(units) - 1)
+        self.pre_activations = [None] * (len(units) - 1)
         if training:
             self._allocate_training(network, n_rows, units, dtype)
 
@@ -50,6 +56,11 @@ class Workspace:
                       for size, rate in hidden]
         self.dropped = [np.empty((n_rows, size), dtype) if rate > 0 else None
                         for size, rate in hidden]
+        # pre-activations, kept only for activations whose derivative needs them
+        self.pre_activations = [
+            np.empty((n_rows, size), dtype)
+            if HIDDEN_ACTIVATIONS[name].from_input else None
+            for size, name in zip(units[:-1], network.activations)]
         self.grad = np.empty(network.n_params, dtype)
         self.grad_weights, self.grad_biases = network.split(self.grad)
         self.penalty_buffer = np.empty(network.n_weights, dtype)

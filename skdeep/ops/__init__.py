@@ -1,16 +1,32 @@
 """Pure NumPy building blocks: activations, losses on raw outputs, initializers."""
 
-from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation
-from .initializers import glorot_uniform
+from .activations import (
+    ACTIVATION_ALIASES,
+    HIDDEN_ACTIVATIONS,
+    OUTPUT_ACTIVATIONS,
+    Activation,
+)
+from .initializers import (
+    INITIALIZERS,
+    glorot_uniform,
+    he_uniform,
+    initializer_for,
+    lecun_uniform,
+)
 from .losses import LOSSES, Loss
 from .matmul import matmul
 
 __all__ = [
+    "ACTIVATION_ALIASES",
     "HIDDEN_ACTIVATIONS",
+    "INITIALIZERS",
     "OUTPUT_ACTIVATIONS",
     "LOSSES",
     "Activation",
     "Loss",
     "glorot_uniform",
+    "he_uniform",
+    "initializer_for",
+    "lecun_uniform",
     "matmul",
 ]

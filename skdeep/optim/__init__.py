@@ -1,8 +1,9 @@
 """Optimizers that update one flat parameter vector in place."""
 
 from .adam import Adam
+from .adamw import AdamW
 from .lbfgs import minimize_lbfgs
 from .schedules import LearningRateSchedule
 from .sgd import SGD
 
-__all__ = ["Adam", "SGD", "LearningRateSchedule", "minimize_lbfgs"]
+__all__ = ["Adam", "AdamW", "SGD", "LearningRateSchedule", "minimize_lbfgs"]

@@ -26,11 +26,11 @@ from ._format import (
     FORMAT_VERSION,
     MAX_ARRAY_ELEMENTS,
     MAX_BYTES,
-    array_entry,
     read_file,
-    write_file,
 )
 from ._sklearn import ALLOWED_TYPES, check_root, decode_estimator, encode_estimator
+from ._smoke import smoke_predict
+from ._writer import array_entry, write_file
 
 __all__ = ["save", "load", "ModelFileError", "ALLOWED_TYPES", "FORMAT_VERSION",
            "MAX_BYTES", "MAX_ARRAY_ELEMENTS"]
@@ -59,6 +59,17 @@ def save(obj, path):
     TypeError
         If ``obj`` holds anything outside the allow-list; the message names it
         and points to ``skops.io.dump`` or (for trusted use only) ``joblib.dump``.
+    ValueError
+        If a fitted skdeep estimator's parameters (hidden_layer_sizes,
+        activation, dtype, solver, loss) were changed after fitting and no
+        longer describe its network.
+
+    Notes
+    -----
+    The file is written to an exclusive temporary file beside ``path`` and
+    renamed over it, so concurrent saves to one path each leave a complete file
+    (the last one wins). The bytes are canonical: saving a loaded model again
+    gives an identical file.
 
     See Also
     --------
@@ -113,7 +124,9 @@ def load(path, *, max_bytes=MAX_BYTES):
         For every problem with the file's content: not a skdeep model file
         (pickle and joblib files included), wrong format version, damaged or
         missing arrays, checksum mismatch, sizes over the limits, or types
-        outside the allow-list. The message says what is wrong.
+        outside the allow-list, attributes that contradict each other or
+        the parameters, non-finite numbers where finite ones belong, or a model
+        that fails on a valid example row. The message says what is wrong.
     OSError
         If the file cannot be opened.
 
@@ -137,6 +150,7 @@ def load(path, *, max_bytes=MAX_BYTES):
         expect(type(obj).__name__ == manifest.get("estimator"), "object",
                "the object does not match the manifest's estimator type.")
         check_root(obj)
+        smoke_predict(obj)
     except ModelFileError:
         raise
     except _DAMAGE as error:

@@ -71,8 +71,13 @@ class Encoder:
         return self._other(value, where)
 
     def encode_fields(self, mapping, where):
-        """A JSON object of named values (parameters, attributes)."""
-        return {name: self.encode(v, f"{where}.{name}") for name, v in mapping.items()}
+        """A JSON object of named values (parameters, attributes).
+
+        Encoded in sorted name order, so array numbering, and with it the file's
+        bytes, do not depend on the order attributes happened to be set in.
+        """
+        return {name: self.encode(mapping[name], f"{where}.{name}")
+                for name in sorted(mapping)}
 
     def _other(self, value, where):
         if isinstance(value, slice):

@@ -8,14 +8,17 @@ other fitted attribute is derived exactly as after ``fit``.
 
 import dataclasses
 import inspect
+import math
 
 import numpy as np
 
 from ..estimators import DeepClassifier, DeepRegressor
+from ..estimators._callbacks import RUNTIME_ATTRIBUTES
+from ..estimators._params import hidden_activations, hidden_sizes
 from ..estimators._support import _Model
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
-from ..optim import SGD, Adam
+from ..optim import SGD, Adam, AdamW
 from ..training import TrainingState
 from ._codec import expect, field
 
@@ -31,7 +34,10 @@ _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_
             "validation_scores_", "validation_loss_curve_", "best_validation_score_")
 _OPTIMIZERS = {"adam": (Adam, ("beta_1", "beta_2", "epsilon"),
                         ("first_moments", "second_moments")),
+               "adamw": (AdamW, ("beta_1", "beta_2", "epsilon", "weight_decay",
+                                 "n_decayed"), ("first_moments", "second_moments")),
                "sgd": (SGD, ("momentum", "nesterov"), ("velocities",))}
+_OPTIMIZER_KINDS = {cls: kind for kind, (cls, _, _) in _OPTIMIZERS.items()}
 
 
 # -- saving --------------------------------------------------------------------
@@ -43,10 +49,16 @@ def encode_deep(estimator, encoder, where):
     if "_network" not in vars(estimator):
         return node
     known = set(params) | set(_INPUT_ATTRIBUTES) | set(_ENGINE) | set(_DERIVED)
-    unknown = sorted(set(vars(estimator)) - known - {"_sklearn_output_config"})
+    # callbacks are run-time hooks, not part of a model: never saved
+    unknown = sorted(set(vars(estimator)) - known - {"_sklearn_output_config"}
+                     - RUNTIME_ATTRIBUTES)
     if unknown:
         raise TypeError(f"{where}: {type(estimator).__name__} has attributes "
                         f"{unknown} that skdeep.save does not know how to save.")
+    problem = mismatch(estimator, estimator._network, estimator._optimizer)
+    if problem:
+        raise ValueError(f"{where}: {type(estimator).__name__}: {problem} Set the "
+                         "parameter back or refit before saving.")
     inputs = {name: getattr(estimator, name) for name in _INPUT_ATTRIBUTES
               if name in vars(estimator)}
     node["fitted"] = {
@@ -71,7 +83,7 @@ def _encode_network(network, encoder):
 def _encode_optimizer(optimizer, encoder, where):
     if optimizer is None:
         return None
-    kind = {Adam: "adam", SGD: "sgd"}.get(type(optimizer))
+    kind = _OPTIMIZER_KINDS.get(type(optimizer))
     if kind is None:
         raise TypeError(f"{where}: optimizer {type(optimizer).__name__} cannot be "
                         "saved.")
@@ -84,12 +96,58 @@ def _encode_optimizer(optimizer, encoder, where):
     return node
 
 
+def mismatch(estimator, network, optimizer):
+    """What makes the parameters disagree with the trained engine, or None.
+
+    The output loss must be the one the estimator trains (a regressor's ``loss``;
+    softmax or sigmoid cross-entropy for single- or multilabel classes), and the
+    hidden layers, activations, dtype and optimizer must be the parameters'.
+    """
+    n_hidden = len(network.layer_sizes) - 2
+    try:
+        sizes, activations = hidden_sizes(estimator), hidden_activations(
+            estimator, n_hidden)
+    except ValueError:
+        return (f"hidden_layer_sizes={estimator.hidden_layer_sizes!r} and activation="
+                f"{estimator.activation!r} do not describe the network's "
+                f"{n_hidden} hidden layers {network.layer_sizes[1:-1]}.")
+    loss = (estimator.loss if not isinstance(estimator, DeepClassifier) else
+            "sigmoid_cross_entropy" if estimator._multilabel
+            else "softmax_cross_entropy")
+    kind = (None if optimizer is None
+            else _OPTIMIZER_KINDS.get(type(optimizer), "?"))
+    checks = [
+        (network.loss == loss, f"the network's loss {network.loss!r} is not the "
+         f"{loss!r} this estimator trains with."),
+        (sizes == network.layer_sizes[1:-1], f"hidden_layer_sizes={sizes} does not "
+         f"match the network's hidden layers {network.layer_sizes[1:-1]}."),
+        (activations == network.activations, f"activation={estimator.activation!r} "
+         f"does not match the network's activations {network.activations}."),
+        (estimator.dtype in (None, network.params.dtype.name), f"dtype="
+         f"{estimator.dtype!r} does not match the {network.params.dtype} network."),
+        (kind is None or kind == estimator.solver, f"solver={estimator.solver!r} "
+         f"does not match the saved {kind} optimizer state."),
+    ]
+    return next((message for ok, message in checks if not ok), None)
+
+
+def _check_finite_params(params, where):
+    """Float parameters are finite (only n_iter_no_change may be infinite)."""
+    for name, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        finite = all(math.isfinite(v) for v in values
+                     if isinstance(v, (float, np.floating)))
+        expect(finite or (name == "n_iter_no_change" and value == math.inf),
+               where, f"{name}={value!r} must be a finite number.")
+
+
 # -- loading -------------------------------------------------------------------
 def decode_deep(node, decoder, where):
     """Rebuild a skdeep estimator from its node (``node['class']`` is allow-listed)."""
     cls = DEEP_ESTIMATORS[node["class"]]
-    estimator = construct(cls, decoder.decode_fields(node.get("params"),
-                                                     f"{where}.params"), where)
+    params = decoder.decode_fields(node.get("params"), f"{where}.params")
+    _check_finite_params(params, f"{where}.params")
+    estimator = construct(cls, params, where)
     fitted = node.get("fitted")
     if fitted is None:
         return estimator
@@ -99,6 +157,8 @@ def decode_deep(node, decoder, where):
     network = _decode_network(field(fitted, "network", dict, where), decoder, where)
     _check_inputs(estimator, network, where)
     optimizer = _decode_optimizer(fitted.get("optimizer"), decoder, network, where)
+    problem = mismatch(estimator, network, optimizer)
+    expect(problem is None, where, problem)
     state = _decode_state(fitted, decoder, network, where)
     rng = _decode_rng(fitted.get("rng"), f"{where}.rng")
     n_iter = field(fitted, "n_iter", int, where)
@@ -150,6 +210,7 @@ def _decode_network(node, decoder, where):
     n_params = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
     expect(params.shape == (n_params,), where, f"layer sizes {sizes} need "
            f"{n_params} parameters; the file has {params.shape}.")
+    expect(np.isfinite(params).all(), where, "network parameters must be finite.")
     network = MLP(sizes, activations, node["loss"], params.dtype)
     network.params[...] = params
     return network
@@ -164,6 +225,7 @@ def _check_inputs(estimator, network, where):
                              and all(isinstance(n, str) for n in names)),
            where, "feature_names_in_ must be one string per feature.")
     if not isinstance(estimator, DeepClassifier):
+        _check_target_statistics(estimator, network, where)
         return
     classes, n_outputs = estimator.classes_, network.layer_sizes[-1]
     expect(type(estimator._multilabel) is bool and isinstance(classes, np.ndarray)
@@ -173,8 +235,27 @@ def _check_inputs(estimator, network, where):
         expect(np.array_equal(classes, np.arange(n_outputs)), where,
                "multilabel classes_ must be 0..n_outputs-1.")
         return
-    expect(n_outputs >= 2 and np.array_equal(np.unique(classes), classes), where,
-           "classes_ must be at least 2 sorted unique labels.")
+    expect(n_outputs >= 1 and np.array_equal(np.unique(classes), classes), where,
+           "classes_ must be sorted unique labels.")
+
+
+def _check_target_statistics(estimator, network, where):
+    """target_offset_ and target_scale_ come together, one finite value per
+    output, a positive scale; Poisson scales only (rates stay positive)."""
+    offset = estimator.__dict__.get("target_offset_")
+    scale = estimator.__dict__.get("target_scale_")
+    expect((offset is None) == (scale is None), where,
+           "target_offset_ and target_scale_ must be saved together.")
+    if offset is None:  # a model from before target scaling
+        return
+    shape = (network.layer_sizes[-1],)
+    for name, value in (("target_offset_", offset), ("target_scale_", scale)):
+        expect(isinstance(value, np.ndarray) and value.dtype == np.float64
+               and value.shape == shape and np.isfinite(value).all(), where,
+               f"{name} must be {shape[0]} finite float64 values, one per output.")
+    expect((scale > 0).all(), where, "target_scale_ must be positive.")
+    expect(network.loss != "poisson" or not offset.any(), where,
+           "target_offset_ must be 0 with loss='poisson'.")
 
 
 def _decode_optimizer(node, decoder, network, where):
@@ -188,10 +269,14 @@ def _decode_optimizer(node, decoder, network, where):
            "unexpected or missing optimizer fields.")
     values = {name: decoder.decode(node[name], where)
               for name in ("learning_rate", *hyper)}
-    expect(all(isinstance(v, (bool, int, float, np.number)) for v in values.values()),
-           where, "optimizer settings must be numbers.")
+    expect(all(isinstance(v, (bool, int, float, np.number)) and math.isfinite(v)
+               for v in values.values()), where,
+           "optimizer settings must be finite numbers.")
+    expect(values["learning_rate"] > 0, where, "the learning rate must be positive.")
     learning_rate = values.pop("learning_rate")
     n_params, dtype = network.n_params, network.params.dtype
+    expect(0 <= values.get("n_decayed", 0) <= n_params, where,
+           "n_decayed must lie between 0 and the number of parameters.")
     optimizer = cls(n_params, dtype, learning_rate=learning_rate, **values)
     optimizer.t = field(node, "t", int, where)
     expect(optimizer.t >= 0, where, "negative step count.")
@@ -199,6 +284,7 @@ def _decode_optimizer(node, decoder, network, where):
         array = decoder.array(field(node, name, dict, where), where)
         expect(array.shape == (n_params,) and array.dtype == dtype, where,
                f"{name} must match the network's parameters.")
+        expect(np.isfinite(array).all(), where, f"{name} must be finite.")
         getattr(optimizer, name)[...] = array
     return optimizer
 

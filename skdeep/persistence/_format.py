@@ -27,7 +27,7 @@ from numpy.lib import format as npy
 from ..exceptions import ModelFileError
 
 __all__ = ["FORMAT_VERSION", "MAX_BYTES", "MAX_ARRAY_ELEMENTS", "check_dtype",
-           "write_file", "read_file"]
+           "read_file"]
 
 FORMAT_NAME = "skdeep-model"
 FORMAT_VERSION = 1
@@ -40,8 +40,8 @@ MANIFEST = "manifest.json"
 _MEMBER = re.compile(r"arrays/(0|[1-9][0-9]{0,5})\.npy")
 _DTYPE = re.compile(r"\|b1|[<|](i[1248]|u[1248]|f[248]|c(8|16))|<U[1-9][0-9]{0,4}"
                     r"|\|S[1-9][0-9]{0,4}")
-_DIGEST_PREFIX = b"skdeep-sha256:"
-_DIGEST_HEX = 64
+DIGEST_PREFIX = b"skdeep-sha256:"
+DIGEST_HEX = 64
 _CHUNK = 2**20
 _PICKLE_STARTS = (b"\x80", b"\x78", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"]\x00\x00")
 
@@ -63,53 +63,6 @@ def check_dtype(dtype, where, allow_object):
     raise TypeError(message)
 
 
-# -- writing -------------------------------------------------------------------
-def write_file(path, manifest, arrays):
-    """Write the zip atomically: to a temporary name, then renamed over ``path``."""
-    path = os.fspath(path)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        with zipfile.ZipFile(temporary, "w") as archive:
-            archive.comment = _DIGEST_PREFIX + b"0" * _DIGEST_HEX
-            _write_member(archive, MANIFEST, json.dumps(
-                manifest, sort_keys=True, allow_nan=False).encode())
-            for name, array in arrays.items():
-                with archive.open(_info(name), "w",
-                                  force_zip64=array.nbytes > 2**30) as stream:
-                    npy.write_array(stream, array, allow_pickle=False)
-        _seal(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def array_entry(array):
-    """The index entry of one array: shape, dtype and SHA-256 of its data."""
-    return {"shape": list(array.shape), "dtype": array.dtype.str,
-            "sha256": hashlib.sha256(array.tobytes()).hexdigest()}
-
-
-def _info(name):
-    # a fixed timestamp: the same model always gives the same bytes
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
-
-
-def _write_member(archive, name, data):
-    archive.writestr(_info(name), data)
-
-
-def _seal(path):
-    """Write the digest of every byte before it into the zip comment's tail."""
-    with open(path, "r+b") as file:
-        size = file.seek(0, os.SEEK_END)
-        digest = _digest(file, size - _DIGEST_HEX)
-        file.seek(size - _DIGEST_HEX)
-        file.write(digest.encode())
-
-
 def _digest(file, n_bytes):
     file.seek(0)
     sha, left = hashlib.sha256(), n_bytes
@@ -126,9 +79,9 @@ def _digest(file, n_bytes):
 def read_file(path, max_bytes=MAX_BYTES):
     """The manifest (a dict) and the verified arrays (name -> ndarray) of a file."""
     with open(path, "rb") as file:
-        _check_container(file, max_bytes)
+        size = _check_container(file, max_bytes)
         with zipfile.ZipFile(file) as archive:
-            infos = _check_members(archive, max_bytes)
+            infos = _check_members(archive, size, max_bytes)
             manifest = _read_manifest(archive, infos[MANIFEST])
             index = _check_index(manifest, infos, max_bytes)
             arrays = {name: _read_array(archive, infos[name], entry)
@@ -151,19 +104,22 @@ def _check_container(file, max_bytes):
                              "zip archive); write model files with skdeep.save.")
     _require(size <= max_bytes, f"the file has {size} bytes, more than max_bytes="
              f"{max_bytes}; pass a larger max_bytes to load it if you trust it.")
-    tail_size = len(_DIGEST_PREFIX) + _DIGEST_HEX
+    tail_size = len(DIGEST_PREFIX) + DIGEST_HEX
     _require(size > tail_size + 22, "the file is truncated.")
     file.seek(size - tail_size)
     tail = file.read(tail_size)
-    _require(tail.startswith(_DIGEST_PREFIX), "no skdeep integrity record at the "
+    _require(tail.startswith(DIGEST_PREFIX), "no skdeep integrity record at the "
              "end of the file: it is truncated, or was not written by skdeep.save.")
-    _require(_digest(file, size - _DIGEST_HEX).encode() == tail[-_DIGEST_HEX:],
+    _require(_digest(file, size - DIGEST_HEX).encode() == tail[-DIGEST_HEX:],
              "the file is corrupted: its SHA-256 does not match the one recorded "
              "when it was saved.")
     file.seek(0)
+    return size
 
 
-def _check_members(archive, max_bytes):
+def _check_members(archive, size, max_bytes):
+    """Name, method and sizes of every member, checked against the real file size
+    before anything is inflated (a zip's declared sizes are only claims)."""
     infos, total = {}, 0
     members = archive.infolist()
     _require(len(members) <= MAX_MEMBERS, f"{len(members)} members is too many.")
@@ -175,16 +131,30 @@ def _check_members(archive, max_bytes):
         _require(info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
                  and not info.flag_bits & 0x1,
                  f"member {name!r} uses an unsupported compression or encryption.")
+        _check_sizes(info, size, max_bytes)
         total += info.file_size
         _require(total <= max_bytes, f"members declare {total}+ bytes, more than "
                  f"max_bytes={max_bytes}.")
-        _require(info.file_size <= MAX_RATIO * max(info.compress_size, 1),
-                 f"member {name!r} declares an impossible compression ratio.")
         infos[name] = info
+    packed = sum(info.compress_size for info in members)
+    _require(packed <= size, f"the members declare {packed} compressed bytes, but "
+             f"the file has only {size} bytes.")
     _require(MANIFEST in infos, "manifest.json is missing.")
     _require(infos[MANIFEST].file_size <= MAX_MANIFEST_BYTES,
              f"manifest.json is larger than {MAX_MANIFEST_BYTES} bytes.")
     return infos
+
+
+def _check_sizes(info, size, max_bytes):
+    name = info.filename
+    end = info.header_offset + 30 + len(name) + info.compress_size
+    _require(end <= size, f"member {name!r} declares {info.compress_size} "
+             f"compressed bytes, but the file has only {size} bytes.")
+    _require(info.file_size <= max_bytes, f"member {name!r} declares "
+             f"{info.file_size} bytes, more than max_bytes={max_bytes}.")
+    # deflate cannot exceed ~1032:1, so a larger claim is a lie
+    _require(info.file_size <= MAX_RATIO * max(info.compress_size, 1),
+             f"member {name!r} declares an impossible compression ratio.")
 
 
 def _read_manifest(archive, info):
@@ -192,7 +162,7 @@ def _read_manifest(archive, info):
         data = stream.read(MAX_MANIFEST_BYTES + 1)
     try:
         manifest = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys,
-                              parse_constant=_no_constant)
+                              parse_constant=_no_constant, parse_float=_finite)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelFileError(f"model file: manifest.json is not valid JSON: "
                              f"{error}") from None
@@ -244,9 +214,7 @@ def _read_array(archive, info, entry):
     with archive.open(info) as stream:
         version = npy.read_magic(stream)
         _require(version in ((1, 0), (2, 0)), f"{name!r} has npy version {version}.")
-        read_header = (npy.read_array_header_1_0 if version == (1, 0)
-                       else npy.read_array_header_2_0)
-        header = read_header(stream)
+        header = _read_header(stream, version, name)
         _require(header == (shape, False, dtype), f"{name!r} has header {header}, "
                  f"but the index says shape {shape} and dtype {dtype.str}.")
         data = _read_exactly(stream, n_bytes, name)
@@ -255,13 +223,26 @@ def _read_array(archive, info, entry):
     return np.frombuffer(data, dtype=dtype).reshape(shape)
 
 
+def _read_header(stream, version, name):
+    read = npy.read_array_header_1_0 if version == (1, 0) else \
+        npy.read_array_header_2_0
+    try:
+        return read(stream)
+    except ValueError:
+        # numpy's own message advises allow_pickle=True, which must never be
+        # the answer to a file from elsewhere
+        raise ModelFileError(f"model file: {name!r} has a malformed or oversized "
+                             ".npy header.") from None
+
+
 def _read_exactly(stream, n_bytes, name):
-    data = bytearray(n_bytes)
-    view, done = memoryview(data), 0
-    while done < n_bytes:
-        got = stream.readinto(view[done : done + _CHUNK])
-        _require(got, f"{name!r} is truncated.")
-        done += got
+    """``n_bytes`` of data, grown as it really arrives: memory follows what the
+    file holds, never what it claims."""
+    data = bytearray()
+    while len(data) < n_bytes:
+        chunk = stream.read(min(_CHUNK, n_bytes - len(data)))
+        _require(chunk, f"{name!r} is truncated.")
+        data += chunk
     _require(stream.read(1) == b"", f"{name!r} has bytes after its data.")
     return data
 
@@ -275,6 +256,15 @@ def _unique_keys(pairs):
 def _no_constant(name):
     raise ModelFileError(f"model file: manifest.json contains {name}, which is not "
                          "JSON.")
+
+
+def _finite(text):
+    # json reads 1e999 as inf; a manifest writes non-finite floats as explicit
+    # nodes, so a literal that overflows is a forgery
+    value = float(text)
+    _require(math.isfinite(value), f"manifest.json holds the number {text[:40]}, "
+             "which is not finite.")
+    return value
 
 
 def _require(condition, message):

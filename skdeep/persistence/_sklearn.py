@@ -5,7 +5,6 @@ an attribute outside the list (so a new scikit-learn attribute is noticed rather
 than silently dropped); loading refuses one too, and never sets anything else.
 """
 
-import numpy as np
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.pipeline import Pipeline
@@ -16,8 +15,10 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
+from ..estimators._callbacks import RUNTIME_ATTRIBUTES
 from ._codec import expect, field
 from ._estimators import DEEP_ESTIMATORS, construct, decode_deep, encode_deep
+from ._schema import check_fitted, check_params
 
 __all__ = ["ALLOWED_TYPES", "encode_estimator", "decode_estimator", "check_root"]
 
@@ -40,11 +41,6 @@ _FITTED = {
 }
 SKLEARN_TYPES = {cls.__name__: cls for cls in _FITTED}
 ALLOWED_TYPES = {**SKLEARN_TYPES, **DEEP_ESTIMATORS}
-# vectors with one float per input feature
-_FLOAT_VECTORS = {"mean_", "var_", "scale_", "min_", "data_min_", "data_max_",
-                  "data_range_"}
-
-
 def _unsupported(value, where):
     kind = type(value)
     return TypeError(
@@ -71,7 +67,8 @@ def encode_estimator(value, encoder, where):
         raise _unsupported(value, where)
     params = value.get_params(deep=False)
     _check_saveable(value, params, where)
-    fitted = {name: v for name, v in vars(value).items() if name not in params}
+    fitted = {name: v for name, v in vars(value).items()
+              if name not in params and name not in RUNTIME_ATTRIBUTES}
     unknown = sorted(set(fitted) - _COMMON - _FITTED[kind])
     if unknown:
         raise TypeError(f"{where}: {kind.__name__} has attributes {unknown} that "
@@ -108,24 +105,11 @@ def decode_estimator(node, decoder, where):
         params.get("func") is None and params.get("inverse_func") is None),
         where, "only the identity FunctionTransformer (func=None) is allowed.")
     estimator = construct(cls, params, where)
+    check_params(name, params, where)
     fitted = field(node, "fitted", dict, where)
     unknown = sorted(set(fitted) - _COMMON - _FITTED[cls])
     expect(not unknown, where, f"{name} has no fitted attributes {unknown}.")
     for attribute, value in fitted.items():
-        value = decoder.decode(value, f"{where}.{attribute}")
-        _check_attribute(attribute, value, where)
-        setattr(estimator, attribute, value)
+        setattr(estimator, attribute, decoder.decode(value, f"{where}.{attribute}"))
+    check_fitted(estimator, fitted, where)
     return estimator
-
-
-def _check_attribute(name, value, where):
-    if name in _FLOAT_VECTORS and value is not None:
-        expect(isinstance(value, np.ndarray) and value.dtype.kind == "f"
-               and value.ndim == 1, where, f"{name} must be a float vector.")
-    if name == "n_features_in_":
-        expect(type(value) is int and value >= 0, where,
-               "n_features_in_ must be a non-negative int.")
-    if name == "feature_names_in_":
-        expect(isinstance(value, np.ndarray) and value.ndim == 1
-               and all(isinstance(v, str) for v in value), where,
-               "feature_names_in_ must be an array of strings.")

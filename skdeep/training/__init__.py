@@ -1,6 +1,7 @@
 """The fit loop: epochs, minibatches, validation, early stopping, progress."""
 
 from .data import Dataset
+from .hooks import NO_HOOKS, Hooks, TrainingControls
 from .lbfgs import fit_lbfgs
 from .loop import fit_stochastic
 from .progress import Progress
@@ -8,7 +9,10 @@ from .settings import TrainingSettings, TrainingState
 
 __all__ = [
     "Dataset",
+    "Hooks",
+    "NO_HOOKS",
     "Progress",
+    "TrainingControls",
     "TrainingSettings",
     "TrainingState",
     "fit_lbfgs",

@@ -8,6 +8,7 @@ from ..network import Workspace
 from ..ops import LOSSES
 from ..optim import minimize_lbfgs
 from .epochs import LastGood, diverged, end_epoch, is_finite, restore_weights
+from .hooks import NO_HOOKS
 from .progress import Progress
 
 __all__ = ["fit_lbfgs"]
@@ -50,15 +51,19 @@ def _objective(network, data, settings):
     return loss_and_grad, reported
 
 
-def fit_lbfgs(network, data, *, settings, state):
+def fit_lbfgs(network, data, *, settings, state, hooks=NO_HOOKS):
     """Train ``network`` in place with L-BFGS-B; one iteration counts as an epoch.
 
     Each iteration is recorded, printed and monitored like an epoch of the
     minibatch loop; a plateau of the monitored quantity ends the run when
     ``settings.stop_early`` and the monitor is a validation quantity.
-    Returns the SciPy result.
+    Returns the SciPy result. ``hooks`` hear of each iteration as of an epoch,
+    the way scikit-learn's LogisticRegression reports L-BFGS: an iteration
+    begins when the previous one ends (SciPy reports only ends), and one begun
+    when SciPy stops without running it is closed empty.
     """
-    progress = Progress(settings.verbose, settings.max_epochs)
+    first = state.n_iter
+    progress = Progress(settings.verbose, first + settings.max_epochs)
     last_good = LastGood(network)
     clock = [time.perf_counter()]
 
@@ -74,16 +79,25 @@ def fit_lbfgs(network, data, *, settings, state):
         progress.epoch_end(state.n_iter, now - clock[0], metrics)
         clock[0] = now
         last_good.save()
+        if hooks.epoch_end(state.n_iter, metrics):
+            state.stopped_early = True
+            progress.message(f"Epoch {state.n_iter}: a callback asked to stop "
+                             "training.")
+            raise StopIteration
         if plateau and settings.stop_early and settings.monitor != "loss":
             state.stopped_early = True
             raise StopIteration
+        if state.n_iter - first < settings.max_epochs:
+            hooks.epoch_begin(state.n_iter + 1)
 
     state.converged = state.stopped_early = False
+    hooks.epoch_begin(first + 1)
     result = minimize_lbfgs(
         loss_and_grad, network.params,
         max_iter=settings.max_epochs, max_fun=settings.max_fun, tol=settings.tol,
         callback=callback,
     )
+    hooks.close()
     if not state.stopped_early:
         network.params[...] = result.x
         if not is_finite(result.fun, network):

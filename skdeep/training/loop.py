@@ -8,6 +8,7 @@ from ..network import Workspace
 from ..ops import LOSSES
 from .data import BatchGatherer
 from .epochs import LastGood, diverged, end_epoch, is_finite, restore_weights
+from .hooks import NO_HOOKS
 from .progress import Progress
 
 __all__ = ["fit_stochastic"]
@@ -68,22 +69,25 @@ def run_epoch(network, optimizer, gatherer, workspace, *, settings, rng, progres
     return total / n_samples, total_reported / n_samples
 
 
-def fit_stochastic(network, optimizer, data, *, settings, state, rng):
+def fit_stochastic(network, optimizer, data, *, settings, state, rng,
+                   hooks=NO_HOOKS):
     """Train ``network`` in place with ``optimizer`` on ``data`` (TrainingData).
 
     Runs up to ``settings.max_epochs`` epochs, recording into ``state``; stops on
     a plateau of the monitored quantity when ``settings.stop_early``; raises
     DivergenceError when the loss, the weights or the optimizer state stop being
     finite, with the weights and the optimizer state of the last finite epoch
-    restored together.
+    restored together. ``hooks`` (a ``hooks.Hooks``) hear of each epoch and may
+    stop training.
     """
-    progress = Progress(settings.verbose, settings.max_epochs)
+    progress = Progress(settings.verbose, settings.max_epochs, done=state.n_iter)
     batch_size = min(settings.batch_size, data.train.n_samples)
     workspace = Workspace(network, batch_size, settings.dropout)
     gatherer = BatchGatherer(data.train, batch_size)
     last_good = LastGood(network, optimizer)
     state.converged = state.stopped_early = False
     for epoch in range(1, settings.max_epochs + 1):
+        hooks.epoch_begin(state.n_iter + 1)
         started = time.perf_counter()
         try:
             # overflow on the way to divergence is reported once, as the error
@@ -100,6 +104,9 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng):
                                      state=state, reported=reported)
         progress.epoch_end(epoch, time.perf_counter() - started, metrics)
         settings.schedule.epoch_end(optimizer, state.samples_seen)
+        if hooks.epoch_end(state.n_iter, metrics):
+            _stopped_by_callback(state, progress)
+            break
         if plateau:
             state.no_improvement_count = 0
             if not settings.schedule.on_plateau(optimizer):
@@ -119,6 +126,12 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng):
 def _restored_message(state):
     return ("Restoring model weights from the end of the best epoch: "
             f"{state.best_epoch}.")
+
+
+def _stopped_by_callback(state, progress):
+    # the user asked for the stop: no ConvergenceWarning
+    state.converged = state.stopped_early = True
+    progress.message(f"Epoch {state.n_iter}: a callback asked to stop training.")
 
 
 def _plateau_message(settings):

@@ -25,11 +25,17 @@ class Progress:
     ----------
     verbose : int
     max_epochs : int
+        Epochs this call may run.
     stream : file-like, default=sys.stdout (looked up when printing)
+    done : int, default=0
+        Epochs run by earlier calls (a warm start or ``partial_fit`` continues
+        them): epoch ``e`` of this call prints as ``Epoch done+e/done+max_epochs``,
+        so a resumed run reads ``Epoch 12/20``, not ``Epoch 1/9``.
     """
 
-    def __init__(self, verbose, max_epochs, stream=None):
-        self.verbose, self.max_epochs, self._stream = int(verbose), max_epochs, stream
+    def __init__(self, verbose, max_epochs, stream=None, *, done=0):
+        self.verbose, self._stream, self.done = int(verbose), stream, done
+        self.max_epochs = done + max_epochs
 
     @property
     def stream(self):
@@ -42,7 +48,8 @@ class Progress:
         filled = BAR_WIDTH * done // total
         bar = "=" * filled + (">" if filled < BAR_WIDTH else "")
         self.stream.write(
-            f"\rEpoch {epoch}/{self.max_epochs} {done}/{total} [{bar:<{BAR_WIDTH}}]"
+            f"\rEpoch {self.done + epoch}/{self.max_epochs} {done}/{total} "
+            f"[{bar:<{BAR_WIDTH}}]"
         )
         self.stream.flush()
 
@@ -50,7 +57,7 @@ class Progress:
         """Print the epoch's summary line."""
         if self.verbose <= 0:
             return
-        line = format_epoch(epoch, self.max_epochs, seconds, metrics)
+        line = format_epoch(self.done + epoch, self.max_epochs, seconds, metrics)
         if self.verbose == 1 and getattr(self.stream, "isatty", lambda: False)():
             line = "\r\x1b[K" + line  # replace the live bar
         print(line, file=self.stream, flush=True)

@@ -1,16 +1,49 @@
-"""Hidden activations and their derivatives against numerical derivatives."""
+"""Hidden activations and their derivatives against formulas written out here
+and their numerical derivatives."""
+
+import math
 
 import numpy as np
 import pytest
 
-from skdeep.ops import HIDDEN_ACTIVATIONS, glorot_uniform
+from skdeep.ops import (
+    ACTIVATION_ALIASES,
+    HIDDEN_ACTIVATIONS,
+    glorot_uniform,
+    he_uniform,
+    initializer_for,
+    lecun_uniform,
+)
+
+# Klambauer et al. (2017), eq. 14 and the text after it
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+_erf = np.vectorize(math.erf)  # independent of the scipy ufunc the package uses
 
 REFERENCE = {
     "identity": lambda z: z,
     "relu": lambda z: np.maximum(z, 0),
     "tanh": np.tanh,
     "logistic": lambda z: 1 / (1 + np.exp(-z)),
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.2 * z),
+    "elu": lambda z: np.where(z > 0, z, np.exp(z) - 1),
+    "selu": lambda z: SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * (np.exp(z) - 1)),
+    "gelu": lambda z: 0.5 * z * (1 + _erf(z / math.sqrt(2))),
+    "silu": lambda z: z / (1 + np.exp(-z)),
+    "softplus": lambda z: np.log(1 + np.exp(z)),
 }
+
+
+def _derivative(name, z, delta):
+    """Apply the package's derivative, given what the network keeps for it."""
+    activation = HIDDEN_ACTIVATIONS[name]
+    kept = z if activation.from_input else REFERENCE[name](z)
+    activation.derivative(kept, delta)
+    return delta
+
+
+def test_every_activation_has_a_reference():
+    assert set(HIDDEN_ACTIVATIONS) == set(REFERENCE)
 
 
 @pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
@@ -24,12 +57,92 @@ def test_forward_matches_reference(name, rng):
 @pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
 def test_derivative_matches_central_difference(name, rng):
     z = rng.normal(scale=2, size=(5, 4))
-    z[np.abs(z) < 1e-3] = 0.5  # keep away from the ReLU kink
-    a = REFERENCE[name](z)
-    delta = np.ones_like(z)
-    HIDDEN_ACTIVATIONS[name].derivative(a, delta)
+    z[np.abs(z) < 1e-3] = 0.5  # keep away from the kinks at 0
+    delta = _derivative(name, z, np.ones_like(z))
     numeric = (REFERENCE[name](z + 1e-6) - REFERENCE[name](z - 1e-6)) / 2e-6
     np.testing.assert_allclose(delta, numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+def test_derivative_scales_delta(name, rng):
+    """The derivative multiplies the incoming delta, element by element."""
+    z = rng.normal(scale=2, size=(3, 4))
+    delta = rng.normal(size=(3, 4))
+    slopes = _derivative(name, z, np.ones_like(z))
+    np.testing.assert_allclose(_derivative(name, z, delta.copy()), delta * slopes,
+                               rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+def test_float32_stays_float32(name, rng):
+    z = rng.normal(scale=3, size=(4, 3))
+    out = z.astype(np.float32)
+    HIDDEN_ACTIVATIONS[name].forward(out)
+    delta = np.ones_like(out)
+    kept = out if not HIDDEN_ACTIVATIONS[name].from_input else z.astype(np.float32)
+    HIDDEN_ACTIVATIONS[name].derivative(kept, delta)
+    assert out.dtype == delta.dtype == np.float32
+    np.testing.assert_allclose(out, REFERENCE[name](z), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("z, expected", [
+    (1.0, SELU_SCALE), (-1.0, SELU_SCALE * SELU_ALPHA * (math.exp(-1) - 1)),
+    (-50.0, -SELU_SCALE * SELU_ALPHA)])
+def test_selu_constants(z, expected):
+    out = np.array([[z]])
+    HIDDEN_ACTIVATIONS["selu"].forward(out)
+    assert out[0, 0] == pytest.approx(expected, rel=1e-15)
+
+
+def test_selu_keeps_a_standard_normal_input_standard():
+    # the property the constants are chosen for: mean 0, variance 1 is a fixed point
+    z = np.random.default_rng(1).normal(size=(1_000_000, 1))
+    HIDDEN_ACTIVATIONS["selu"].forward(z)
+    assert abs(z.mean()) < 3e-3 and abs(z.var() - 1) < 3e-3
+
+
+@pytest.mark.parametrize("z, expected", [
+    # z * Phi(z), with Phi(1) = 0.841344746068543 and Phi(-2) = 0.0227501319481792
+    (1.0, 0.841344746068543), (-2.0, -2 * 0.0227501319481792), (0.0, 0.0)])
+def test_gelu_is_the_exact_erf_form(z, expected):
+    out = np.array([[z]])
+    HIDDEN_ACTIVATIONS["gelu"].forward(out)
+    assert out[0, 0] == pytest.approx(expected, rel=1e-14, abs=1e-300)
+
+
+def test_leaky_relu_slope_is_kerass():
+    out = np.array([[-1.0, 2.0]])
+    HIDDEN_ACTIVATIONS["leaky_relu"].forward(out)
+    assert out.tolist() == [[-0.2, 2.0]]
+
+
+@pytest.mark.parametrize("name, left_slope, right_slope", [
+    ("elu", 0, 1), ("selu", 0, SELU_SCALE), ("silu", 0, 1), ("softplus", 0, 1),
+    ("gelu", 0, 1), ("logistic", 0, 0), ("leaky_relu", 0.2, 1)])
+def test_extreme_inputs_stay_finite(name, left_slope, right_slope):
+    z = np.array([[-1000.0, -30.0, 30.0, 1000.0]])
+    activation, out, delta = HIDDEN_ACTIVATIONS[name], z.copy(), np.ones_like(z)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        activation.forward(out)
+        activation.derivative(z if activation.from_input else out, delta)
+    assert np.isfinite(out).all() and np.isfinite(delta).all()
+    # far out the slopes reach their asymptotes
+    assert delta[0, 0] == pytest.approx(left_slope, abs=1e-12)
+    assert delta[0, -1] == pytest.approx(right_slope, abs=1e-12)
+
+
+def test_softplus_derivative_is_accurate_where_the_output_is_tiny():
+    # softplus(-40) = log1p(exp(-40)) ~ 4.2e-18; its slope sigmoid(-40) ~ 4.2e-18
+    # too, which 1 - exp(-a) would round to 0
+    z = np.array([[-40.0]])
+    delta = _derivative("softplus", z, np.ones_like(z))
+    assert delta[0, 0] == pytest.approx(1 / (1 + math.exp(40)), rel=1e-12)
+
+
+def test_aliases_name_the_same_functions():
+    assert ACTIVATION_ALIASES == {"sigmoid": "logistic", "swish": "silu"}
+    assert set(ACTIVATION_ALIASES.values()) <= set(HIDDEN_ACTIVATIONS)
+    assert not set(ACTIVATION_ALIASES) & set(HIDDEN_ACTIVATIONS)
 
 
 def test_glorot_bound(rng):
@@ -39,3 +152,27 @@ def test_glorot_bound(rng):
     assert np.abs(weights).max() <= bound and np.abs(weights).max() > 0.9 * bound
     logistic, _ = glorot_uniform(rng, 30, 20, activation="logistic")
     assert np.abs(logistic).max() <= np.sqrt(2 / 50)
+
+
+@pytest.mark.parametrize("initializer, variance_factor", [
+    (he_uniform, 2.0), (lecun_uniform, 1.0)])
+def test_fan_in_initializers(initializer, variance_factor, rng):
+    fan_in, fan_out = 400, 500
+    weights, bias = initializer(rng, fan_in, fan_out)
+    bound = math.sqrt(3 * variance_factor / fan_in)  # U(-b, b) has variance b^2/3
+    assert weights.shape == (fan_in, fan_out) and weights.dtype == np.float64
+    assert np.abs(weights).max() <= bound and np.abs(weights).max() > 0.99 * bound
+    assert weights.var() == pytest.approx(variance_factor / fan_in, rel=0.01)
+    assert bias.tolist() == [0.0] * fan_out
+
+
+@pytest.mark.parametrize("scheme, activation, expected", [
+    ("glorot", "relu", glorot_uniform), ("glorot", "selu", glorot_uniform),
+    ("he", "tanh", he_uniform), ("lecun", "relu", lecun_uniform),
+    ("auto", "relu", he_uniform), ("auto", "leaky_relu", he_uniform),
+    ("auto", "elu", he_uniform), ("auto", "gelu", he_uniform),
+    ("auto", "silu", he_uniform), ("auto", "selu", lecun_uniform),
+    ("auto", "tanh", glorot_uniform), ("auto", "logistic", glorot_uniform),
+    ("auto", "identity", glorot_uniform), ("auto", "softplus", glorot_uniform)])
+def test_initializer_for(scheme, activation, expected):
+    assert initializer_for(scheme, activation) is expected

@@ -83,7 +83,8 @@ def test_classifier_labels_of_any_dtype(kind, rng, tmp_path):
 
 @pytest.mark.parametrize("params", [
     {"solver": "adam"}, {"solver": "sgd", "learning_rate": "invscaling"},
-    {"solver": "lbfgs"}, {"dtype": "float32"}, {"dropout": 0.2},
+    {"solver": "adamw", "weight_decay": 0.1}, {"activation": "gelu"},
+    {"weight_init": "he"}, {"solver": "lbfgs"}, {"dtype": "float32"}, {"dropout": 0.2},
     {"early_stopping": True, "max_iter": 8}, {"class_weight": {0: 1.0, 2: 3.0}},
     {"activation": ["tanh", "logistic"], "random_state": np.random.RandomState(3)},
 ])
@@ -125,7 +126,7 @@ def test_unfitted_estimator_keeps_parameters(cls, tmp_path):
     assert type(loaded.alpha) is np.float32
 
 
-@pytest.mark.parametrize("solver", ["adam", "sgd"])
+@pytest.mark.parametrize("solver", ["adam", "adamw", "sgd"])
 def test_training_continues_identically(solver, rng, tmp_path):
     """Optimizer moments, schedule, history and the rng are all restored."""
     X, y = rng.normal(size=(64, 4)), rng.integers(0, 3, 64)
@@ -428,3 +429,33 @@ def test_skops_roundtrip_with_skdeep_types_trusted(rng, tmp_path):
     assert all(name.startswith("skdeep.") for name in untrusted), untrusted
     loaded = sio.load(path, trusted=untrusted)
     assert_same_outputs(model, loaded, X)
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("target_scale_", np.array([0.0]), "target_scale_ must be positive"),
+    ("target_scale_", np.array([-2.0]), "target_scale_ must be positive"),
+    ("target_offset_", np.array([np.nan]), "target_offset_ must be 1 finite"),
+    ("target_scale_", np.array([1.0, 2.0]), "target_scale_ must be 1 finite"),
+    ("target_offset_", np.array([3]), "target_offset_ must be 1 finite"),
+    ("target_offset_", None, "saved together"),
+])
+def test_bad_target_statistics_are_refused(name, value, message, rng, tmp_path):
+    X, y = rng.normal(size=(40, 3)), rng.normal(size=40)
+    model = small(DeepRegressor).fit(X, y)
+    if value is None:
+        del model.__dict__[name]
+    else:
+        setattr(model, name, value)
+    save(model, tmp_path / "m.skdeep")
+    with pytest.raises(ModelFileError, match=message):
+        load(tmp_path / "m.skdeep")
+
+
+def test_poisson_target_statistics_have_no_offset(rng, tmp_path):
+    X, y = rng.normal(size=(40, 3)), rng.poisson(3.0, 40)
+    model = small(DeepRegressor, loss="poisson").fit(X, y)
+    assert roundtrip(model, tmp_path).target_scale_ == pytest.approx(y.mean())
+    model.target_offset_ = np.array([0.5])
+    save(model, tmp_path / "m.skdeep")
+    with pytest.raises(ModelFileError, match="target_offset_ must be 0"):
+        load(tmp_path / "m.skdeep")

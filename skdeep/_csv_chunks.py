@@ -1,0 +1,155 @@
+"""Reading a CSV file chunk by chunk for :func:`skdeep.streaming.fit_csv`.
+
+Every error names CSV lines (the header is line 1; pandas skips blank lines, so
+they are not counted): a row with too many fields, an empty cell or a short row,
+text in a numeric column, a missing label. Class labels are read as text in every
+chunk and converted with one rule decided for the whole file, so a chunk of
+integer-looking labels cannot change their type.
+"""
+
+import os
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ChunkReader", "convert_labels", "label_kind"]
+
+
+def label_kind(values):
+    """'int', 'float', 'bool' or 'str': the one type for a file's class labels.
+
+    ``values`` are the distinct labels as read (text), or the ``classes`` given.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        return "int"
+    if values.dtype.kind in "fb":
+        return {"f": "float", "b": "bool"}[values.dtype.kind]
+    text = [str(value).strip() for value in values]
+    for kind, convert in (("int", int), ("float", float)):
+        try:
+            [convert(value) for value in text]
+        except ValueError:
+            continue
+        return kind
+    if {value.lower() for value in text} <= {"true", "false"}:
+        return "bool"
+    return "str"
+
+
+def convert_labels(values, kind):
+    """Labels read as text, converted to the file's label type."""
+    values = np.asarray(values, dtype=object)
+    if kind == "bool":
+        return np.array([str(value).strip().lower() == "true" for value in values])
+    if kind in ("int", "float"):
+        return values.astype(np.int64 if kind == "int" else np.float64)
+    return values
+
+
+class ChunkReader:
+    """Yields ``(X, y, (first_line, last_line))`` per chunk of a CSV file.
+
+    Every column is parsed (never ``usecols``): selecting columns while parsing
+    lets a row with an extra field through, shifted.
+
+    Parameters
+    ----------
+    path : str or path-like
+    features, targets : list of str
+    options : dict
+        ``pandas.read_csv`` options, including ``chunksize``.
+    labels : bool
+        True for one column of class labels, read as text in every chunk.
+    """
+
+    def __init__(self, path, features, targets, options, *, labels):
+        self.path, self.features, self.targets = path, features, targets
+        self.labels, self.label_kind = labels, None
+        self.options = dict(options)
+        if labels:
+            dtypes = self.options.get("dtype")
+            dtypes = dict(dtypes) if isinstance(dtypes, dict) else {}
+            self.options["dtype"] = {**dtypes, targets[0]: str}
+
+    def chunks(self, dtype, *, raw_labels=False):
+        """Yield each chunk's features (a float DataFrame), targets and lines.
+
+        ``raw_labels`` yields class labels as read, before conversion. Only one
+        chunk is alive while the next is read.
+        """
+        try:
+            with pd.read_csv(self.path, **self.options) as reader:
+                for chunk in reader:
+                    if chunk.empty:
+                        continue
+                    arrays = self._arrays(chunk, dtype, raw_labels)
+                    del chunk
+                    yield arrays
+                    del arrays
+        except pd.errors.ParserError as error:
+            reason = str(error).strip().splitlines()[0]
+            reason = reason.removeprefix("Error tokenizing data. C error: ")
+            raise ValueError(f"fit_csv: {self._name}: malformed row: {reason}; "
+                             "every row needs one field per column.") from None
+
+    @property
+    def _name(self):
+        return repr(os.fspath(self.path))
+
+    def _arrays(self, chunk, dtype, raw_labels):
+        lines = (int(chunk.index[0]) + 2, int(chunk.index[-1]) + 2)
+        values = np.empty((len(chunk), len(self.features)), dtype=dtype)
+        for j, column in enumerate(self.features):
+            values[:, j] = self._numbers(chunk[column], "feature")
+        X = pd.DataFrame(values, columns=self.features, index=chunk.index,
+                         copy=False)
+        if self.labels:
+            y = self._labels(chunk[self.targets[0]], raw_labels)
+        else:
+            y = np.column_stack([self._numbers(chunk[name], "target")
+                                 for name in self.targets])
+            y = y[:, 0] if len(self.targets) == 1 else y
+        return X, y, lines
+
+    def _numbers(self, column, role):
+        """A column as floats; text or an empty cell raises naming its line."""
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(
+                column):
+            numbers = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            numbers = pd.to_numeric(column, errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan)
+            text = column.notna().to_numpy() & np.isnan(numbers)
+            if text.any():
+                row = np.flatnonzero(text)[0]
+                raise ValueError(
+                    f"fit_csv: {role} column(s) [{column.name!r}] hold text "
+                    f"({column.iloc[row]!r} on line {column.index[row] + 2} of "
+                    f"{self._name}), but the network needs numbers. Encode them "
+                    "into new numeric columns first, or leave them out with "
+                    "columns=.")
+        self._refuse_missing(column, np.isnan(numbers), role)
+        return numbers
+
+    def _refuse_missing(self, column, missing, role):
+        if missing.any():
+            row = np.flatnonzero(missing)[0]
+            raise ValueError(
+                f"fit_csv: line {column.index[row] + 2} of {self._name}: the "
+                f"{role} column {column.name!r} is empty (a missing value, or a "
+                f"row with too few fields; {int(missing.sum())} such cells in "
+                "this chunk). Fill or drop those rows first.")
+
+    def _labels(self, column, raw):
+        self._refuse_missing(column, column.isna().to_numpy(), "label")
+        values = column.to_numpy(dtype=object)
+        if raw:
+            return values
+        try:
+            return convert_labels(values, self.label_kind)
+        except ValueError as error:
+            raise ValueError(f"fit_csv: lines {column.index[0] + 2}-"
+                             f"{column.index[-1] + 2} of {self._name}: a label "
+                             f"is not of the file's label type "
+                             f"({self.label_kind}): {error}") from None

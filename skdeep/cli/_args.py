@@ -1,0 +1,143 @@
+"""The options of ``skdeep train`` and ``skdeep fit-csv``, and their checks.
+
+Only argparse is imported here: parsing must not import pandas or scikit-learn.
+"""
+
+import argparse
+import math
+
+__all__ = ["add_fit_csv", "add_train", "model_format", "MAX_ROWS", "MAX_UNITS"]
+
+MAX_ROWS = 1_000_000  # default of --max-rows: beyond it, use fit-csv
+MAX_UNITS = 100_000  # per hidden layer; larger layers cannot fit in memory
+# weights between hidden layers; with Adam's two moment vectors and the gradient
+# that is 3.2 GB in float64, beyond which training would exhaust memory or time
+MAX_HIDDEN_WEIGHTS = 100_000_000
+MAX_SEED = 2**32 - 1  # numpy's largest seed
+
+
+def model_format():
+    """How ``skdeep train`` writes models, for --help and messages."""
+    return "skdeep's safe model format (read back with skdeep.load)"
+
+
+def _add_common(parser):
+    """Options train and fit-csv share: target, task, network, output."""
+    parser.add_argument("data", metavar="DATA.csv")
+    parser.add_argument("--target", required=True, metavar="COLUMN",
+                        help="the column to predict")
+    parser.add_argument("--task", choices=["auto", "classification", "regression"],
+                        default="auto", help="auto: strings, booleans and whole "
+                        "numbers with at most 20 values are classes (missing "
+                        "targets are ignored); other numbers are regression "
+                        "(default: auto)")
+    parser.add_argument("--hidden", type=_layer_sizes, default=(100, 100),
+                        metavar="N,N,...", help="hidden layer sizes (default: "
+                        "100,100)")
+    parser.add_argument("--learning-rate", type=_positive_float, default=0.001,
+                        metavar="RATE", dest="learning_rate_init",
+                        help="Adam's step size (default: 0.001)")
+    parser.add_argument("--random-state", type=_seed, default=0, metavar="SEED",
+                        help=f"0 to {MAX_SEED} (default: 0)")
+    parser.add_argument("--output", default="model.skdeep", metavar="MODEL",
+                        help="where to save the model (default: model.skdeep); "
+                        "an existing file is kept unless --overwrite")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace --output (and --plot) files that exist")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def add_train(parser):
+    """The arguments of ``skdeep train``."""
+    _add_common(parser)
+    parser.add_argument("--max-iter", type=_positive_int, default=200,
+                        metavar="N", help="maximum epochs (default: 200)")
+    parser.add_argument("--early-stopping", action="store_true", help="hold out "
+                        "10%% of the training rows; stop when their loss stops "
+                        "improving")
+    parser.add_argument("--test-size", type=_fraction, default=0.2, metavar="FRAC",
+                        help="fraction of rows held out for scoring (default: 0.2)")
+    parser.add_argument("--categorical", action="append", default=[],
+                        metavar="COLUMN", help="treat COLUMN as text categories "
+                        "even if it looks numeric (repeat for several)")
+    parser.add_argument("--max-rows", type=_positive_int, default=MAX_ROWS,
+                        metavar="N", help="refuse files with more rows (default: "
+                        f"{MAX_ROWS:,}); larger files: skdeep fit-csv")
+    parser.add_argument("--plot", metavar="FILE.png", help="save the loss curves "
+                        "(needs matplotlib: pip install 'skdeep[plot]')")
+
+
+def add_fit_csv(parser):
+    """The arguments of ``skdeep fit-csv``."""
+    parser.description = (
+        "Train like train, but stream the file in chunks (only one chunk in "
+        "memory): a first pass reads the target and fits a StandardScaler, then "
+        "every pass gives each chunk one epoch. Feature columns must be numeric "
+        "and complete; there is no held-out scoring.")
+    _add_common(parser)
+    parser.add_argument("--passes", type=_positive_int, default=10, metavar="N",
+                        help="passes over the file, i.e. epochs (default: 10)")
+    parser.add_argument("--chunksize", type=_positive_int, default=10_000,
+                        metavar="ROWS", help="rows per chunk (default: 10000)")
+
+
+def _layer_sizes(text):
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected positive integers separated by commas, like 100,100; "
+            f"got {text!r}")
+    if max(sizes) > MAX_UNITS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_UNITS:,} units per layer; got {text!r}")
+    weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    if weights > MAX_HIDDEN_WEIGHTS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} connects its layers with {weights:,} weights, more than "
+            f"{MAX_HIDDEN_WEIGHTS:,}; use smaller layers")
+    return sizes
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer; got {text!r}")
+    return value
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}; "
+                                         f"got {text!r}")
+    return value
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a positive number; got {text!r}")
+    return value
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1; "
+                                         f"got {text!r}")
+    return value

@@ -1,0 +1,144 @@
+"""scikit-learn's callback protocol (``sklearn.callback``, scikit-learn >= 1.9)
+spoken by the estimators: the fit is the root task, each epoch (each L-BFGS
+iteration) a subtask. The loop below sees only ``training.Hooks``.
+
+With an older scikit-learn the estimators still work; ``set_callbacks`` raises
+an ImportError that says which version to install.
+"""
+
+import contextlib
+import copy
+
+from ..training import Hooks, TrainingControls
+
+try:
+    from sklearn.callback import CallbackSupportMixin
+    from sklearn.callback._callback_support import callback_management_context
+except ImportError:  # scikit-learn < 1.9
+    CallbackSupportMixin = None
+
+__all__ = ["CallbackSupport", "callback_management", "fit_task", "SILENT",
+           "RUNTIME_ATTRIBUTES"]
+
+# set on an estimator while (or because) callbacks run; never part of a model
+RUNTIME_ATTRIBUTES = frozenset({"_skl_callbacks", "_callback_fit_ctx",
+                                "_skl_callbacks_to_teardown",
+                                "_parent_callback_ctx"})
+
+
+class _NoCallbackSupport:
+    """Stands in for ``sklearn.callback.CallbackSupportMixin`` before 1.9."""
+
+    def set_callbacks(self, *callbacks):
+        """Set callbacks for the estimator (needs scikit-learn >= 1.9).
+
+        Parameters
+        ----------
+        *callbacks : callback instances
+
+        Returns
+        -------
+        self : estimator instance
+        """
+        import sklearn
+
+        raise ImportError(
+            f"{type(self).__name__}.set_callbacks needs scikit-learn >= 1.9, "
+            f"which added sklearn.callback; this is scikit-learn "
+            f"{sklearn.__version__}. Upgrade with: pip install 'scikit-learn>=1.9'."
+        )
+
+
+CallbackSupport = CallbackSupportMixin or _NoCallbackSupport
+
+
+def callback_management(estimator):
+    """Context that tears the callbacks down however fit ends."""
+    if CallbackSupportMixin is None:
+        return contextlib.nullcontext()
+    return callback_management_context(estimator)
+
+
+@contextlib.contextmanager
+def fit_task(estimator, X, y, sample_weight, max_epochs):
+    """Run a fit as the protocol's root task; yield the epochs' ``EpochTasks``.
+
+    ``X`` and ``y`` are the fit's validated data and labels, handed to every
+    task; ``sample_weight`` goes in the tasks' ``metadata``.
+    """
+    if CallbackSupportMixin is None:
+        yield SILENT
+        return
+    root = estimator._init_callback_context(max_subtasks=max_epochs)
+    data = {"X": X, "y": y, "metadata": (None if sample_weight is None
+                                         else {"sample_weight": sample_weight})}
+    root.call_on_fit_task_begin(estimator=estimator, **data)
+    # without callbacks nothing listens: the loop runs the no-op hooks
+    listening = bool(getattr(estimator, "_skl_callbacks", None))
+    yield EpochTasks(estimator, root, data) if listening else SILENT
+    root.call_on_fit_task_end(estimator=estimator, reconstruction_attributes={},
+                              **data)
+
+
+class _Silent(Hooks):
+    """No callback listens: nothing to attach, nothing to call."""
+
+    def attach(self, model, units):
+        """Nothing to remember."""
+
+
+SILENT = _Silent()
+
+
+class EpochTasks(Hooks):
+    """One protocol subtask per epoch, ``fitted_estimator`` built on demand."""
+
+    def __init__(self, estimator, root, data):
+        self.estimator, self.root, self.data = estimator, root, data
+        self.model, self.controls, self.task = None, TrainingControls(None), None
+        self.units, self.epochs_before = None, 0
+
+    def attach(self, model, units):
+        """The ``_Model`` being trained (known once the optimizer exists) and
+        the ``OutputUnits`` it trains in (None: y's own)."""
+        self.model, self.controls = model, TrainingControls(model.optimizer)
+        self.units, self.epochs_before = units, model.state.n_iter
+
+    def epoch_begin(self, epoch):
+        self.task = self.root.subcontext(task_name="epoch")
+        self.task._skdeep = self.controls
+        self.controls.epoch = epoch - 1
+        self.task.call_on_fit_task_begin(
+            estimator=self.estimator, reconstruction_attributes=self._snapshot,
+            **self.data)
+        self.controls.epoch_rate = self.controls.learning_rate
+
+    def epoch_end(self, epoch, metrics):
+        logs = dict(metrics)
+        if self.controls.epoch_rate is not None:
+            logs["learning_rate"] = self.controls.epoch_rate
+        self.controls.logs = logs
+        task, self.task = self.task, None
+        return task.call_on_fit_task_end(
+            estimator=self.estimator, reconstruction_attributes=self._snapshot,
+            **self.data)
+
+    def close(self):
+        if self.task is not None:  # begun, never run: ended empty
+            task, self.task = self.task, None
+            task._skdeep = None
+            task.call_on_fit_task_end(estimator=self.estimator)
+
+    def _snapshot(self):
+        """The fitted attributes as if fit had stopped now, on copies of the
+        engine: the live fit goes on undisturbed. Like the fitted model, the
+        copy predicts in y's units (the target scaling folded in)."""
+        network, optimizer, state, rng = self.model
+        shadow, network = copy.copy(self.estimator), network.copy()
+        if self.units is not None:
+            self.units.fold(network)
+        state = copy.deepcopy(state)
+        shadow._commit(type(self.model)(network, copy.deepcopy(optimizer), state,
+                                        copy.deepcopy(rng)),
+                       state.n_iter - self.epochs_before)
+        return vars(shadow)

@@ -1,0 +1,106 @@
+"""What :func:`skdeep.to_onnx` does between its arguments and skl2onnx: check the
+model, name an unsupported step, and work out the ONNX inputs."""
+
+import numpy as np
+from skl2onnx._parse import sklearn_parsers_map
+from skl2onnx._supported_operators import sklearn_operator_name_map
+from skl2onnx.common.data_types import (
+    DoubleTensorType,
+    FloatTensorType,
+    StringTensorType,
+)
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from ..estimators import DeepClassifier, DeepRegressor
+from ._converters import check_exportable, register
+
+__all__ = ["convert"]
+
+
+def convert(skl2onnx, model, X_sample, *, options, target_opset):
+    """The ONNX ModelProto of ``model``; see :func:`skdeep.to_onnx`."""
+    register()
+    network = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    if not isinstance(network, (DeepClassifier, DeepRegressor)):
+        raise ValueError(
+            "skdeep.to_onnx converts a DeepClassifier, a DeepRegressor or a "
+            f"Pipeline ending in one; got {_describe(model)}. Use "
+            "skl2onnx.to_onnx for other models.")
+    check_exportable(network)
+    for where, step in _leaf_steps(model):
+        _check_convertible(where, step)
+    if options is None and isinstance(network, DeepClassifier):
+        options = {DeepClassifier: {"zipmap": False}}
+    dtype = network.coefs_[0].dtype
+    if X_sample is None:
+        return skl2onnx.to_onnx(model, initial_types=infer_inputs(model, dtype),
+                                options=options, target_opset=target_opset)
+    if hasattr(X_sample, "columns") and not isinstance(_first_step(model),
+                                                       ColumnTransformer):
+        # a DataFrame would become one input per column, which only a
+        # ColumnTransformer can take; anything else reads one matrix
+        X_sample = np.asarray(X_sample)
+    return skl2onnx.to_onnx(model, X_sample, options=options,
+                            target_opset=target_opset)
+
+
+def _describe(model):
+    return type(model).__name__
+
+
+def _first_step(model):
+    while isinstance(model, Pipeline):
+        model = model.steps[0][1]
+    return model
+
+
+def _leaf_steps(model, where=""):
+    """(path, estimator) for every step below the pipelines and column
+    transformers that skl2onnx parses itself."""
+    if isinstance(model, Pipeline):
+        for name, step in model.steps:
+            yield from _leaf_steps(step, f"{where}{name}/")
+    elif isinstance(model, ColumnTransformer):
+        for name, step, _ in model.transformers_:
+            yield from _leaf_steps(step, f"{where}{name}/")
+    elif isinstance(model, FeatureUnion):
+        for name, step in model.transformer_list:
+            yield from _leaf_steps(step, f"{where}{name}/")
+    elif not isinstance(model, str) and model is not None:
+        yield where.rstrip("/") or type(model).__name__, model
+
+
+def _check_convertible(where, step):
+    kind = type(step)
+    if kind in sklearn_operator_name_map or kind in sklearn_parsers_map:
+        return
+    raise ValueError(
+        f"skdeep.to_onnx: step {where!r} ({kind.__name__}) has no ONNX converter "
+        "in skl2onnx. Replace it with a step skl2onnx converts (StandardScaler, "
+        "MinMaxScaler, OneHotEncoder, SimpleImputer, ColumnTransformer, ...), or "
+        "register a converter for it with skl2onnx.update_registered_converter.")
+
+
+def infer_inputs(model, dtype):
+    """skl2onnx ``initial_types`` for ``model`` when no sample rows are given.
+
+    A pipeline starting with a fitted ColumnTransformer gets one ``[None, 1]``
+    input per training column: strings for the columns a OneHotEncoder with
+    string categories reads, float32 for the others (skl2onnx converts
+    SimpleImputer to an operator onnxruntime runs on float32 only). Anything
+    else gets one ``X`` input of shape ``[None, n_features_in_]`` in the
+    network's dtype.
+    """
+    first = _first_step(model)
+    if not isinstance(first, ColumnTransformer):
+        real = DoubleTensorType if np.dtype(dtype) == np.float64 else FloatTensorType
+        return [("X", real([None, first.n_features_in_]))]
+    strings = set()
+    for _, step, columns in first.transformers_:
+        if isinstance(step, OneHotEncoder) and any(
+                category.dtype == object for category in step.categories_):
+            strings.update(columns)
+    return [(str(column), StringTensorType([None, 1]) if column in strings
+             else FloatTensorType([None, 1])) for column in first.feature_names_in_]

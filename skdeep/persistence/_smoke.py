@@ -1,0 +1,89 @@
+"""The last check of ``load``: the model predicts on one valid input row.
+
+The row is built from the model's own fitted values (a mean, a known category,
+an imputation statistic), so it is valid input for any model that saved
+correctly, and lies where the model was fitted, so a sound network cannot
+overflow on it. Each Pipeline step's output width must also be what the next
+step was fitted on.
+"""
+
+import warnings
+
+import numpy as np
+
+from ..exceptions import ModelFileError
+from ._codec import expect
+
+__all__ = ["smoke_predict"]
+
+
+def example_values(est):
+    """One valid input value per feature of ``est`` (a list)."""
+    name = type(est).__name__
+    n = est.n_features_in_
+    if name == "StandardScaler" and est.mean_ is not None:
+        return list(np.nan_to_num(est.mean_))
+    if name == "MinMaxScaler":
+        return list(est.data_min_)
+    if name == "OneHotEncoder":
+        return [categories[0] for categories in est.categories_]
+    if name == "SimpleImputer":
+        return [0.0 if isinstance(v, float) and v != v else v
+                for v in est.statistics_.tolist()]
+    if name == "Pipeline":
+        first = next((step for _, step in est.steps
+                      if step not in (None, "passthrough")), None)
+        return [0.0] * n if first is None else example_values(first)
+    if name == "ColumnTransformer":
+        values = [0.0] * n
+        for part, transformer, _ in est.transformers_:
+            if not isinstance(transformer, str):
+                rows = est._transformer_to_input_indices[part]
+                for i, value in zip(rows, example_values(transformer)):
+                    values[i] = value
+        return values
+    return [0.0] * n
+
+
+def _example_input(est):
+    values = example_values(est)
+    names = getattr(est, "feature_names_in_", None)
+    if names is not None:
+        import pandas as pd
+
+        return pd.DataFrame({column: [value] for column, value in zip(names, values)})
+    numeric = all(isinstance(v, (int, float, np.number)) for v in values)
+    return np.array([values], dtype=float if numeric else object)
+
+
+def _check_widths(pipeline, X, where):
+    for (name, step), (following, _) in zip(pipeline.steps, pipeline.steps[1:]):
+        if step in (None, "passthrough"):
+            continue
+        X = step.transform(X)
+        expected = getattr(pipeline.named_steps[following], "n_features_in_", None)
+        expect(expected is None or X.shape[1] == expected, where,
+               f"step {name!r} outputs {X.shape[1]} columns, but step "
+               f"{following!r} was fitted on {expected}.")
+
+
+def smoke_predict(model):
+    """Predict one example row; any failure means the file is inconsistent."""
+    if not hasattr(model, "n_features_in_"):
+        return  # unfitted: nothing to run
+    where = f"object<{type(model).__name__}>"
+    try:
+        X = _example_input(model)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if type(model).__name__ == "Pipeline":
+                _check_widths(model, X, where)
+            prediction = model.predict(X)
+    except ModelFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - every failure means a bad file
+        raise ModelFileError(
+            f"model file: {where}: the loaded model fails on a valid input row "
+            f"({type(error).__name__}: {error}); its fitted values contradict "
+            "each other.") from None
+    expect(len(prediction) == 1, where, "the model does not predict one row.")

@@ -1,0 +1,149 @@
+"""Each activation's ONNX nodes, run in onnxruntime against the formula written
+out with NumPy/SciPy, in float32 and float64, including the activations the
+engine may not offer yet (their builders exist so an export never lags)."""
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy.special import erf, expit
+
+from skdeep.ops import HIDDEN_ACTIVATIONS
+from skdeep.ops import activations as engine
+
+ort = pytest.importorskip("onnxruntime", reason='needs pip install "skdeep[onnx]"')
+onnx = pytest.importorskip("onnx", reason='needs pip install "skdeep[onnx]"')
+pytest.importorskip("skl2onnx", reason='needs pip install "skdeep[onnx]"')
+
+from skdeep.export._graph import (  # noqa: E402
+    ACTIVATION_BUILDERS,
+    GraphBuilder,
+    _erf_float64,
+)
+
+# the slope the engine uses when it names one, as the exporter reads it
+LEAKY = getattr(engine, "LEAKY_SLOPE", 0.01)
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848, 1.0507009873554804934
+
+REFERENCES = {
+    "identity": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0),
+    "tanh": np.tanh,
+    "logistic": expit,
+    "sigmoid": expit,
+    "leaky_relu": lambda x: np.where(x < 0, LEAKY * x, x),
+    "elu": lambda x: np.where(x < 0, np.expm1(x), x),
+    "selu": lambda x: SELU_SCALE * np.where(x < 0, SELU_ALPHA * np.expm1(x), x),
+    "gelu": lambda x: x * 0.5 * (1 + erf(x / math.sqrt(2))),
+    "silu": lambda x: x * expit(x),
+    "swish": lambda x: x * expit(x),
+    "softplus": lambda x: np.logaddexp(0, x),
+}
+TOLERANCE = {"float32": 2e-6, "float64": 1e-14}
+
+
+class _Scope:
+    """The two naming methods of a skl2onnx Scope that GraphBuilder calls."""
+
+    def __init__(self):
+        self.count = 0
+
+    def get_unique_variable_name(self, prefix):
+        self.count += 1
+        return f"{prefix}_{self.count}"
+
+    get_unique_operator_name = get_unique_variable_name
+
+
+class _Container:
+    """The two methods of a skl2onnx container that GraphBuilder calls."""
+
+    def __init__(self):
+        self.nodes, self.initializers = [], []
+
+    def add_node(self, op_type, inputs, output, name=None, **attributes):
+        self.nodes.append(onnx.helper.make_node(op_type, inputs, [output],
+                                                name=name, **attributes))
+
+    def add_initializer(self, name, proto, shape, content):
+        self.initializers.append(onnx.helper.make_tensor(name, proto, shape,
+                                                         content))
+
+
+def _run_builder(name, x):
+    """ACTIVATION_BUILDERS[name] (or a builder function) applied to the 1-D
+    array x by onnxruntime."""
+    scope, container = _Scope(), _Container()
+    builder = GraphBuilder(scope, container, x.dtype)
+    build = ACTIVATION_BUILDERS[name] if isinstance(name, str) else name
+    output = build(builder, "x")
+    if output == "x":  # identity adds no node
+        output = builder.node("Identity", "x")
+    graph = onnx.helper.make_graph(
+        container.nodes, "activation", [onnx.helper.make_tensor_value_info(
+            "x", builder.proto, [None])],
+        [onnx.helper.make_tensor_value_info(output, builder.proto, [None])],
+        initializer=container.initializers)
+    model = onnx.helper.make_model(graph, opset_imports=[
+        onnx.helper.make_opsetid("", 17)])
+    session = ort.InferenceSession(model.SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    return session.run(None, {"x": x})[0]
+
+
+def _grid(dtype):
+    """-40..40 densely, both signs of tiny values, and zero."""
+    tiny = [1e-30, 1e-12, 1e-7, 1e-3] if dtype == "float32" else [1e-300, 1e-12,
+                                                                   1e-7, 1e-3]
+    x = np.concatenate([np.linspace(-40, 40, 40_001), tiny, np.negative(tiny), [0]])
+    return x.astype(dtype)
+
+
+def test_every_engine_activation_has_a_builder():
+    assert set(HIDDEN_ACTIVATIONS) <= set(ACTIVATION_BUILDERS)
+    assert set(getattr(engine, "ACTIVATION_ALIASES", {})) <= set(ACTIVATION_BUILDERS)
+    assert set(REFERENCES) == set(ACTIVATION_BUILDERS)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(ACTIVATION_BUILDERS))
+def test_builder_matches_formula(name, dtype):
+    x = _grid(dtype)
+    expected = REFERENCES[name](x.astype(np.float64))
+    actual = _run_builder(name, x)
+    assert actual.dtype == dtype
+    tolerance = TOLERANCE[dtype]
+    # relative, with an absolute floor of the same size: 1 - tiny cancels
+    assert_allclose(actual, expected, rtol=tolerance, atol=tolerance)
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_ACTIVATIONS))
+def test_builder_matches_the_engine(name):
+    """Against the engine's own in-place forward, where it exists."""
+    x = _grid("float64")
+    expected = x.copy()
+    HIDDEN_ACTIVATIONS[name].forward(expected)
+    assert_allclose(_run_builder(name, x), expected, rtol=1e-14, atol=1e-14)
+
+
+def test_float64_erf_is_exact_to_rounding():
+    """onnxruntime has no double Erf; the tabulated-plus-quadrature erf is
+    within two units in the last place of SciPy's on a dense grid (and GELU
+    built on it within a few)."""
+    x = np.concatenate([np.linspace(-8, 8, 400_001), [-1e300, -7, 6.5, 1e300]])
+    eps = np.finfo(np.float64).eps
+    assert np.abs(_run_builder(_erf_float64, x) - erf(x)).max() <= 2 * eps
+    gelu = x * 0.5 * (1 + erf(x / math.sqrt(2)))
+    assert_allclose(_run_builder("gelu", x[:-4]), gelu[:-4], rtol=4 * eps,
+                    atol=4 * eps)
+
+
+@pytest.mark.parametrize("name, x, reference", [
+    # log(1 + exp(x)) rounds to 0 below x = -37; log1p keeps the value
+    ("softplus", -np.geomspace(20, 700, 50), lambda x: np.logaddexp(0, x)),
+    # exp(x) - 1 keeps about 8 digits at 1e-8; expm1 keeps all
+    ("elu", -np.geomspace(1e-12, 1e-3, 50), np.expm1),
+])
+def test_float64_tails_keep_their_relative_precision(name, x, reference):
+    assert_allclose(_run_builder(name, x), reference(x), rtol=1e-14, atol=0)
