@@ -3,7 +3,10 @@
 Every contender trains the same 100-100 ReLU network with Adam (lr=1e-3), batch
 200, ``alpha=1e-4`` L2 on the weights, shuffling every epoch, for a fixed number
 of epochs (``tol=0`` and ``n_iter_no_change`` larger than ``max_iter``, so nothing
-stops early), with the same number of BLAS / torch threads. Repeats are
+stops early), with the same number of BLAS / torch threads, each in the workload's dtype
+(``skdeep`` with ``dtype=None``). On float64 data the ``skdeep-auto`` row is
+skdeep at its default ``dtype='auto'``, which trains in float32 whatever the
+input: what a user passing NumPy's or pandas' float64 gets. Repeats are
 interleaved (A, B, C, A, B, C, ...) so slow drift of the machine hits every
 contender alike, and the median is reported.
 
@@ -186,12 +189,19 @@ def fit_sklearn(task, X, y, epochs, seed):
     return time.perf_counter() - start, model.loss_, model.predict
 
 
-def fit_skdeep(task, X, y, epochs, seed):
+def fit_skdeep(task, X, y, epochs, seed, dtype=None):
+    """skdeep in the data's dtype (``dtype=None``), like every other contender."""
     Est = skdeep.DeepClassifier if task == "clf" else skdeep.DeepRegressor
-    model = Est(**_sk_params(epochs, seed))
+    model = Est(**_sk_params(epochs, seed), dtype=dtype)
     start = time.perf_counter()
     model.fit(X, y)
     return time.perf_counter() - start, model.loss_, model.predict
+
+
+def fit_skdeep_auto(task, X, y, epochs, seed):
+    """skdeep at its default ``dtype='auto'``: float32 training on any input.
+    Run on float64 data only (on float32 data it is the ``skdeep`` row)."""
+    return fit_skdeep(task, X, y, epochs, seed, dtype="auto")
 
 
 def _torch_module(n_in, n_out, dtype, seed, hidden=HIDDEN):
@@ -303,6 +313,7 @@ if torch is not None:
 CONTENDERS = {
     "sklearn": fit_sklearn,
     "skdeep": fit_skdeep,
+    "skdeep-auto": fit_skdeep_auto,
     "torch": fit_torch,
     "torch-fused": fit_torch_fused,
     "skorch": fit_skorch,
@@ -340,6 +351,8 @@ def score(task, y, predicted):
 def run_workload(task, n_samples, n_features, epochs, dtype, contenders, repeats,
                  peaks):
     X, y = make_data(task, n_samples, n_features, dtype)
+    if dtype == "float32":  # 'auto' trains float32 data exactly as 'skdeep' does
+        contenders = [name for name in contenders if name != "skdeep-auto"]
     sizes = layer_sizes(task, n_features)
     flops = epoch_flops(n_samples, sizes)
     floor = gemm_floor(n_samples, sizes, dtype)

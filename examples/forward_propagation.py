@@ -39,8 +39,11 @@ def network_with(weights, activation):
     X_dummy, y_dummy = np.zeros((4, 2)), np.zeros(4)  # only fixes the shapes
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # float64, so predictions carry the slide's 16 digits (the default
+        # trains adam in float32, which keeps about 7)
         model = DeepRegressor(hidden_layer_sizes=(2,), activation=activation,
-                              max_iter=1, random_state=0).fit(X_dummy, y_dummy)
+                              max_iter=1, random_state=0,
+                              dtype="float64").fit(X_dummy, y_dummy)
     # coefs_[0] has shape (n_inputs, n_hidden): column j holds node j's weights
     model.coefs_[0][:] = np.column_stack([weights["node_0"], weights["node_1"]])
     model.coefs_[1][:] = weights["output"].reshape(2, 1)

@@ -16,6 +16,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ._csv_chunks import ChunkReader, convert_labels, label_kind
+from .estimators import DeepClassifier, DeepRegressor
+from .estimators._params import compute_dtype
 from .exceptions import DivergenceError
 
 __all__ = ["fit_csv"]
@@ -127,7 +129,7 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     model, fitted_scaler = copy.deepcopy(estimator), copy.deepcopy(scaler)
     classes = _first_pass(model, reader, classes=classes, scaler=fitted_scaler)
     fit_options = {} if classes is None else {"classes": classes}
-    dtype = np.dtype(getattr(estimator, "dtype", None) or np.float64)
+    dtype = _chunk_dtype(estimator)
     for pass_ in range(n_passes):
         n_rows = 0
         for X, y, lines in reader.chunks(dtype):
@@ -189,6 +191,14 @@ def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
                 if solver else "")
         raise TypeError(f"fit_csv streams chunks through partial_fit, which "
                         f"{type(estimator).__name__} does not have{hint}.")
+
+
+def _chunk_dtype(estimator):
+    """Read the features in the dtype a skdeep estimator trains in (float32 at
+    the defaults), so chunks are not converted twice; float64 otherwise."""
+    trained = (compute_dtype(estimator)
+               if isinstance(estimator, (DeepClassifier, DeepRegressor)) else None)
+    return trained or np.dtype(np.float64)
 
 
 def _feature_columns(path, targets, columns, options):

@@ -25,6 +25,7 @@ from ._callbacks import SILENT, CallbackSupport, fit_task
 from ._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
+    compute_dtype,
     dropout_rates,
     hidden_activations,
     hidden_sizes,
@@ -73,8 +74,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
 
     def _prepare(self, n_features, n_outputs, loss, *, first, incremental, dtype):
         """The network, optimizer, state and rng to train: new or carried over."""
-        if self.dtype is not None:
-            dtype = np.dtype(self.dtype)
+        dtype = compute_dtype(self, dtype)
         if first:
             rng = _generator(self.random_state)
             sizes = (n_features, *hidden_sizes(self), n_outputs)
@@ -131,7 +131,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         """Training set plus the validation set: given, held out, or none."""
         if validation is not None:
             X_val, y_val = validation
-            X_val = check_X(self, X_val, reset=False)
+            X_val = check_X(self, X_val, reset=False, training=True)
             val_targets, _ = self._encode(y_val, reset=False, classes=None)
             val_targets = self._scale_targets(val_targets, None, reset=False)
             val = _as_dtype(Dataset(X_val, val_targets), train.targets.dtype)
@@ -285,10 +285,13 @@ class BaseDeep(CallbackSupport, BaseEstimator):
 
     # -- prediction ----------------------------------------------------------
     def _raw_output(self, X):
+        """Raw outputs in X's floating dtype (float32 for float32 input, float64
+        otherwise), whatever dtype the network computes in."""
         if not self._is_plain_input(X):
             check_is_fitted(self)
             X = check_X(self, X, reset=False)
-        return self._check_finite(self._network.raw_output(X))
+        raw = self._network.raw_output(X).astype(X.dtype, copy=False)
+        return self._check_finite(raw)
 
     def _output(self, X):
         """Predictions after the output activation, checked like the raw ones:
@@ -357,9 +360,10 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         """
         check_is_fitted(self)
         X = check_X(self, X, reset=False)
-        outputs = self._network.layer_outputs(X)
+        outputs = self._network.layer_outputs(
+            X.astype(self._network.params.dtype, copy=False))
         OUTPUT_ACTIVATIONS[self._network.output_activation](outputs[-1])
-        return outputs
+        return [output.astype(X.dtype, copy=False) for output in outputs]
 
     def summary(self, file=None):
         """Print a Keras-style table of the layers and their parameter counts.

@@ -42,7 +42,7 @@ PARAMETER_CONSTRAINTS = {
     "monitor": [StrOptions({"val_loss", "val_score"})],
     "restore_best_weights": ["boolean"],
     "clip_norm": [Interval(Real, 0, None, closed="neither"), None],
-    "dtype": [StrOptions({"float32", "float64"}), None],
+    "dtype": [StrOptions({"auto", "float32", "float64"}), None],
     "weight_init": [StrOptions({*INITIALIZERS, "auto"})],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
 }
@@ -87,3 +87,20 @@ def dropout_rates(estimator, n_hidden):
     return tuple(float(r) for r in per_layer(
         estimator, "dropout", n_hidden,
         lambda v: isinstance(v, Real) and 0 <= v < 1, "a rate in [0, 1)"))
+
+
+def compute_dtype(estimator, input_dtype=None):
+    """The dtype the network trains in, or None: "follow the input's dtype".
+
+    ``dtype='auto'`` trains the stochastic solvers in float32, as Keras and
+    PyTorch do (about twice as fast, same scores on real data), and lbfgs in the
+    input's dtype, because its line search wants float64; None always follows
+    the input (float32 stays float32, anything else becomes float64), as MLP.
+    """
+    if estimator.dtype in ("float32", "float64"):
+        return np.dtype(estimator.dtype)
+    if estimator.dtype == "auto" and estimator.solver in STOCHASTIC_SOLVERS:
+        return np.dtype(np.float32)
+    if input_dtype is None:
+        return None
+    return np.dtype(np.float32 if input_dtype == np.float32 else np.float64)

@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import validate_data
 
+from ._params import compute_dtype
+
 __all__ = ["check_X", "check_X_y", "check_weights", "reraise_with_name"]
 
 SPARSE_FORMATS = ("csr", "csc")
@@ -73,18 +75,19 @@ def check_string_columns(estimator, X):
         )
 
 
-def _dtype(estimator):
-    if estimator.dtype is not None:
-        return np.dtype(estimator.dtype)
-    return (np.float64, np.float32)
+def _dtype(estimator, training):
+    """Training data goes straight to the compute dtype (one copy at most);
+    input to predict keeps float32 or becomes float64, and so do the outputs."""
+    dtype = compute_dtype(estimator) if training else None
+    return (np.float64, np.float32) if dtype is None else dtype
 
 
-def check_X(estimator, X, *, reset):
+def check_X(estimator, X, *, reset, training=False):
     """Validated 2-D float array (or CSR/CSC matrix) for fit or predict."""
     check_string_columns(estimator, X)
     with reraise_with_name(estimator):
         return validate_data(estimator, X, reset=reset, accept_sparse=SPARSE_FORMATS,
-                             dtype=_dtype(estimator))
+                             dtype=_dtype(estimator, training))
 
 
 def check_X_y(estimator, X, y, *, reset, y_numeric):
@@ -92,7 +95,8 @@ def check_X_y(estimator, X, y, *, reset, y_numeric):
     check_string_columns(estimator, X)
     with reraise_with_name(estimator):
         return validate_data(estimator, X, y, reset=reset,
-                             accept_sparse=SPARSE_FORMATS, dtype=_dtype(estimator),
+                             accept_sparse=SPARSE_FORMATS,
+                             dtype=_dtype(estimator, training=True),
                              multi_output=True, y_numeric=y_numeric)
 
 

@@ -122,7 +122,7 @@ class MLP:
     def _drop(activation, ws, layer, rng):
         n_rows, rate = activation.shape[0], ws.dropout[layer]
         mask = ws.masks[layer][:n_rows]
-        rng.random(out=mask)
+        rng.random(out=mask, dtype=mask.dtype)  # float32 or float64
         np.greater_equal(mask, rate, out=mask)
         mask *= 1.0 / (1.0 - rate)  # inverted dropout: expected activation unchanged
         return np.multiply(activation, mask, out=ws.dropped[layer][:n_rows])

@@ -22,6 +22,10 @@ class TrainingData(NamedTuple):
     score: Callable | None = None
 
 
+class _NonFiniteOutputs(ArithmeticError):
+    """The validation outputs stopped being finite (a finite training loss)."""
+
+
 def evaluate(network, data, train_loss, settings, reported=None):
     """The epoch's metrics as recorded (losses in y's units when
     ``settings.units``), and the losses as trained, which the monitors use."""
@@ -29,7 +33,10 @@ def evaluate(network, data, train_loss, settings, reported=None):
     trained = {"loss": train_loss}
     if data.validation is not None:
         val, units = data.validation, settings.units
-        raw = network.raw_output(val.X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            raw = network.raw_output(val.X)
+        if not np.isfinite(raw).all():
+            raise _NonFiniteOutputs
         trained["val_loss"] = LOSSES[network.loss].value_and_grad(
             raw, val.targets, val.sample_weight, np.empty_like(raw)
         )
@@ -47,16 +54,22 @@ def _monitored(metrics, trained, settings):
     return trained[settings.monitor]
 
 
-def end_epoch(network, data, train_loss, *, settings, state, reported=None):
+def end_epoch(network, data, train_loss, *, settings, state, last_good,
+              reported=None):
     """Record one finished epoch; return ``(metrics, plateau)``.
 
     ``train_loss`` is the epoch's loss as trained, ``reported`` the same in y's
     units (None: the same value). ``plateau`` is True once the monitored
     quantity has not improved by ``tol`` for ``n_iter_no_change`` consecutive
-    epochs.
+    epochs. Validation outputs that stop being finite are divergence too: the
+    DivergenceError of ``diverged``, with ``last_good`` restored.
     """
+    try:
+        metrics, trained = evaluate(network, data, train_loss, settings, reported)
+    except _NonFiniteOutputs:
+        raise diverged(network, state, settings, train_loss, last_good,
+                       what="the validation outputs stopped being finite") from None
     state.n_iter += 1
-    metrics, trained = evaluate(network, data, train_loss, settings, reported)
     for name, value in metrics.items():
         state.history.setdefault(name, []).append(value)
     state.best_loss = min(state.best_loss, metrics["loss"])
@@ -115,11 +128,12 @@ def is_finite(loss, network, optimizer=None):
                 and (optimizer is None or optimizer.state_is_finite()))
 
 
-def diverged(network, state, settings, loss, last_good):
+def diverged(network, state, settings, loss, last_good, what=None):
     """Restore the best (or else the last finite) weights, and the optimizer
     state saved with the last finite weights (``last_good``, a LastGood);
-    return the error."""
-    what = _non_finite(loss, network)  # before the weights are restored
+    return the error, saying ``what`` stopped being finite (default: the loss,
+    the weights or the optimizer state, whichever did)."""
+    what = what or _non_finite(loss, network)  # before the weights are restored
     if restore_weights(network, state, settings):
         last_good.restore(weights=False)
         restored = f"the weights of the best epoch ({state.best_epoch}) were restored"

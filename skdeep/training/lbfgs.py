@@ -74,7 +74,8 @@ def fit_lbfgs(network, data, *, settings, state, hooks=NO_HOOKS):
         if not is_finite(loss, network):
             raise diverged(network, state, settings, loss, last_good)
         metrics, plateau = end_epoch(network, data, loss, settings=settings,
-                                     state=state, reported=reported(x, loss))
+                                     state=state, last_good=last_good,
+                                     reported=reported(x, loss))
         now = time.perf_counter()
         progress.epoch_end(state.n_iter, now - clock[0], metrics)
         clock[0] = now

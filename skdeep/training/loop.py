@@ -99,9 +99,10 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng,
             raise diverged(network, state, settings, error.loss, last_good) from None
         if not is_finite(loss, network, optimizer):
             raise diverged(network, state, settings, loss, last_good)
-        state.samples_seen += data.train.n_samples
         metrics, plateau = end_epoch(network, data, loss, settings=settings,
-                                     state=state, reported=reported)
+                                     state=state, last_good=last_good,
+                                     reported=reported)
+        state.samples_seen += data.train.n_samples
         progress.epoch_end(epoch, time.perf_counter() - started, metrics)
         settings.schedule.epoch_end(optimizer, state.samples_seen)
         if hooks.epoch_end(state.n_iter, metrics):

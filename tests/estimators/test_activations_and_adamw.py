@@ -44,8 +44,9 @@ def regression():
                                            ("silu", "softplus"), ("swish", "sigmoid")])
 def test_per_layer_keras_activations(first, second, regression):
     X, y = regression
+    # float64, to hold each formula to 1e-10
     model = _fit(DeepRegressor(hidden_layer_sizes=(4, 3), activation=[first, second],
-                               max_iter=3, random_state=0), X, y)
+                               max_iter=3, random_state=0, dtype="float64"), X, y)
     hidden_1, hidden_2, _ = model.layer_outputs(X)
     np.testing.assert_allclose(
         hidden_1, WRITTEN_OUT[first](X @ model.coefs_[0] + model.intercepts_[0]),

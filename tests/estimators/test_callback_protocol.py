@@ -72,9 +72,10 @@ def test_task_tree_one_root_one_subtask_per_epoch_in_order(data, solver):
     assert epochs[::2] == epochs[1::2]  # each begin is ended before the next
     assert list(root) == [root, *epochs[::2]]  # the whole tree
     for _, _, X_seen, y_seen, metadata, _ in recorder.calls[1:-1]:
-        assert X_seen is not None and np.array_equal(X_seen, X)
+        # the validated data: X and weights in the dtype the network trains in
+        assert X_seen is not None and np.array_equal(X_seen, X.astype(np.float32))
         assert np.array_equal(y_seen, y)
-        assert np.array_equal(metadata["sample_weight"], weight)
+        assert np.array_equal(metadata["sample_weight"], weight.astype(np.float32))
 
 
 def test_fitted_estimator_predicts_with_that_epochs_weights(data):

@@ -1,26 +1,55 @@
 """Conformance: scikit-learn's own estimator checks on both estimators."""
 
 import pytest
+from sklearn.base import clone
 from sklearn.utils.estimator_checks import (
     check_dataframe_column_names_consistency,
+    check_methods_subset_invariance,
     check_param_validation,
+    check_sample_weight_equivalence_on_dense_data,
+    check_sample_weight_equivalence_on_sparse_data,
     parametrize_with_checks,
 )
 
 from skdeep import DeepClassifier, DeepRegressor
 
-# No expected failures: scikit-learn marks the sample-weight equivalence checks
-# as xfail for its minibatch SGD estimators, but on these checks' small data a
-# batch holds every sample, so skdeep passes them too.
+# At the defaults adam trains in float32 (dtype='auto'), so three checks that ask
+# two fits or two predictions to agree to 1e-7 see float32 rounding instead; in
+# float64 every check passes, sample-weight equivalence included (scikit-learn
+# marks it xfail for its minibatch SGD estimators, but on these checks' small
+# data a batch holds every sample).
 ESTIMATORS = [
     DeepClassifier(max_iter=100, random_state=0),
     DeepRegressor(max_iter=100, random_state=0),
 ]
+FLOAT32_ROUNDING = ("float32 training at dtype='auto' agrees to float32 rounding, "
+                    "not to the check's 1e-7; passes with dtype='float64'")
+ROUNDING_CHECKS = {
+    DeepClassifier: [check_sample_weight_equivalence_on_dense_data,
+                     check_sample_weight_equivalence_on_sparse_data],
+    # outputs in y's units, not probabilities in [0, 1]
+    DeepRegressor: [check_sample_weight_equivalence_on_dense_data,
+                    check_sample_weight_equivalence_on_sparse_data,
+                    check_methods_subset_invariance],
+}
 
 
-@parametrize_with_checks(ESTIMATORS)
+def _float32_rounding(estimator):
+    return {check.__name__: FLOAT32_ROUNDING
+            for check in ROUNDING_CHECKS[type(estimator)]}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_float32_rounding)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("estimator, check", [
+    (estimator, check) for estimator in ESTIMATORS
+    for check in ROUNDING_CHECKS[type(estimator)]],
+    ids=lambda value: getattr(value, "__name__", type(value).__name__))
+def test_rounding_checks_pass_in_float64(estimator, check):
+    check(type(estimator).__name__, clone(estimator).set_params(dtype="float64"))
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)

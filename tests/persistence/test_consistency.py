@@ -52,7 +52,7 @@ EDITS = [
     ("activation", "classifier", PARAMS + ("activation",), "tanh", "activation="),
     ("activation-list", "regressor", PARAMS + ("activation",),
      ["relu", "tanh"], "do not describe"),
-    ("dtype", "regressor", PARAMS + ("dtype",), "float32", "dtype="),
+    ("dtype", "regressor", PARAMS + ("dtype",), "float64", "dtype="),  # float32 net
     ("solver", "classifier", PARAMS + ("solver",), "sgd", "solver='sgd'"),
     ("solver-lbfgs", "regressor", PARAMS + ("solver",), "lbfgs", "solver='lbfgs'"),
 ]

@@ -16,14 +16,18 @@ RNG = np.random.default_rng(0)
 X = RNG.normal(size=(200, 4))
 Y_REAL = X @ [1.0, -2.0, 0.5, 1.0]
 Y_CLASS = (Y_REAL > 0).astype(int)
+# a scale whose square overflows the training dtype while the scale itself does not
+HUGE = {"float32": 1e20, "float64": 1e200}
+DTYPES = pytest.mark.parametrize("dtype", ["float32", "float64"])
 
 
-def _task(cls):
+def _task(cls, dtype):
     """(y, partial_fit options, a batch that makes this estimator diverge)."""
+    huge = HUGE[dtype]
     if cls is DeepClassifier:
-        # logits near 1e200: the loss stays finite, Adam's second moments do not
-        return Y_CLASS, {"classes": [0, 1]}, (X * 1e200, Y_CLASS)
-    return Y_REAL, {}, (X * 1e200, Y_REAL * 1e200)
+        # logits near `huge`: the loss stays finite, Adam's second moments do not
+        return Y_CLASS, {"classes": [0, 1]}, (X * huge, Y_CLASS)
+    return Y_REAL, {}, (X * huge, Y_REAL * huge)
 
 
 def _optimizer_vectors(model):
@@ -31,12 +35,13 @@ def _optimizer_vectors(model):
     return [optimizer.first_moments, optimizer.second_moments]
 
 
+@DTYPES
 @pytest.mark.parametrize("cls", [DeepRegressor, DeepClassifier])
-def test_training_resumes_after_a_diverged_partial_fit(cls):
-    y, options, bad = _task(cls)
+def test_training_resumes_after_a_diverged_partial_fit(cls, dtype):
+    y, options, bad = _task(cls, dtype)
     # identity units: no dead or saturated unit can keep a parameter still
     model = cls(hidden_layer_sizes=(8,), activation="identity",
-                learning_rate_init=0.01, random_state=0)
+                learning_rate_init=0.01, dtype=dtype, random_state=0)
     model.partial_fit(X, y, **options)
     before = model._network.params.copy()
     moments = [v.copy() for v in _optimizer_vectors(model)]
@@ -58,16 +63,18 @@ def test_training_resumes_after_a_diverged_partial_fit(cls):
     assert np.isfinite(losses).all()
 
 
+@pytest.mark.parametrize("dtype, huge", [("float32", 1e38), ("float64", 1e300)])
 @pytest.mark.parametrize("cls", [DeepRegressor, DeepClassifier])
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
-def test_one_divergence_rule_for_every_estimator_and_solver(cls, solver):
-    """Inputs around 1e300 overflow every solver of both estimators: each raises
-    DivergenceError and keeps finite weights and optimizer state, without a
-    cascade of RuntimeWarnings."""
+def test_one_divergence_rule_for_every_estimator_and_solver(cls, solver, dtype, huge):
+    """Inputs near the largest float of the training dtype overflow every solver
+    of both estimators: each raises DivergenceError and keeps finite weights and
+    optimizer state, without a cascade of RuntimeWarnings."""
     y = Y_CLASS if cls is DeepClassifier else Y_REAL
     X_huge = X.copy()
-    X_huge[:, 0] = 1e300
-    model = cls(hidden_layer_sizes=(5,), solver=solver, max_iter=5, random_state=0)
+    X_huge[:, 0] = huge
+    model = cls(hidden_layer_sizes=(5,), solver=solver, max_iter=5, dtype=dtype,
+                random_state=0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with pytest.raises(DivergenceError, match=f"{cls.__name__}: training "
@@ -86,37 +93,42 @@ def test_large_finite_loss_alone_is_not_divergence():
     assert 1e9 < model.loss_curve_[0] < np.inf
 
 
-def test_divergence_message_names_non_finite_moments():
-    y, options, bad = _task(DeepClassifier)
-    model = DeepClassifier(hidden_layer_sizes=(8,), random_state=0)
+@DTYPES
+def test_divergence_message_names_non_finite_moments(dtype):
+    y, options, bad = _task(DeepClassifier, dtype)
+    model = DeepClassifier(hidden_layer_sizes=(8,), dtype=dtype, random_state=0)
     model.partial_fit(X, y, **options)
     with pytest.raises(DivergenceError, match="optimizer's moments stopped being "
                                               "finite.*StandardScaler"):
         model.partial_fit(*bad, **options)
 
 
-def test_sgd_velocities_are_restored_too():
-    model = DeepRegressor(hidden_layer_sizes=(8,), solver="sgd",
+@DTYPES
+def test_sgd_velocities_are_restored_too(dtype):
+    y, _, bad = _task(DeepRegressor, dtype)
+    model = DeepRegressor(hidden_layer_sizes=(8,), solver="sgd", dtype=dtype,
                           learning_rate_init=0.01, random_state=0)
-    model.partial_fit(X, Y_REAL)
+    model.partial_fit(X, y)
     velocities = model._optimizer.velocities.copy()
     with pytest.raises(DivergenceError):
-        model.partial_fit(X * 1e200, Y_REAL * 1e200)
+        model.partial_fit(*bad)
     np.testing.assert_array_equal(model._optimizer.velocities, velocities)
-    model.partial_fit(X, Y_REAL)
+    model.partial_fit(X, y)
     assert np.isfinite(model.loss_)
 
 
-def test_fit_csv_keeps_training_after_a_diverged_chunk(tmp_path):
+@DTYPES
+def test_fit_csv_keeps_training_after_a_diverged_chunk(tmp_path, dtype):
     """fit_csv trains through partial_fit, so it inherits the restore."""
     import pandas as pd
 
     frame = pd.DataFrame(X, columns=list("abcd")).assign(y=Y_REAL)
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     frame.to_csv(good, index=False)
-    frame.assign(a=frame.a * 1e200, y=frame.y * 1e200).to_csv(bad, index=False)
+    huge = HUGE[dtype]
+    frame.assign(a=frame.a * huge, y=frame.y * huge).to_csv(bad, index=False)
     model = DeepRegressor(hidden_layer_sizes=(8,), activation="identity",
-                          learning_rate_init=0.01, random_state=0)
+                          learning_rate_init=0.01, dtype=dtype, random_state=0)
     fit_csv(model, good, target="y", chunksize=100)
     with pytest.raises(DivergenceError):
         fit_csv(model, bad, target="y", chunksize=100)
@@ -148,3 +160,26 @@ def test_no_restore_message_when_quiet_or_not_restoring(capsys):
                    restore_best_weights=False, n_iter_no_change=3, verbose=2,
                    random_state=0).fit(X, Y_CLASS)
     assert "Restoring" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("dtype, rate", [("float64", 1e4), ("float32", 1e6)])
+def test_validation_outputs_that_overflow_are_divergence(dtype, rate):
+    """A finite training loss with infinite validation outputs raises the named
+    DivergenceError (it used to be r2_score's bare 'Input contains infinity'),
+    with the weights of the best epoch restored."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 5))
+    y = X @ rng.normal(size=5)
+    model = DeepRegressor(solver="sgd", learning_rate_init=0.01, momentum=0,
+                          max_iter=5, early_stopping=True, warm_start=True,
+                          random_state=0, dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y, X_val=X[:100], y_val=y[:100])
+    model.set_params(learning_rate_init=rate)
+    with pytest.raises(DivergenceError, match=r"^DeepRegressor: training diverged "
+                       r"in epoch \d+ \(the validation outputs stopped being "
+                       r"finite\)"):
+        model.fit(X * 10, y, X_val=X[:100], y_val=y[:100])
+    assert np.isfinite(model._network.params).all()
+    assert np.isfinite(model.predict(X[:100])).all()

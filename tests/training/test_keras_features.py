@@ -29,9 +29,10 @@ def test_early_stopping_restores_the_best_epoch(classification):
     best = int(np.argmin(curve))
     assert model.n_iter_ < 200 and model.n_iter_ == best + 1 + 5  # patience 5
     # the restored weights reproduce the best epoch's validation loss, computed
-    # independently with scikit-learn's log_loss
+    # independently with scikit-learn's log_loss (epochs differ by over 1 %; the
+    # curve is computed in float32, the training dtype)
     assert log_loss(y_val, model.predict_proba(X_val)) == pytest.approx(curve[best],
-                                                                        rel=1e-9)
+                                                                        rel=1e-6)
     assert model.best_validation_score_ == model.validation_scores_[best]
     assert model.history_["val_loss"] == curve
     assert model.history_["val_accuracy"] == model.validation_scores_
@@ -46,7 +47,7 @@ def test_restore_best_weights_off_keeps_last_epoch(classification):
     model.fit(X, y, X_val=X_val, y_val=y_val)
     last = model.validation_loss_curve_[-1]
     assert log_loss(y_val, model.predict_proba(X_val)) == pytest.approx(last,
-                                                                        rel=1e-9)
+                                                                        rel=1e-6)
     assert last > min(model.validation_loss_curve_)
 
 
@@ -105,7 +106,8 @@ def test_dropout_changes_training_not_prediction(classification):
     hidden = np.maximum(X @ dropped.coefs_[0] + dropped.intercepts_[0], 0)
     logits = hidden @ dropped.coefs_[1] + dropped.intercepts_[1]
     expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    np.testing.assert_allclose(first, expected, rtol=1e-10)  # no mask, no scaling
+    # no mask, no scaling (up to float32 rounding: the network computes in float32)
+    np.testing.assert_allclose(first, expected, rtol=1e-5)
 
 
 def test_dropout_rate_per_layer_is_validated():
@@ -165,7 +167,9 @@ def test_gradient_clipping_bounds_each_step():
     model.partial_fit(X, y)
     before = model._network.params.copy()
     model.partial_fit(X, y)
-    assert np.linalg.norm(model._network.params - before) == pytest.approx(1e-3)
+    # float32 weights up to about 17 round each step by about 1e-5 of its norm
+    assert np.linalg.norm(model._network.params - before) == pytest.approx(1e-3,
+                                                                          rel=1e-4)
 
 
 def test_divergence_raises_and_restores_finite_weights():
@@ -193,9 +197,11 @@ def test_divergence_with_early_stopping_restores_the_best_epoch():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y, X_val=X_val, y_val=y_val)
-    model.set_params(learning_rate_init=1e6)  # now explode on the warm start
+    # now explode on the warm start after a finite epoch, the best of this fit
+    # (at magnitudes float32 holds: training is in float32)
+    model.set_params(learning_rate_init=1.0)
     with pytest.raises(DivergenceError, match="best epoch"):
-        model.fit(X * 1e3, y, X_val=X_val, y_val=y_val)
+        model.fit(X * 10, y, X_val=X_val, y_val=y_val)
     assert np.isfinite(model.predict(X)).all()
 
 
