@@ -68,6 +68,22 @@ def test_missing_targets_keep_classification_and_are_counted(tmp_path, cancer,
     np.testing.assert_array_equal(load(model).classes_, [0, 1])  # ints, not 0.0
 
 
+@pytest.mark.parametrize("spelling", [("True", "False"), ("yes", "no")])
+def test_boolean_and_text_targets_with_gaps_are_classes(tmp_path, cancer, capsys,
+                                                        spelling):
+    frame = cancer.astype({"target": object})
+    frame["target"] = np.where(cancer["target"] == 1, *spelling).astype(object)
+    frame.loc[[7, 70], "target"] = np.nan
+    model = tmp_path / "m.skdeep"
+    status, out, _ = run(capsys, "train", write(tmp_path, frame), "--target",
+                         "target", *QUICK, "--output", model)
+    assert status == 0
+    head = before_training(out)
+    assert head.startswith("DeepClassifier (classification)")
+    assert "dropped 2 rows whose target is missing" in head
+    assert len(load(model).classes_) == 2
+
+
 def test_task_option_still_overrides(tmp_path, cancer, capsys):
     frame = cancer.astype({"target": float})
     frame.loc[[1, 2], "target"] = np.nan

@@ -63,7 +63,9 @@ def clean_target(column, task, path):
     missing = column.isna()
     if missing.all():
         raise CLIError(f"{path}: column {column.name!r} has no values")
-    target = column[~missing]
+    # without its gaps an object column of True/False is a bool column (labels a
+    # classifier takes; an object array of bools is an "unknown" target type)
+    target = column[~missing].infer_objects()
     task = infer_task(target, task)
     notes = []
     if missing.any():
