@@ -208,6 +208,21 @@ def test_skl2onnx_converts_a_pipeline_of_its_preprocessors():
     assert_array_equal(labels, pipeline.predict(frame))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_a_scaled_regressor_pipeline_matches_in_its_dtype(dtype):
+    """A pipeline ending in a DeepRegressor (target scaling folded in, y far
+    from 0) exports in the network's dtype and matches predict to 1e-9 in
+    float64."""
+    X, rng = _training_data()
+    y = 5e3 + 300 * np.c_[X[:, 0] - X[:, 1], X[:, 2] ** 2]
+    pipeline = make_pipeline(StandardScaler(), MinMaxScaler(), DeepRegressor(
+        hidden_layer_sizes=(12, 7), activation=["gelu", "tanh"], max_iter=30, random_state=0,
+        dtype=dtype)).fit(X.astype(dtype), y)
+    rows = _rows(dtype)
+    (values,) = _run(to_onnx(pipeline, rows[:1]), rows)
+    _assert_close(values, pipeline.predict(rows), dtype)
+
+
 def test_unsupported_step_is_named():
     X, _ = _training_data()
     pipeline = make_pipeline(SplineTransformer(),
