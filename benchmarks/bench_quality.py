@@ -27,6 +27,7 @@ Run ``python benchmarks/bench_quality.py --help`` for the options.
 """
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -96,9 +97,13 @@ def main(argv=None):
                         help="BLAS threads (default: 2)")
     parser.add_argument("--seeds", type=int, default=5,
                         help="random_state values 0..N-1 averaged (default: 5)")
+    parser.add_argument("--dtype", default="auto",
+                        choices=["auto", "float32", "float64"],
+                        help="skdeep's dtype (default: its default, 'auto')")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()] or list(DATASETS)
-    print(f"skdeep {skdeep.__version__}, sklearn {sklearn.__version__}, numpy "
+    print(f"skdeep {skdeep.__version__} (dtype={args.dtype!r}), sklearn "
+          f"{sklearn.__version__}, numpy "
           f"{np.__version__}, {args.threads} BLAS threads, {args.seeds} seeds, "
           "load average "
           f"{os.getloadavg()[0]:.2f}\n")
@@ -114,8 +119,8 @@ def main(argv=None):
             X, y = load()
             sk_score, sk_time, sk_warn = evaluate(ESTIMATORS[task][0], X, y,
                                                   args.seeds)
-            sd_score, sd_time, sd_warn = evaluate(ESTIMATORS[task][1], X, y,
-                                                  args.seeds)
+            skdeep_est = functools.partial(ESTIMATORS[task][1], dtype=args.dtype)
+            sd_score, sd_time, sd_warn = evaluate(skdeep_est, X, y, args.seeds)
             ok = sd_score >= sk_score - 0.01 and sd_time < sk_time
             passed += ok
             metric = "accuracy" if task == "clf" else "R^2"

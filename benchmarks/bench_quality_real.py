@@ -21,7 +21,9 @@ StratifiedKFold, shuffled) for seeds 0, 1, 2 (the seed sets both the folds and
 all at their defaults:
 
 ``skdeep``
-    ``DeepRegressor()`` / ``DeepClassifier()``.
+    ``DeepRegressor()`` / ``DeepClassifier()`` (float32 training: ``dtype='auto'``).
+``skdeep float64``
+    The same with ``dtype='float64'``: what float32 training changes.
 ``skdeep raw y``
     ``DeepRegressor(target_scaling=None)``: skdeep before target scaling.
 ``mlp``
@@ -112,6 +114,8 @@ DATASETS = {
 CONTENDERS = {
     "reg": {
         "skdeep": lambda seed: skdeep.DeepRegressor(random_state=seed),
+        "skdeep float64": lambda seed: skdeep.DeepRegressor(dtype="float64",
+                                                            random_state=seed),
         "skdeep raw y": lambda seed: skdeep.DeepRegressor(target_scaling=None,
                                                           random_state=seed),
         "mlp": lambda seed: MLPRegressor(random_state=seed),
@@ -121,6 +125,8 @@ CONTENDERS = {
     },
     "clf": {
         "skdeep": lambda seed: skdeep.DeepClassifier(random_state=seed),
+        "skdeep float64": lambda seed: skdeep.DeepClassifier(dtype="float64",
+                                                             random_state=seed),
         "mlp": lambda seed: MLPClassifier(random_state=seed),
         "hgb": lambda seed: HistGradientBoostingClassifier(random_state=seed),
     },
