@@ -155,8 +155,9 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     history_ : dict of list
         Per-epoch ``loss`` and, with validation, ``val_loss`` and ``val_accuracy``.
     n_iter_ : int
-        Epochs of the run so far, ``len(loss_curve_)``: warm starts and
-        ``partial_fit`` add to it, a cold ``fit`` starts it again.
+        Epochs the last ``fit`` or ``partial_fit`` call ran (1 for
+        ``partial_fit``), as in MLPClassifier; ``loss_curve_`` and ``history_``
+        hold every epoch of the run, warm starts included.
     t_ : int
         Training samples seen.
     n_layers_ : int

@@ -30,9 +30,10 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     ``intercepts_`` predict in y's units. And a new network's output bias starts
     at the best constant prediction (0 in standardized units; the mean of y, or
     its log for Poisson, without scaling) instead of a random value near zero.
-    MLPRegressor does neither: on raw targets its 5-fold R^2 is -1.06 on
-    ``load_diabetes`` and -0.29 on statsmodels' Grunfeld investments, against
-    skdeep's 0.45 and 0.94 (``benchmarks/bench_quality_real.py``).
+    MLPRegressor does neither: on raw targets (standardized features) its
+    5-fold R^2 is -1.06 on ``load_diabetes`` and -0.29 on statsmodels' Grunfeld
+    investments, against skdeep's 0.45 and 0.94
+    (``benchmarks/bench_quality_real.py``).
 
     Parameters
     ----------
