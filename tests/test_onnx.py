@@ -216,8 +216,8 @@ def test_a_scaled_regressor_pipeline_matches_in_its_dtype(dtype):
     X, rng = _training_data()
     y = 5e3 + 300 * np.c_[X[:, 0] - X[:, 1], X[:, 2] ** 2]
     pipeline = make_pipeline(StandardScaler(), MinMaxScaler(), DeepRegressor(
-        hidden_layer_sizes=(12, 7), activation=["gelu", "tanh"], max_iter=30, random_state=0,
-        dtype=dtype)).fit(X.astype(dtype), y)
+        hidden_layer_sizes=(12, 7), activation=["gelu", "tanh"], max_iter=30,
+        random_state=0, dtype=dtype)).fit(X.astype(dtype), y)
     rows = _rows(dtype)
     (values,) = _run(to_onnx(pipeline, rows[:1]), rows)
     _assert_close(values, pipeline.predict(rows), dtype)
