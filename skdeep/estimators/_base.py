@@ -58,9 +58,10 @@ class BaseDeep(CallbackSupport, BaseEstimator):
             self._check_warm_start(y)
         targets, loss = self._encode(y, reset=first, classes=classes)
         sample_weight = self._sample_weight(X, y, sample_weight, incremental)
+        dtype = self._training_dtype(X.dtype, targets, sample_weight)
         targets = self._scale_targets(targets, sample_weight, reset=first)
         model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
-                              incremental=incremental, dtype=X.dtype)
+                              incremental=incremental, dtype=dtype)
         if first:
             self._start_from_constant(model.network, targets, sample_weight)
         train = _as_dtype(Dataset(X, targets, sample_weight),
@@ -73,8 +74,8 @@ class BaseDeep(CallbackSupport, BaseEstimator):
             return self._train(model, data, settings, incremental, hooks)
 
     def _prepare(self, n_features, n_outputs, loss, *, first, incremental, dtype):
-        """The network, optimizer, state and rng to train: new or carried over."""
-        dtype = compute_dtype(self, dtype)
+        """The network, optimizer, state and rng to train: new (in ``dtype``) or
+        carried over (in its own dtype)."""
         if first:
             rng = _generator(self.random_state)
             sizes = (n_features, *hidden_sizes(self), n_outputs)
@@ -102,6 +103,10 @@ class BaseDeep(CallbackSupport, BaseEstimator):
 
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
+
+    def _training_dtype(self, input_dtype, targets, sample_weight):
+        """Hook: the dtype a new network trains in (``dtype`` and the input's)."""
+        return compute_dtype(self, input_dtype)
 
     def _start_from_constant(self, network, targets, sample_weight):
         """Hook: set the output bias of a new network from the targets."""

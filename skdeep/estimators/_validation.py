@@ -75,9 +75,13 @@ def check_string_columns(estimator, X):
         )
 
 
-def _dtype(estimator, training):
-    """Training data goes straight to the compute dtype (one copy at most);
-    input to predict keeps float32 or becomes float64, and so do the outputs."""
+def _dtype(estimator, training, reset=True):
+    """Training data goes straight to the compute dtype (one copy at most), or
+    to the fitted network's when a fit continues it (``reset`` False); input to
+    predict keeps float32 or becomes float64, and so do the outputs."""
+    network = getattr(estimator, "_network", None)
+    if training and not reset and network is not None:
+        return network.params.dtype
     dtype = compute_dtype(estimator) if training else None
     return (np.float64, np.float32) if dtype is None else dtype
 
@@ -96,7 +100,7 @@ def check_X_y(estimator, X, y, *, reset, y_numeric):
     with reraise_with_name(estimator):
         return validate_data(estimator, X, y, reset=reset,
                              accept_sparse=SPARSE_FORMATS,
-                             dtype=_dtype(estimator, training=True),
+                             dtype=_dtype(estimator, training=True, reset=reset),
                              multi_output=True, y_numeric=y_numeric)
 
 

@@ -8,11 +8,17 @@ from sklearn.utils.metaestimators import available_if
 
 from ..training.units import OutputUnits
 from ._base import BaseDeep
-from ._params import PARAMETER_CONSTRAINTS
+from ._params import PARAMETER_CONSTRAINTS, compute_dtype
 from ._support import atomic, stochastic_only, validation_pair
 from ._targets import target_statistics
 
 __all__ = ["DeepRegressor"]
+
+# float32 carries about 7 significant digits: a y whose mean is more than this many
+# standard deviations from 0 would come out of a float32 network in steps a
+# noticeable fraction of its spread (the target scaling is folded into the output
+# layer), so dtype='auto' keeps such a regressor in float64
+FLOAT32_OFFSET_LIMIT = 1e3
 
 
 class DeepRegressor(RegressorMixin, BaseDeep):
@@ -127,8 +133,11 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     dtype : {'auto', 'float32', 'float64'} or None, default='auto'
         The dtype the network trains and computes in, as in
         :class:`DeepClassifier`: 'auto' trains 'adam', 'adamw' and 'sgd' in
-        float32 and lbfgs in the input's dtype; None follows the input as
-        MLPRegressor does. ``predict`` returns float32 for float32 input and
+        float32 and lbfgs in the input's dtype, except that a squared-error y
+        whose mean lies more than 1,000 standard deviations from 0 keeps
+        float64 (float32 outputs could not resolve its spread); None follows
+        the input as MLPRegressor does. A warm start or ``partial_fit``
+        continues in the fitted network's dtype. ``predict`` returns float32 for float32 input and
         float64 otherwise.
     weight_init : {'glorot', 'auto', 'he', 'lecun'}, default='glorot'
         How the initial weights are drawn, as in :class:`DeepClassifier`:
@@ -313,6 +322,19 @@ class DeepRegressor(RegressorMixin, BaseDeep):
                              f"y has minimum {y.min()}.")
         targets = y.reshape(-1, 1) if y.ndim == 1 else y
         return targets, self.loss
+
+    def _training_dtype(self, input_dtype, targets, sample_weight):
+        """As ``dtype`` says, except that 'auto' keeps float64 for a squared-error
+        y whose mean lies more than ``FLOAT32_OFFSET_LIMIT`` standard deviations
+        from 0: float32 outputs (about 7 digits) could not resolve its spread."""
+        dtype = compute_dtype(self, input_dtype)
+        if self.dtype != "auto" or dtype != np.float32 or self.loss != "squared_error":
+            return dtype
+        offset, scale = target_statistics(targets, sample_weight, self.loss,
+                                          "standard")
+        if (np.abs(offset) > FLOAT32_OFFSET_LIMIT * scale).any():
+            return np.dtype(np.float64)
+        return dtype
 
     def _scale_targets(self, targets, sample_weight, *, reset):
         """Standardize the targets; a first fit (``reset``) measures y first."""

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..estimators import DeepClassifier, DeepRegressor
 from ..estimators._callbacks import RUNTIME_ATTRIBUTES
-from ..estimators._params import compute_dtype, hidden_activations, hidden_sizes
+from ..estimators._params import hidden_activations, hidden_sizes
 from ..estimators._support import _Model
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
@@ -123,9 +123,10 @@ def mismatch(estimator, network, optimizer):
          f"match the network's hidden layers {network.layer_sizes[1:-1]}."),
         (activations == network.activations, f"activation={estimator.activation!r} "
          f"does not match the network's activations {network.activations}."),
-        # (not "in (None, ...)": NumPy reads None as float64 in dtype comparisons)
-        (compute_dtype(estimator) is None
-         or compute_dtype(estimator) == network.params.dtype, f"dtype="
+        # only an explicit dtype binds the network: 'auto' and None depend on the
+        # data and solver of the fit that made it
+        (estimator.dtype not in ("float32", "float64")
+         or estimator.dtype == network.params.dtype.name, f"dtype="
          f"{estimator.dtype!r} does not match the {network.params.dtype} network."),
         (kind is None or kind == estimator.solver, f"solver={estimator.solver!r} "
          f"does not match the saved {kind} optimizer state."),

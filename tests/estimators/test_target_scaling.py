@@ -233,3 +233,36 @@ def test_every_parameter_and_statistic_is_documented():
         assert re.search(rf"\b{name}\b", parameters), name
     for name in ("target_offset_", "target_scale_"):
         assert name in attributes
+
+
+# -- float32 by default, and a y far from 0 -------------------------------------
+def test_a_y_far_from_zero_keeps_float64_and_predicts_well(data, tmp_path):
+    """dtype='auto' trains in float32, whose outputs carry ~7 digits: a y around
+    1e8 with a spread of a few units would come out in steps of 8 (R^2 near 0,
+    with a fine-looking loss_). Such a regressor keeps float64."""
+    X, y = data
+    y = y / y.std()
+    far = DeepRegressor(hidden_layer_sizes=(16,), random_state=0).fit(X, y + 1e8)
+    near = DeepRegressor(hidden_layer_sizes=(16,), random_state=0).fit(X, y + 1e2)
+    assert far.coefs_[0].dtype == np.float64 and near.coefs_[0].dtype == np.float32
+    assert far.score(X, y + 1e8) > 0.9 and near.score(X, y + 1e2) > 0.9
+    np.testing.assert_allclose(far.predict(X) - 1e8, near.predict(X) - 1e2,
+                               atol=0.05)
+    path = tmp_path / "far.skdeep"
+    skdeep.save(far, path)
+    np.testing.assert_array_equal(skdeep.load(path).predict(X), far.predict(X))
+
+
+def test_continuing_a_fit_trains_in_the_networks_dtype(data, tmp_path):
+    """A warm start or partial_fit continues in the fitted network's dtype,
+    whatever the solver now says: an lbfgs (float64) network continued by adam
+    under dtype='auto' gets float64 data and still saves."""
+    X, y = data
+    model = DeepRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=20,
+                          warm_start=True, random_state=0).fit(X, y)
+    assert model.coefs_[0].dtype == np.float64
+    model.set_params(solver="adam", max_iter=3).fit(X, y)
+    assert model.coefs_[0].dtype == np.float64
+    skdeep.save(model, tmp_path / "m.skdeep")
+    np.testing.assert_array_equal(skdeep.load(tmp_path / "m.skdeep").predict(X),
+                                  model.predict(X))
