@@ -137,8 +137,8 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         whose mean lies more than 1,000 standard deviations from 0 keeps
         float64 (float32 outputs could not resolve its spread); None follows
         the input as MLPRegressor does. A warm start or ``partial_fit``
-        continues in the fitted network's dtype. ``predict`` returns float32 for float32 input and
-        float64 otherwise.
+        continues in the fitted network's dtype. ``predict`` returns float32
+        for float32 input and float64 otherwise.
     weight_init : {'glorot', 'auto', 'he', 'lecun'}, default='glorot'
         How the initial weights are drawn, as in :class:`DeepClassifier`:
         'glorot' is MLPRegressor's scheme; 'auto' picks He-uniform for the ReLU
