@@ -66,8 +66,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
             self._start_from_constant(model.network, targets, sample_weight)
         train = _as_dtype(Dataset(X, targets, sample_weight),
                           model.network.params.dtype)
-        # a warm start draws the same validation split as the first fit did
-        split_rng = model.rng if first else _generator(self.random_state)
+        # its own stream, so a warm start draws the same validation split as the
+        # first fit did (for an integer random_state; None draws a new one)
+        split_rng = _generator(self.random_state)
         data = self._training_data(train, y, validation, incremental, split_rng)
         settings = self._settings(data, incremental, model.network)
         with fit_task(self, X, y, sample_weight, settings.max_epochs) as hooks:

@@ -386,3 +386,26 @@ def test_dropout_trains_in_either_dtype(dtype):
         plain = DeepClassifier(max_iter=3, random_state=0, dtype=dtype).fit(X, y)
     assert dropped.coefs_[0].dtype == dtype and np.isfinite(dropped.loss_curve_).all()
     assert dropped.loss_curve_ != plain.loss_curve_  # the masks did act
+
+
+def test_a_warm_start_validates_on_the_first_fits_rows():
+    """The held-out rows of early stopping are the same in the first fit and a
+    warm start (an integer random_state), so the warm fit never validates on
+    rows the first fit trained on."""
+    X, y = make_regression(100, 3, random_state=0)
+    seen = []
+
+    def record(self, y, n_val, rng):
+        train, held_out = split(self, y, n_val, rng)
+        seen.append(sorted(held_out.tolist()))
+        return train, held_out
+
+    split = DeepRegressor._split_rows
+    model = DeepRegressor(hidden_layer_sizes=(4,), early_stopping=True, max_iter=3,
+                          warm_start=True, random_state=0)
+    with warnings.catch_warnings(), pytest.MonkeyPatch.context() as patch:
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        patch.setattr(DeepRegressor, "_split_rows", record)
+        model.fit(X, y)
+        model.fit(X, y)
+    assert len(seen) == 2 and seen[0] == seen[1] and len(seen[0]) == 10
