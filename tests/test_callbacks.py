@@ -361,3 +361,23 @@ def test_a_regressor_checkpoint_predicts_in_y_units(tmp_path):
     np.testing.assert_array_equal(seen[-1][0], model.predict(X))
     assert [n_iter for _, n_iter in seen] == [1, 2, 3, 4]
     assert abs(seen[0][0].mean() - y.mean()) < 0.1 * y.std()
+
+
+def test_a_checkpoint_holds_the_epochs_bookkeeping(data, tmp_path):
+    """The snapshot a checkpoint saves is taken after the epoch's plateau
+    bookkeeping: an 'adaptive' rate lowered at that epoch and the reset
+    no-improvement count are in the file, so it continues like the live model."""
+    X, y, _, _ = data
+    path = tmp_path / "m.skdeep"
+    model = DeepClassifier(hidden_layer_sizes=(8,), solver="sgd",
+                           learning_rate="adaptive", tol=10, n_iter_no_change=2,
+                           max_iter=3, random_state=0)
+    model.set_callbacks(ModelCheckpoint(path, monitor="loss",
+                                        save_best_only=False))
+    _fit(model, X, y)
+    saved = skdeep.load(path)
+    assert saved._optimizer.learning_rate == model._optimizer.learning_rate < 1e-3
+    assert saved._state.no_improvement_count == model._state.no_improvement_count
+    saved.partial_fit(X, y)
+    model.partial_fit(X, y)
+    np.testing.assert_array_equal(saved.predict_proba(X), model.predict_proba(X))

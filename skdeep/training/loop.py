@@ -105,19 +105,24 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng,
         state.samples_seen += data.train.n_samples
         progress.epoch_end(epoch, time.perf_counter() - started, metrics)
         settings.schedule.epoch_end(optimizer, state.samples_seen)
-        if hooks.epoch_end(state.n_iter, metrics):
-            _stopped_by_callback(state, progress)
-            break
+        # the epoch's bookkeeping is done before the hooks see it, so a
+        # checkpoint holds the estimator as it is at the end of the epoch
+        plateau_stop = False
         if plateau:
             state.no_improvement_count = 0
             if not settings.schedule.on_plateau(optimizer):
                 progress.message(f"{settings.monitor} reached a plateau: learning "
                                  f"rate reduced to {optimizer.learning_rate:.3g}.")
-            elif settings.stop_early:
-                progress.message(_plateau_message(settings))
-                state.converged = True
-                state.stopped_early = settings.monitor != "loss"
-                break
+            else:
+                plateau_stop = settings.stop_early
+        if hooks.epoch_end(state.n_iter, metrics):
+            _stopped_by_callback(state, progress)
+            break
+        if plateau_stop:
+            progress.message(_plateau_message(settings))
+            state.converged = True
+            state.stopped_early = settings.monitor != "loss"
+            break
         last_good.save()  # after the schedule: a rate it lowered stays lowered
     if restore_weights(network, state, settings):
         progress.message(_restored_message(state))
