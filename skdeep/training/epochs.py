@@ -10,7 +10,7 @@ from ..ops import LOSSES
 from .data import Dataset
 
 __all__ = ["TrainingData", "LastGood", "end_epoch", "restore_weights", "diverged",
-           "is_finite"]
+           "is_finite", "finish", "stopped_by_callback"]
 
 
 class TrainingData(NamedTuple):
@@ -92,6 +92,20 @@ def restore_weights(network, state, settings):
         network.params[...] = state.best_params
         return True
     return False
+
+
+def finish(network, state, settings, progress):
+    """End a run: restore the best epoch's weights when asked to, saying so as
+    Keras does."""
+    if restore_weights(network, state, settings):
+        progress.message("Restoring model weights from the end of the best "
+                         f"epoch: {state.best_epoch}.")
+
+
+def stopped_by_callback(state, progress):
+    """Record a stop a callback asked for (a chosen stop: no ConvergenceWarning)."""
+    state.converged = state.stopped_early = True
+    progress.message(f"Epoch {state.n_iter}: a callback asked to stop training.")
 
 
 class LastGood:

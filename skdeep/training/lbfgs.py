@@ -7,7 +7,14 @@ import numpy as np
 from ..network import Workspace
 from ..ops import LOSSES
 from ..optim import minimize_lbfgs
-from .epochs import LastGood, diverged, end_epoch, is_finite, restore_weights
+from .epochs import (
+    LastGood,
+    diverged,
+    end_epoch,
+    finish,
+    is_finite,
+    stopped_by_callback,
+)
 from .hooks import NO_HOOKS
 from .progress import Progress
 
@@ -81,9 +88,7 @@ def fit_lbfgs(network, data, *, settings, state, hooks=NO_HOOKS):
         clock[0] = now
         last_good.save()
         if hooks.epoch_end(state.n_iter, metrics):
-            state.stopped_early = True
-            progress.message(f"Epoch {state.n_iter}: a callback asked to stop "
-                             "training.")
+            stopped_by_callback(state, progress)
             raise StopIteration
         if plateau and settings.stop_early and settings.monitor != "loss":
             state.stopped_early = True
@@ -104,7 +109,5 @@ def fit_lbfgs(network, data, *, settings, state, hooks=NO_HOOKS):
         if not is_finite(result.fun, network):
             raise diverged(network, state, settings, result.fun, last_good)
     state.converged = state.stopped_early or result.status == 0
-    if restore_weights(network, state, settings):
-        progress.message("Restoring model weights from the end of the best "
-                         f"epoch: {state.best_epoch}.")
+    finish(network, state, settings, progress)
     return result

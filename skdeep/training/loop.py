@@ -7,7 +7,14 @@ import numpy as np
 from ..network import Workspace
 from ..ops import LOSSES
 from .data import BatchGatherer
-from .epochs import LastGood, diverged, end_epoch, is_finite, restore_weights
+from .epochs import (
+    LastGood,
+    diverged,
+    end_epoch,
+    finish,
+    is_finite,
+    stopped_by_callback,
+)
 from .hooks import NO_HOOKS
 from .progress import Progress
 
@@ -116,7 +123,7 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng,
             else:
                 plateau_stop = settings.stop_early
         if hooks.epoch_end(state.n_iter, metrics):
-            _stopped_by_callback(state, progress)
+            stopped_by_callback(state, progress)
             break
         if plateau_stop:
             progress.message(_plateau_message(settings))
@@ -124,20 +131,8 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng,
             state.stopped_early = settings.monitor != "loss"
             break
         last_good.save()  # after the schedule: a rate it lowered stays lowered
-    if restore_weights(network, state, settings):
-        progress.message(_restored_message(state))
+    finish(network, state, settings, progress)
     return state
-
-
-def _restored_message(state):
-    return ("Restoring model weights from the end of the best epoch: "
-            f"{state.best_epoch}.")
-
-
-def _stopped_by_callback(state, progress):
-    # the user asked for the stop: no ConvergenceWarning
-    state.converged = state.stopped_early = True
-    progress.message(f"Epoch {state.n_iter}: a callback asked to stop training.")
 
 
 def _plateau_message(settings):
