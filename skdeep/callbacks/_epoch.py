@@ -64,7 +64,7 @@ class LearningRateScheduler(_EpochCallback):
 
     ``schedule(epoch, lr)`` gets the epoch's index and the current rate and
     returns the rate to use for that epoch. It overrides the estimator's
-    ``learning_rate`` schedule for the epoch. For solver 'adam' and 'sgd'.
+    ``learning_rate`` schedule for the epoch. For solvers 'adam', 'adamw' and 'sgd'.
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ class LearningRateScheduler(_EpochCallback):
         super().setup(estimator, context)
         if estimator.solver == "lbfgs":
             raise ValueError("LearningRateScheduler: solver='lbfgs' has no "
-                             "learning rate; use solver='adam' or 'sgd'.")
+                             "learning rate; use solver='adam', 'adamw' or 'sgd'.")
 
     def on_fit_task_begin(self, estimator, context):
         controls = _controls(context)

@@ -52,7 +52,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         only). 'adaptive' divides the rate by 5 on each plateau of the monitored
         quantity and stops once it falls to 1e-6.
     learning_rate_init : float, default=1e-3
-        Initial step size of 'adam' and 'sgd' (the schedule starts from it).
+        Initial step size of the stochastic solvers (the schedule starts from it).
         Not used by 'lbfgs'.
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
@@ -102,13 +102,13 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         Maximum loss evaluations for lbfgs.
     dropout : float or list of float, default=0.0
         Inverted-dropout rate for all hidden layers or one per layer; active
-        only while training with 'adam' or 'sgd'.
+        only while training with 'adam', 'adamw' or 'sgd'.
     monitor : {'val_loss', 'val_score'}, default='val_loss'
         What early stopping watches: validation log-loss or accuracy.
     restore_best_weights : bool, default=True
         With early stopping, end on the weights of the best epoch.
     clip_norm : float or None, default=None
-        Clip each minibatch gradient of 'adam' and 'sgd' to this global L2 norm.
+        Clip each minibatch gradient of the stochastic solvers to this global L2 norm.
     dtype : {'auto', 'float32', 'float64'} or None, default='auto'
         The dtype the network trains and computes in. 'auto' trains the
         stochastic solvers in float32, as Keras and PyTorch do (about twice as

@@ -39,7 +39,7 @@ class TrainingControls:
 
     Parameters
     ----------
-    optimizer : Adam, SGD or None
+    optimizer : Adam, AdamW, SGD or None
     """
 
     def __init__(self, optimizer):
@@ -54,7 +54,7 @@ class TrainingControls:
     def learning_rate(self, value):
         if self._optimizer is None:
             raise ValueError("solver='lbfgs' has no learning rate to set; use "
-                             "solver='adam' or 'sgd'.")
+                             "solver='adam', 'adamw' or 'sgd'.")
         if not (isinstance(value, (int, float)) or hasattr(value, "__float__")) \
                 or not math.isfinite(float(value)) or float(value) <= 0:
             raise ValueError("the learning rate must be a finite number > 0; got "
