@@ -14,6 +14,7 @@ from ..network import MLP
 from ..ops import OUTPUT_ACTIVATIONS
 from ..optim import SGD, Adam, AdamW, LearningRateSchedule
 from ..training import (
+    NO_HOOKS,
     Dataset,
     TrainingSettings,
     TrainingState,
@@ -21,7 +22,7 @@ from ..training import (
     fit_stochastic,
 )
 from ..training.epochs import TrainingData
-from ._callbacks import SILENT, CallbackSupport, fit_task
+from ._callbacks import CallbackSupport, fit_task
 from ._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -202,7 +203,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                                           power_t=self.power_t),
         )
 
-    def _train(self, model, data, settings, incremental, hooks=SILENT):
+    def _train(self, model, data, settings, incremental, hooks=NO_HOOKS):
         network, state = model.network, model.state
         optimizer = model.optimizer
         if optimizer is None and self.solver in STOCHASTIC_SOLVERS:

@@ -9,7 +9,7 @@ an ImportError that says which version to install.
 import contextlib
 import copy
 
-from ..training import Hooks, TrainingControls
+from ..training import NO_HOOKS, Hooks, TrainingControls
 
 try:
     from sklearn.callback import CallbackSupportMixin
@@ -17,7 +17,7 @@ try:
 except ImportError:  # scikit-learn < 1.9
     CallbackSupportMixin = None
 
-__all__ = ["CallbackSupport", "callback_management", "fit_task", "SILENT",
+__all__ = ["CallbackSupport", "callback_management", "fit_task",
            "RUNTIME_ATTRIBUTES"]
 
 # set on an estimator while (or because) callbacks run; never part of a model
@@ -67,7 +67,7 @@ def fit_task(estimator, X, y, sample_weight, max_epochs):
     task; ``sample_weight`` goes in the tasks' ``metadata``.
     """
     if CallbackSupportMixin is None:
-        yield SILENT
+        yield NO_HOOKS
         return
     root = estimator._init_callback_context(max_subtasks=max_epochs)
     data = {"X": X, "y": y, "metadata": (None if sample_weight is None
@@ -75,19 +75,10 @@ def fit_task(estimator, X, y, sample_weight, max_epochs):
     root.call_on_fit_task_begin(estimator=estimator, **data)
     # without callbacks nothing listens: the loop runs the no-op hooks
     listening = bool(getattr(estimator, "_skl_callbacks", None))
-    yield EpochTasks(estimator, root, data) if listening else SILENT
+    yield EpochTasks(estimator, root, data) if listening else NO_HOOKS
     root.call_on_fit_task_end(estimator=estimator, reconstruction_attributes={},
                               **data)
 
-
-class _Silent(Hooks):
-    """No callback listens: nothing to attach, nothing to call."""
-
-    def attach(self, model, units):
-        """Nothing to remember."""
-
-
-SILENT = _Silent()
 
 
 class EpochTasks(Hooks):

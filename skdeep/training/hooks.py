@@ -15,6 +15,10 @@ __all__ = ["Hooks", "NO_HOOKS", "TrainingControls"]
 class Hooks:
     """Between-epoch hooks that do nothing: what a fit without callbacks runs."""
 
+    def attach(self, model, units):
+        """Called before training with the model being trained and the
+        ``OutputUnits`` it trains in (None: y's own)."""
+
     def epoch_begin(self, epoch):
         """Called before epoch ``epoch`` (1-based, cumulative) starts."""
 

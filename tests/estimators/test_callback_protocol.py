@@ -236,6 +236,6 @@ def test_older_scikit_learn_gets_a_clear_error(monkeypatch):
                        r"scikit-learn >= 1.9.*pip install"):
         Estimator().set_callbacks(Recorder())
     with old.fit_task(Estimator(), None, None, None, 3) as hooks:
-        assert hooks is old.SILENT
+        assert hooks is old.NO_HOOKS
     with old.callback_management(Estimator()):
         pass
