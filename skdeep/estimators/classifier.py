@@ -7,6 +7,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
 from ._base import BaseDeep
+from ._keras import KerasWords, explain_keras_keywords
 from ._labels import LabelTargets, check_labels
 from ._params import PARAMETER_CONSTRAINTS
 from ._support import atomic, stochastic_only, validation_pair
@@ -14,7 +15,7 @@ from ._support import atomic, stochastic_only, validation_pair
 __all__ = ["DeepClassifier"]
 
 
-class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
+class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
     """Multilayer-perceptron classifier with a softmax (or logistic) output.
 
     A drop-in superset of :class:`sklearn.neural_network.MLPClassifier`: every
@@ -192,6 +193,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     }
     _SCORE_NAME = "val_accuracy"
 
+    @explain_keras_keywords
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=0.0001, batch_size="auto", learning_rate="constant",
                  learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
@@ -234,6 +236,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         self.weight_decay = weight_decay
         self.class_weight = class_weight
 
+    @explain_keras_keywords
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train on X and class labels y.

@@ -8,6 +8,7 @@ from sklearn.utils.metaestimators import available_if
 
 from ..training.units import OutputUnits
 from ._base import BaseDeep
+from ._keras import KerasWords, explain_keras_keywords
 from ._params import PARAMETER_CONSTRAINTS, compute_dtype
 from ._support import atomic, stochastic_only, validation_pair
 from ._targets import target_statistics
@@ -21,7 +22,7 @@ __all__ = ["DeepRegressor"]
 FLOAT32_OFFSET_LIMIT = 1e3
 
 
-class DeepRegressor(RegressorMixin, BaseDeep):
+class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
     """Multilayer-perceptron regressor, single- or multi-output.
 
     A drop-in superset of :class:`sklearn.neural_network.MLPRegressor`: every
@@ -216,6 +217,7 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     _SCORE_NAME = "val_r2"
     _y_numeric = True
 
+    @explain_keras_keywords
     def __init__(self, loss="squared_error", hidden_layer_sizes=(100,),
                  activation="relu", *, solver="adam", alpha=0.0001,
                  batch_size="auto", learning_rate="constant",
@@ -260,6 +262,7 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         self.weight_decay = weight_decay
         self.target_scaling = target_scaling
 
+    @explain_keras_keywords
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train on X and real-valued targets y.
