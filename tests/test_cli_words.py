@@ -76,3 +76,51 @@ def test_early_stopping_on_too_few_rows_names_cli_flags(tmp_path, capsys):
                          "--output", tmp_path / "m.skdeep")
     assert status == 2 and "--early-stopping" in err
     assert not PYTHON_WORDS.search(err), err
+
+
+@pytest.fixture
+def shots_model(tmp_path, shots_csv, capsys):
+    path = tmp_path / "shots.skdeep"
+    status, _, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+                       "--hidden", "4", "--max-iter", "2", "--quiet",
+                       "--output", path)
+    assert status == 0
+    return path
+
+
+def _new_rows(tmp_path, change):
+    frame = load_shot_log(as_frame=True).frame.head(20).drop(
+        columns="shot_result").astype({"shot_dist": object})
+    change(frame)
+    path = tmp_path / "new.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_predict_names_a_typo_and_its_line_as_train_does(tmp_path, shots_model,
+                                                        capsys):
+    path = _new_rows(tmp_path, lambda frame: frame.__setitem__(
+        "shot_dist", frame["shot_dist"].where(frame.index != 4, "4o")))
+    status, out, err = run(capsys, "predict", shots_model, path)
+    assert status == 2 and out == ""
+    assert "column 'shot_dist'" in err and "'4o' (line 6)" in err
+    assert "could not convert" not in err
+
+
+def test_predict_reports_filled_missing_cells(tmp_path, shots_model, capsys):
+    def holes(frame):
+        frame.loc[[2, 5], "shot_dist"] = np.nan
+        frame.loc[3, "dribbles"] = np.nan
+
+    status, out, err = run(capsys, "predict", shots_model, _new_rows(tmp_path, holes))
+    assert status == 0 and len(pd.read_csv(__import__("io").StringIO(out))) == 20
+    assert ("note: missing values: 'dribbles' 1, 'shot_dist' 2; filled with the "
+            "column's mean over the training rows") in err
+
+
+def test_predict_suggests_the_column_a_typo_meant(tmp_path, shots_model, capsys):
+    path = _new_rows(tmp_path, lambda frame: frame.rename(
+        columns={"shot_dist": "shot_dst"}, inplace=True))
+    status, _, err = run(capsys, "predict", shots_model, path)
+    assert status == 2
+    assert "missing 'shot_dist' (is 'shot_dst' that column?)" in err
