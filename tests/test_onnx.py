@@ -31,7 +31,8 @@ from skdeep import DeepClassifier, DeepRegressor, to_onnx
 from skdeep.ops import HIDDEN_ACTIVATIONS
 
 ort = pytest.importorskip("onnxruntime", reason='needs pip install "scikit-deep[onnx]"')
-skl2onnx = pytest.importorskip("skl2onnx", reason='needs pip install "scikit-deep[onnx]"')
+skl2onnx = pytest.importorskip("skl2onnx",
+                               reason='needs pip install "scikit-deep[onnx]"')
 onnx = pytest.importorskip("onnx", reason='needs pip install "scikit-deep[onnx]"')
 
 pytestmark = pytest.mark.filterwarnings(

@@ -11,6 +11,7 @@ call fails.
 
 import functools
 import inspect
+import re
 from numbers import Integral, Real
 
 from sklearn.utils._param_validation import InvalidParameterError
@@ -203,19 +204,21 @@ def _lowercase_hint(name, value, options=None):
     return None
 
 
-def keras_parameter_hint(estimator):
-    """The skdeep spelling for a Keras-style parameter value, or None."""
-    cls, params = type(estimator).__name__, estimator.get_params(deep=False)
-    rate = params.get("learning_rate")
-    if isinstance(rate, Real) and not isinstance(rate, bool):
+def keras_parameter_hint(estimator, name):
+    """The skdeep spelling for parameter ``name``'s Keras-style value, or None."""
+    cls, value = type(estimator).__name__, getattr(estimator, name, None)
+    if name == "learning_rate" and isinstance(value, Real) and not isinstance(
+            value, bool):
         return (f"Keras' learning_rate is learning_rate_init here: "
-                f"{cls}(learning_rate_init={rate!r}); learning_rate names the "
+                f"{cls}(learning_rate_init={value!r}); learning_rate names the "
                 "schedule ('constant', 'invscaling' or 'adaptive')")
-    hints = [_lowercase_hint("solver", params.get("solver"), SOLVERS),
-             _activation_hint(params.get("activation"))]
-    if "loss" in params:
-        hints.append(_loss_hint(cls, params["loss"]))
-    return next((hint for hint in hints if hint), None)
+    if name == "solver":
+        return _lowercase_hint("solver", value, SOLVERS)
+    if name == "activation":
+        return _activation_hint(value)
+    if name == "loss":
+        return _loss_hint(cls, value)
+    return None
 
 
 class _KerasOnly:
@@ -241,8 +244,10 @@ class KerasWords:
         try:
             super()._validate_params()
         except InvalidParameterError as error:
-            hint = keras_parameter_hint(self)
-            if hint is None:
+            # scikit-learn's message starts "The 'name' parameter of ..."
+            named = re.match(r"The '(\w+)' parameter", str(error))
+            hint = named and keras_parameter_hint(self, named.group(1))
+            if not hint:
                 raise
             raise InvalidParameterError(f"{error} {hint}.") from None
         activation = self.activation

@@ -225,3 +225,10 @@ def test_unstratified_split_warning_points_at_the_caller(data):
                        early_stopping=True).fit(X, y)
     assert Path(__file__).name in {Path(w.filename).name for w in caught
                                    if "single sample" in str(w.message)}
+
+
+def test_the_hint_is_about_the_parameter_that_failed(data):
+    with pytest.raises(InvalidParameterError) as caught:
+        DeepClassifier(solver="Adam", alpha=-1.0).fit(*data)
+    message = str(caught.value)
+    assert ("'alpha'" in message) == ("solver='adam'" not in message)
