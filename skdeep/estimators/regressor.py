@@ -77,7 +77,8 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
     max_iter : int, default=200
-        Epochs for the stochastic solvers; iterations for lbfgs.
+        Epochs for the stochastic solvers (Keras' ``epochs``); iterations for
+        lbfgs.
     shuffle : bool, default=True
         Reshuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -96,6 +97,8 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
     warm_start : bool, default=False
         Continue the run on the next ``fit``: weights, history, optimizer
         moments and shuffling stream carry on (early stopping monitors afresh).
+        That ``fit`` trains ``max_iter`` *new* epochs: Keras' ``fit(epochs=12,
+        initial_epoch=6)`` is ``max_iter=6`` here, printed as epochs 7 to 12.
     momentum : float, default=0.9
         Momentum of 'sgd', in [0, 1]: the fraction of the previous update added
         to the next one. Not used by the other solvers.
