@@ -67,9 +67,9 @@ def _demo_shots(loader):
     floor = next(value for name, value in scores.items() if "always" in name)
     gap = (scores["accuracy"] - floor) / (ceiling - floor)
     print(f"held-out accuracy of the simulation's true shot probabilities: "
-          f"{ceiling:.4f}, the best any model can do on such noisy shots; the "
-          f"network closes {gap:.0%} of the gap from always predicting the "
-          f"majority ({floor:.4f}) to it")
+          f"{ceiling:.4f}, the ceiling: no model can expect better on such noisy "
+          f"shots; the network closes {gap:.0%} of the gap from always "
+          f"predicting the majority ({floor:.4f}) to it")
 
 
 def _held_out_scores_quietly(pipeline, X, y):
