@@ -10,7 +10,7 @@ Two views of how a network learns:
   which shows whether more *data* would help.
 
 The figures are written as PNG files into a temporary directory. Needs
-matplotlib (``pip install 'skdeep[plot]'``). Set ``SKDEEP_EXAMPLES_QUICK=1`` for
+matplotlib (``pip install 'scikit-deep[plot]'``). Set ``SKDEEP_EXAMPLES_QUICK=1`` for
 short training.
 """
 

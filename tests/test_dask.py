@@ -2,7 +2,7 @@
 
 The cluster is a ``distributed.LocalCluster`` on loopback with two worker
 processes, started once for the module and shut down after it. The tests that
-need it are skipped when the ``skdeep[dask]`` extra is not installed.
+need it are skipped when the ``scikit-deep[dask]`` extra is not installed.
 """
 
 import pickle
@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
 
-SKIP_REASON = "needs the dask extra: pip install 'skdeep[dask]'"
+SKIP_REASON = "needs the dask extra: pip install 'scikit-deep[dask]'"
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 

@@ -30,9 +30,10 @@ from sklearn.preprocessing import (
 from skdeep import DeepClassifier, DeepRegressor, to_onnx
 from skdeep.ops import HIDDEN_ACTIVATIONS
 
-ort = pytest.importorskip("onnxruntime", reason='needs pip install "skdeep[onnx]"')
-skl2onnx = pytest.importorskip("skl2onnx", reason='needs pip install "skdeep[onnx]"')
-onnx = pytest.importorskip("onnx", reason='needs pip install "skdeep[onnx]"')
+ort = pytest.importorskip("onnxruntime", reason='needs pip install "scikit-deep[onnx]"')
+skl2onnx = pytest.importorskip("skl2onnx",
+                               reason='needs pip install "scikit-deep[onnx]"')
+onnx = pytest.importorskip("onnx", reason='needs pip install "scikit-deep[onnx]"')
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning")
@@ -246,7 +247,7 @@ def test_not_a_skdeep_model_or_not_fitted():
 def test_missing_packages_name_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "skl2onnx", None)  # import now fails
     model = _fit("regression", "relu", "float64")
-    with pytest.raises(ImportError, match=r'pip install "skdeep\[onnx\]"'):
+    with pytest.raises(ImportError, match=r'pip install "scikit-deep\[onnx\]"'):
         to_onnx(model, np.zeros((1, N_FEATURES)))
 
 
@@ -336,7 +337,7 @@ def test_cli_export_errors_are_one_line(tmp_path, trained_csv_model, capsys,
         target, expected = tmp_path / "missing" / "m.onnx", "does not exist"
     else:
         monkeypatch.setitem(sys.modules, "skl2onnx", None)
-        expected = 'pip install "skdeep[onnx]"'
+        expected = 'pip install "scikit-deep[onnx]"'
     status, out, err = _cli(capsys, "export", model_path, "--onnx", target)
     assert status == 2
     assert err.startswith("skdeep: error: ") and err.count("\n") == 1

@@ -287,8 +287,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                        f"improving by more than tol={self.tol}. Increase max_iter"
                        + ("." if self.early_stopping else
                           ", or set early_stopping=True to stop on a validation set."))
-        # stacklevel 6 points at the caller of fit (through the atomic wrapper)
-        warnings.warn(message, ConvergenceWarning, stacklevel=6)
+        # stacklevel 7 points at the caller of fit (through its two wrappers,
+        # explain_keras_keywords and atomic)
+        warnings.warn(message, ConvergenceWarning, stacklevel=7)
 
     # -- prediction ----------------------------------------------------------
     def _raw_output(self, X):

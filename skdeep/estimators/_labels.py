@@ -124,7 +124,7 @@ class LabelTargets:
                 f"{type(self).__name__}: {reason}, so the early-stopping "
                 "validation split is not stratified and a class may be missing "
                 f"from one side; pass X_val and y_val to fit, or {fix}.",
-                UserWarning, stacklevel=7)  # fit's caller, through the wrapper
+                UserWarning, stacklevel=8)  # fit's caller, through the wrappers
         train_rows, val_rows = train_test_split(
             np.arange(len(y)), test_size=n_val, stratify=stratify,
             random_state=int(rng.integers(2**31 - 1)))

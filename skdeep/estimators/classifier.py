@@ -7,6 +7,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
 from ._base import BaseDeep
+from ._keras import KerasWords, explain_keras_keywords
 from ._labels import LabelTargets, check_labels
 from ._params import PARAMETER_CONSTRAINTS
 from ._support import atomic, stochastic_only, validation_pair
@@ -14,7 +15,7 @@ from ._support import atomic, stochastic_only, validation_pair
 __all__ = ["DeepClassifier"]
 
 
-class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
+class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
     """Multilayer-perceptron classifier with a softmax (or logistic) output.
 
     A drop-in superset of :class:`sklearn.neural_network.MLPClassifier`: every
@@ -57,7 +58,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
     max_iter : int, default=200
-        Epochs for the stochastic solvers; iterations for lbfgs.
+        Epochs for the stochastic solvers (Keras' ``epochs``); iterations for
+        lbfgs.
     shuffle : bool, default=True
         Reshuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -71,6 +73,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     warm_start : bool, default=False
         Continue the run on the next ``fit``: weights, history, optimizer
         moments and shuffling stream carry on (early stopping monitors afresh).
+        That ``fit`` trains ``max_iter`` *new* epochs: Keras' ``fit(epochs=12,
+        initial_epoch=6)`` is ``max_iter=6`` here, printed as epochs 7 to 12.
     momentum : float, default=0.9
         Momentum of 'sgd', in [0, 1]: the fraction of the previous update added
         to the next one. Not used by the other solvers.
@@ -192,6 +196,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     }
     _SCORE_NAME = "val_accuracy"
 
+    @explain_keras_keywords
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=0.0001, batch_size="auto", learning_rate="constant",
                  learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
@@ -234,6 +239,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         self.weight_decay = weight_decay
         self.class_weight = class_weight
 
+    @explain_keras_keywords
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train on X and class labels y.

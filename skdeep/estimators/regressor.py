@@ -8,6 +8,7 @@ from sklearn.utils.metaestimators import available_if
 
 from ..training.units import OutputUnits
 from ._base import BaseDeep
+from ._keras import KerasWords, explain_keras_keywords
 from ._params import PARAMETER_CONSTRAINTS, compute_dtype
 from ._support import atomic, stochastic_only, validation_pair
 from ._targets import target_statistics
@@ -21,7 +22,7 @@ __all__ = ["DeepRegressor"]
 FLOAT32_OFFSET_LIMIT = 1e3
 
 
-class DeepRegressor(RegressorMixin, BaseDeep):
+class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
     """Multilayer-perceptron regressor, single- or multi-output.
 
     A drop-in superset of :class:`sklearn.neural_network.MLPRegressor`: every
@@ -76,7 +77,8 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
     max_iter : int, default=200
-        Epochs for the stochastic solvers; iterations for lbfgs.
+        Epochs for the stochastic solvers (Keras' ``epochs``); iterations for
+        lbfgs.
     shuffle : bool, default=True
         Reshuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -95,6 +97,8 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     warm_start : bool, default=False
         Continue the run on the next ``fit``: weights, history, optimizer
         moments and shuffling stream carry on (early stopping monitors afresh).
+        That ``fit`` trains ``max_iter`` *new* epochs: Keras' ``fit(epochs=12,
+        initial_epoch=6)`` is ``max_iter=6`` here, printed as epochs 7 to 12.
     momentum : float, default=0.9
         Momentum of 'sgd', in [0, 1]: the fraction of the previous update added
         to the next one. Not used by the other solvers.
@@ -216,6 +220,7 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     _SCORE_NAME = "val_r2"
     _y_numeric = True
 
+    @explain_keras_keywords
     def __init__(self, loss="squared_error", hidden_layer_sizes=(100,),
                  activation="relu", *, solver="adam", alpha=0.0001,
                  batch_size="auto", learning_rate="constant",
@@ -260,6 +265,7 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         self.weight_decay = weight_decay
         self.target_scaling = target_scaling
 
+    @explain_keras_keywords
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train on X and real-valued targets y.
