@@ -22,7 +22,9 @@ from ..training import (
     fit_stochastic,
 )
 from ..training.epochs import TrainingData
+from ..training.units import InputUnits
 from ._callbacks import CallbackSupport, fit_task
+from ._inputs import input_statistics, scale_inputs, warn_unscaled
 from ._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -65,7 +67,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                               incremental=incremental, dtype=dtype)
         if first:
             self._start_from_constant(model.network, targets, sample_weight)
-        train = _as_dtype(Dataset(X, targets, sample_weight),
+        inputs = self._scale_inputs(X, sample_weight, model.network.params.dtype,
+                                    reset=first)
+        train = _as_dtype(Dataset(inputs, targets, sample_weight),
                           model.network.params.dtype)
         # its own stream, so a warm start draws the same validation split as the
         # first fit did (for an integer random_state; None draws a new one)
@@ -90,10 +94,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                 f"network has {self._network.layer_sizes[-1]}; refit with "
                 "warm_start=False to change the number of outputs."
             )
-        network, state = self._network.copy(), copy.deepcopy(self._state)
-        units = self._output_units(network.loss)
-        if units is not None:  # continue in the units the network trained in
-            units.unfold(network)
+        network, state = self._resumed_network(), copy.deepcopy(self._state)
         if incremental:
             optimizer = copy.deepcopy(getattr(self, "_optimizer", None))
             return _Model(network, optimizer, state, copy.deepcopy(self._rng))
@@ -122,6 +123,66 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         it trains on the targets of ``_encode`` themselves."""
         return None
 
+    # -- the units the network trains in ----------------------------------------
+    def _scale_inputs(self, X, sample_weight, dtype, *, reset):
+        """The inputs the network trains on, in ``dtype``; a first fit
+        (``reset``) measures X first (``input_scaling``)."""
+        if reset:
+            self.input_offset_, self.input_scale_ = input_statistics(
+                X, sample_weight, self.input_scaling)
+            if self.input_scaling is None:
+                warn_unscaled(self, X)
+        units = self._input_units()
+        if units is None:
+            return X
+        return scale_inputs(X, units.input_offset, units.input_scale, dtype)
+
+    def _input_units(self):
+        """The ``InputUnits`` the network trains in; None when it trains on raw
+        X (no input_scaling, a model saved before it existed, unit scale)."""
+        offset = self.__dict__.get("input_offset_")
+        scale = self.__dict__.get("input_scale_")
+        if offset is None or (not offset.any() and (scale == 1).all()):
+            return None
+        return InputUnits(offset, scale)
+
+    def _folds(self, loss):
+        """The maps from the units the network trains in to raw X and y."""
+        return [units for units in (self._input_units(), self._output_units(loss))
+                if units is not None]
+
+    def _publish(self, model, n_iter):
+        """Commit a model as trained: the public network (``coefs_``) is its
+        fold onto raw X and y; the trained parameters stay the source a resume
+        continues from, so resuming never refolds the weights."""
+        folds = self._folds(model.network.loss)
+        if not folds:
+            return self._commit(model, n_iter)
+        public = model.network.copy()
+        for units in folds:
+            units.fold(public)
+        self._commit(model._replace(network=public), n_iter,
+                     trained=model.network.params)
+
+    def _resumed_network(self):
+        """A copy of the network in the units it trains in. The trained
+        parameters, unless ``coefs_`` / ``intercepts_`` were written into since
+        (they no longer fold to the public ones): then those, unfolded."""
+        network = self._network.copy()
+        folds = self._folds(network.loss)
+        trained = self.__dict__.get("_trained_params")
+        if trained is not None:
+            folded = network.copy()
+            folded.params[...] = trained
+            for units in folds:
+                units.fold(folded)
+            if folded.params.tobytes() == self._network.params.tobytes():
+                network.params[...] = trained
+                return network
+        for units in reversed(folds):
+            units.unfold(network)
+        return network
+
     def _sample_weight(self, X, y, sample_weight, incremental):
         if sample_weight is not None:
             with reraise_with_name(self):
@@ -139,6 +200,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         if validation is not None:
             X_val, y_val = validation
             X_val = check_X(self, X_val, reset=False, training=True)
+            X_val = self._scale_inputs(X_val, None, train.X.dtype, reset=False)
             val_targets, _ = self._encode(y_val, reset=False, classes=None)
             val_targets = self._scale_targets(val_targets, None, reset=False)
             val = _as_dtype(Dataset(X_val, val_targets), train.targets.dtype)
@@ -224,11 +286,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         except DivergenceError as error:
             raise DivergenceError(f"{type(self).__name__}: {error}") from None
         finally:
-            if settings.units is not None:  # fitted weights predict in y's units
-                settings.units.fold(network)
             # n_iter_: the epochs of this call, as in MLP (history_ and t_ go on)
-            self._commit(_Model(network, optimizer, state, model.rng),
-                         state.n_iter - epochs_before)
+            self._publish(_Model(network, optimizer, state, model.rng),
+                          state.n_iter - epochs_before)
         if not incremental:
             self._warn_convergence(state, result)
         return self
@@ -245,10 +305,13 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         return SGD(n_params, dtype, learning_rate=self.learning_rate_init,
                    momentum=self.momentum, nesterov=self.nesterovs_momentum)
 
-    def _commit(self, model, n_iter):
-        """Copy the trained model into the fitted ``*_`` attributes."""
+    def _commit(self, model, n_iter, trained=None):
+        """Copy the model into the fitted ``*_`` attributes: ``model.network``
+        on raw X and y, ``trained`` the parameters as trained (None: the same,
+        or unknown and recovered by unfolding on a resume)."""
         network, state = model.network, model.state
         self._network, self._optimizer, self._state, self._rng = model
+        self._trained_params = trained
         self.coefs_, self.intercepts_ = network.weights, network.biases
         self.n_layers_ = len(network.layer_sizes)
         self.n_outputs_ = network.layer_sizes[-1]

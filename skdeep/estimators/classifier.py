@@ -134,13 +134,27 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         for pure decoupled decay.
     class_weight : dict, 'balanced' or None, default=None
         Per-class weights, multiplied into ``sample_weight``.
+    input_scaling : {'standard'} or None, default='standard'
+        'standard' trains on ``(X - input_offset_) / input_scale_`` per
+        column: the sample-weighted mean and standard deviation of X (sparse X
+        is only divided by its standard deviation, so it stays sparse; a
+        constant column trains as zeros), so raw columns in dollars, years and
+        counts train as well as behind a StandardScaler, and a StandardScaler
+        in front changes nothing beyond rounding. The statistics come from the
+        first ``fit`` or ``partial_fit`` call (all of its rows); ``warm_start``
+        and later ``partial_fit`` calls keep them, so make the first
+        ``partial_fit`` batch representative of X's range. The map is
+        folded into the first layer, so ``coefs_`` and ``intercepts_`` apply to
+        raw X. None trains on X itself, as MLP does (with a warning when the
+        columns' spreads differ by 10,000 times or more).
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
     coefs_ : list of ndarray of shape (fan_in, fan_out)
         Weight matrices; views into one flat parameter vector, so writing into
-        them in place changes predictions.
+        them in place changes predictions. They apply to raw X: the input
+        scaling is folded into the first layer.
     intercepts_ : list of ndarray of shape (fan_out,)
     loss_ : float
         Training loss of the last epoch (including the L2 term).
@@ -164,6 +178,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     n_outputs_ : int
     out_activation_ : str
         'softmax', or 'logistic' (one sigmoid per label) for multilabel targets.
+    input_offset_, input_scale_ : ndarray of shape (n_features_in_,)
+        The input statistics (0 and 1 with ``input_scaling=None``).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Only when X had string column names.
@@ -201,7 +217,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
                  dtype="auto", weight_init="glorot", weight_decay=0.01,
-                 class_weight=None):
+                 class_weight=None,
+                 input_scaling="standard"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -233,6 +250,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         self.weight_init = weight_init
         self.weight_decay = weight_decay
         self.class_weight = class_weight
+        self.input_scaling = input_scaling
 
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
