@@ -57,6 +57,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         self._validate_params()
         first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
         X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
+        y, classes = self._labels(y, classes, reset=first)
         if not (first or incremental):
             self._check_warm_start(y)
         targets, loss = self._encode(y, reset=first, classes=classes)
@@ -103,6 +104,10 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
         optimizer = carried_optimizer(self, network, state.samples_seen)
         return _Model(network, optimizer, state, copy.deepcopy(self._rng))
+
+    def _labels(self, y, classes, *, reset):
+        """Hook: the labels ``y`` stands for and the ``classes`` to fit."""
+        return y, classes
 
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
@@ -201,6 +206,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
             X_val, y_val = validation
             X_val = check_X(self, X_val, reset=False, training=True)
             X_val = self._scale_inputs(X_val, None, train.X.dtype, reset=False)
+            y_val, _ = self._labels(y_val, None, reset=False)
             val_targets, _ = self._encode(y_val, reset=False, classes=None)
             val_targets = self._scale_targets(val_targets, None, reset=False)
             val = _as_dtype(Dataset(X_val, val_targets), train.targets.dtype)

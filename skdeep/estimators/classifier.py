@@ -151,6 +151,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+        The sorted labels; 0..n_columns-1 for an indicator y.
     coefs_ : list of ndarray of shape (fan_in, fan_out)
         Weight matrices; views into one flat parameter vector, so writing into
         them in place changes predictions. They apply to raw X: the input
@@ -260,8 +261,10 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels (strings, integers or booleans), or a multilabel
-            indicator matrix.
+            Class labels (strings, integers or booleans), or a 0/1 indicator
+            matrix: one-hot (exactly one 1 per row, as Keras' ``to_categorical``
+            or ``pd.get_dummies`` make) trains one softmax over the columns and
+            predicts one-hot rows; any other indicator matrix is multilabel.
         sample_weight : array-like of shape (n_samples,), default=None
         X_val, y_val : array-like, default=None
             A validation set: its loss and accuracy are recorded every epoch,
@@ -314,10 +317,14 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or for an indicator y at fit an int 0/1 matrix: one 1 per
+            row for a one-hot y, any number for multilabel.
         """
         raw = self._raw_output(X)
         if self._multilabel:
             return (raw > 0).astype(int)
+        if self.__dict__.get("_one_hot", False):
+            return np.eye(len(self.classes_), dtype=int)[np.argmax(raw, axis=1)]
         return self.classes_[np.argmax(raw, axis=1)]
 
     def predict_proba(self, X):
