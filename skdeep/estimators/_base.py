@@ -22,9 +22,8 @@ from ..training import (
     fit_stochastic,
 )
 from ..training.epochs import TrainingData
-from ..training.units import InputUnits
 from ._callbacks import CallbackSupport, fit_task
-from ._inputs import input_statistics, scale_inputs, warn_unscaled
+from ._inputs import InputScaling
 from ._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -33,14 +32,14 @@ from ._params import (
     hidden_activations,
     hidden_sizes,
 )
-from ._resume import carried_optimizer
+from ._resume import TrainedUnits, carried_optimizer
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
 
-class BaseDeep(CallbackSupport, BaseEstimator):
+class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
     """Parameters, fit skeleton and fitted attributes common to both estimators.
 
     Subclasses provide ``_encode(y, reset, classes)`` returning float targets of
@@ -127,66 +126,6 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         """Hook: the ``training.OutputUnits`` the network trains in, or None when
         it trains on the targets of ``_encode`` themselves."""
         return None
-
-    # -- the units the network trains in ----------------------------------------
-    def _scale_inputs(self, X, sample_weight, dtype, *, reset):
-        """The inputs the network trains on, in ``dtype``; a first fit
-        (``reset``) measures X first (``input_scaling``)."""
-        if reset:
-            self.input_offset_, self.input_scale_ = input_statistics(
-                X, sample_weight, self.input_scaling)
-            if self.input_scaling is None:
-                warn_unscaled(self, X)
-        units = self._input_units()
-        if units is None:
-            return X
-        return scale_inputs(X, units.input_offset, units.input_scale, dtype)
-
-    def _input_units(self):
-        """The ``InputUnits`` the network trains in; None when it trains on raw
-        X (no input_scaling, a model saved before it existed, unit scale)."""
-        offset = self.__dict__.get("input_offset_")
-        scale = self.__dict__.get("input_scale_")
-        if offset is None or (not offset.any() and (scale == 1).all()):
-            return None
-        return InputUnits(offset, scale)
-
-    def _folds(self, loss):
-        """The maps from the units the network trains in to raw X and y."""
-        return [units for units in (self._input_units(), self._output_units(loss))
-                if units is not None]
-
-    def _publish(self, model, n_iter):
-        """Commit a model as trained: the public network (``coefs_``) is its
-        fold onto raw X and y; the trained parameters stay the source a resume
-        continues from, so resuming never refolds the weights."""
-        folds = self._folds(model.network.loss)
-        if not folds:
-            return self._commit(model, n_iter)
-        public = model.network.copy()
-        for units in folds:
-            units.fold(public)
-        self._commit(model._replace(network=public), n_iter,
-                     trained=model.network.params)
-
-    def _resumed_network(self):
-        """A copy of the network in the units it trains in. The trained
-        parameters, unless ``coefs_`` / ``intercepts_`` were written into since
-        (they no longer fold to the public ones): then those, unfolded."""
-        network = self._network.copy()
-        folds = self._folds(network.loss)
-        trained = self.__dict__.get("_trained_params")
-        if trained is not None:
-            folded = network.copy()
-            folded.params[...] = trained
-            for units in folds:
-                units.fold(folded)
-            if folded.params.tobytes() == self._network.params.tobytes():
-                network.params[...] = trained
-                return network
-        for units in reversed(folds):
-            units.unfold(network)
-        return network
 
     def _sample_weight(self, X, y, sample_weight, incremental):
         if sample_weight is not None:

@@ -7,13 +7,41 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.sparsefuncs import mean_variance_axis
 
-__all__ = ["input_statistics", "scale_inputs", "warn_unscaled"]
+from ..training.units import InputUnits
+
+__all__ = ["InputScaling", "input_statistics", "scale_inputs", "warn_unscaled"]
 
 # a spread below this fraction of a column's largest magnitude is rounding noise
 # of a constant column: scaling by it would blow the noise up to unit size
 CONSTANT_SPREAD = 1e3 * np.finfo(np.float64).eps
 # input_scaling=None warns when column spreads differ by this factor or more
 SPREAD_RATIO_WARNING = 1e4
+
+
+class InputScaling:
+    """Mixin with the fit skeleton's input hooks (see BaseDeep)."""
+
+    def _scale_inputs(self, X, sample_weight, dtype, *, reset):
+        """The inputs the network trains on, in ``dtype``; a first fit
+        (``reset``) measures X first (``input_scaling``)."""
+        if reset:
+            self.input_offset_, self.input_scale_ = input_statistics(
+                X, sample_weight, self.input_scaling)
+            if self.input_scaling is None:
+                warn_unscaled(self, X)
+        units = self._input_units()
+        if units is None:
+            return X
+        return scale_inputs(X, units.input_offset, units.input_scale, dtype)
+
+    def _input_units(self):
+        """The ``InputUnits`` the network trains in; None when it trains on raw
+        X (no input_scaling, a model saved before it existed, unit scale)."""
+        offset = self.__dict__.get("input_offset_")
+        scale = self.__dict__.get("input_scale_")
+        if offset is None or (not offset.any() and (scale == 1).all()):
+            return None
+        return InputUnits(offset, scale)
 
 
 def input_statistics(X, sample_weight, scaling):
