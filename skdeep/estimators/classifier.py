@@ -43,7 +43,9 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         weight decay (see ``weight_decay``); 'lbfgs' is SciPy's quasi-Newton
         method on the whole training set, often best for small data sets.
     alpha : float, default=1e-4
-        L2 penalty, divided by the (weighted) batch size as in MLPClassifier.
+        L2 penalty, divided by the (weighted) batch size as in MLPClassifier,
+        on the weights as trained (with input scaling, the first layer as it
+        reads the standardized X, as behind a StandardScaler).
     batch_size : int or 'auto', default='auto'
         Minibatch size of the stochastic solvers; ``min(200, n_samples)`` when
         'auto'. Not used by 'lbfgs'.

@@ -60,9 +60,10 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         method on the whole training set, often best for small data sets.
     alpha : float, default=1e-4
         L2 penalty ``alpha * ||W||^2 / (2 * batch weight)`` on the weights of
-        the network as trained: with target scaling, the network fitting the
-        standardized y, so ``alpha`` means the same whatever y's units (as in
-        MLPRegressor with a standardized y).
+        the network as trained: with target and input scaling, the network
+        fitting the standardized y from the standardized X, so ``alpha`` means
+        the same whatever the units of y and X (as in MLPRegressor behind a
+        StandardScaler with a standardized y).
     batch_size : int or 'auto', default='auto'
         Minibatch size of the stochastic solvers; ``min(200, n_samples)`` when
         'auto'. Not used by 'lbfgs'.
@@ -181,8 +182,9 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         The training loss per epoch in y's units, comparable with
         MLPRegressor's: half the squared error summed over outputs (or the half
         Poisson deviance) averaged over the samples, plus ``alpha * ||W||^2 /
-        (2 * n)`` over the weights in y's units, ``coefs_`` (n: the batch's
-        sample weight, as in MLPRegressor). This is the model's loss in y's
+        (2 * n)`` over the weights in y's units (``coefs_``, but the first
+        layer as it reads the standardized X; n: the batch's sample weight, as
+        in MLPRegressor). This is the model's loss in y's
         units, not the standardized objective that training minimizes and
         ``tol`` watches: there each output's error is divided by its variance
         and the L2 term covers the standardized last layer.
