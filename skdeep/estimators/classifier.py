@@ -44,7 +44,9 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         weight decay (see ``weight_decay``); 'lbfgs' is SciPy's quasi-Newton
         method on the whole training set, often best for small data sets.
     alpha : float, default=1e-4
-        L2 penalty, divided by the (weighted) batch size as in MLPClassifier.
+        L2 penalty, divided by the (weighted) batch size as in MLPClassifier,
+        on the weights as trained (with input scaling, the first layer as it
+        reads the standardized X, as behind a StandardScaler).
     batch_size : int or 'auto', default='auto'
         Minibatch size of the stochastic solvers; ``min(200, n_samples)`` when
         'auto'. Not used by 'lbfgs'.
@@ -138,13 +140,28 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         for pure decoupled decay.
     class_weight : dict, 'balanced' or None, default=None
         Per-class weights, multiplied into ``sample_weight``.
+    input_scaling : {'standard'} or None, default='standard'
+        'standard' trains on ``(X - input_offset_) / input_scale_`` per
+        column: the sample-weighted mean and standard deviation of X (sparse X
+        is only divided by its standard deviation, so it stays sparse; a
+        constant column trains as zeros), so raw columns in dollars, years and
+        counts train as well as behind a StandardScaler, and a StandardScaler
+        in front changes nothing beyond rounding. The statistics come from the
+        first ``fit`` or ``partial_fit`` call (all of its rows); ``warm_start``
+        and later ``partial_fit`` calls keep them, so make the first
+        ``partial_fit`` batch representative of X's range. The map is
+        folded into the first layer, so ``coefs_`` and ``intercepts_`` apply to
+        raw X. None trains on X itself, as MLP does (with a warning when the
+        columns' spreads differ by 10,000 times or more).
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+        The sorted labels; 0..n_columns-1 for an indicator y.
     coefs_ : list of ndarray of shape (fan_in, fan_out)
         Weight matrices; views into one flat parameter vector, so writing into
-        them in place changes predictions.
+        them in place changes predictions. They apply to raw X: the input
+        scaling is folded into the first layer.
     intercepts_ : list of ndarray of shape (fan_out,)
     loss_ : float
         Training loss of the last epoch (including the L2 term).
@@ -168,6 +185,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
     n_outputs_ : int
     out_activation_ : str
         'softmax', or 'logistic' (one sigmoid per label) for multilabel targets.
+    input_offset_, input_scale_ : ndarray of shape (n_features_in_,)
+        The input statistics (0 and 1 with ``input_scaling=None``).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Only when X had string column names.
@@ -206,7 +225,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
                  dtype="auto", weight_init="glorot", weight_decay=0.01,
-                 class_weight=None):
+                 class_weight=None,
+                 input_scaling="standard"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -238,6 +258,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         self.weight_init = weight_init
         self.weight_decay = weight_decay
         self.class_weight = class_weight
+        self.input_scaling = input_scaling
 
     @explain_keras_keywords
     @atomic
@@ -248,8 +269,10 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels (strings, integers or booleans), or a multilabel
-            indicator matrix.
+            Class labels (strings, integers or booleans), or a 0/1 indicator
+            matrix: one-hot (exactly one 1 per row, as Keras' ``to_categorical``
+            or ``pd.get_dummies`` make) trains one softmax over the columns and
+            predicts one-hot rows; any other indicator matrix is multilabel.
         sample_weight : array-like of shape (n_samples,), default=None
         X_val, y_val : array-like, default=None
             A validation set: its loss and accuracy are recorded every epoch,
@@ -302,10 +325,14 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or for an indicator y at fit an int 0/1 matrix: one 1 per
+            row for a one-hot y, any number for multilabel.
         """
         raw = self._raw_output(X)
         if self._multilabel:
             return (raw > 0).astype(int)
+        if self.__dict__.get("_one_hot", False):
+            return np.eye(len(self.classes_), dtype=int)[np.argmax(raw, axis=1)]
         return self.classes_[np.argmax(raw, axis=1)]
 
     def predict_proba(self, X):
