@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._csv_chunks import ChunkReader, convert_labels, label_kind
 from .estimators import DeepClassifier, DeepRegressor
+from .estimators._callbacks import FitFacts, log_columns
 from .estimators._params import compute_dtype
 from .exceptions import DivergenceError
 
@@ -39,7 +40,12 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     The call is all or nothing: it trains a copy of the estimator (and of the
     scaler) and hands the trained state over only after the last chunk, so an
     error or an interrupt at any chunk leaves both exactly as they were. The
-    copy costs one extra network in memory, not a chunk.
+    copy costs one extra network in memory, not a chunk. The callbacks set on
+    the estimator are not copied: the caller's objects see every chunk's
+    epoch (one ``CSVLogger`` log for the whole stream, a ``ModelCheckpoint``'s
+    ``best_`` and ``saved_epoch_``), and before anything is read they are
+    checked as at the start of a fit, the CSV file being an input none of
+    them may write.
 
     Parameters
     ----------
@@ -122,11 +128,15 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     options = {**(read_csv_kwargs or {}), "chunksize": int(chunksize)}
     targets = [target] if isinstance(target, str) else list(target)
     features = _feature_columns(path, targets, columns, options)
+    _check_callbacks(estimator, path)
     labels = is_classifier(estimator) and len(targets) == 1
     reader = ChunkReader(path, features, targets, options, labels=labels)
     # train copies, so a failure at any chunk leaves the caller's objects as
-    # they were; they take the trained state only once every chunk succeeded
-    model, fitted_scaler = copy.deepcopy(estimator), copy.deepcopy(scaler)
+    # they were; they take the trained state only once every chunk succeeded.
+    # The callbacks are not copied: they report on this run to the caller.
+    keep = {id(callback): callback
+            for callback in getattr(estimator, "_skl_callbacks", ())}
+    model, fitted_scaler = copy.deepcopy(estimator, keep), copy.deepcopy(scaler)
     classes = _first_pass(model, reader, classes=classes, scaler=fitted_scaler)
     fit_options = {} if classes is None else {"classes": classes}
     dtype = _chunk_dtype(estimator)
@@ -149,6 +159,20 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     if scaler is not None:
         _commit(scaler, fitted_scaler)
     return estimator
+
+
+def _check_callbacks(estimator, path):
+    """Run the callbacks' setup step for the whole stream before any read: the
+    CSV is an input no callback may write, and the stream is a new run."""
+    callbacks = getattr(estimator, "_skl_callbacks", ())
+    if not callbacks or not isinstance(estimator, (DeepClassifier, DeepRegressor)):
+        return
+    from .callbacks._base import begin_fit
+
+    fitted = getattr(estimator, "history_", None) is not None
+    begin_fit(FitFacts(callbacks, incremental=False, inputs=[path],
+                       columns=log_columns(estimator, validating=False),
+                       history=estimator.history_ if fitted else {}))
 
 
 def _commit(original, trained):
