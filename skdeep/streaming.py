@@ -70,7 +70,9 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
         Applied to each chunk's features before ``partial_fit``. An unfitted
         scaler with ``partial_fit`` (``StandardScaler``, ``MinMaxScaler``,
         ``MaxAbsScaler``) is fitted in a first pass over the file; a fitted one
-        is used as is. Predict with ``make_pipeline(scaler, estimator)``.
+        is used as is. It sees the features in float64 (a float32 read would
+        round a timestamp to 128 s); its output is cast to the dtype the
+        estimator trains in. Predict with ``make_pipeline(scaler, estimator)``.
         Without a scaler the features must already be on a unit scale.
     read_csv_kwargs : dict or None, default=None
         Extra ``pandas.read_csv`` options (``sep``, ``encoding``, ...).
@@ -86,9 +88,11 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     ValueError
         When the file is empty or has no rows, a named column is missing (the
         message lists the file's columns), ``chunksize``/``n_passes`` < 1, or a
-        row is malformed: a field too many or too few, an empty cell, text in a
-        numeric column, a missing label. The message names the CSV line (the
-        header is line 1; blank lines are skipped and not counted); an error
+        row is malformed: a field too many or too few (also a first row longer
+        than the header, which pandas would read as a row index), an empty
+        cell, text in a numeric column, a missing label. The message names the
+        CSV line (the header is line 1; blank lines are skipped and not
+        counted, except in the message of a first row too long); an error
         while training a chunk names the chunk's lines.
     TypeError
         When the estimator has no ``partial_fit``.
@@ -131,6 +135,7 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     _check_callbacks(estimator, path)
     labels = is_classifier(estimator) and len(targets) == 1
     reader = ChunkReader(path, features, targets, options, labels=labels)
+    reader.check_row_widths()
     # train copies, so a failure at any chunk leaves the caller's objects as
     # they were; they take the trained state only once every chunk succeeded.
     # The callbacks are not copied: they report on this run to the caller.
@@ -140,11 +145,14 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     classes = _first_pass(model, reader, classes=classes, scaler=fitted_scaler)
     fit_options = {} if classes is None else {"classes": classes}
     dtype = _chunk_dtype(estimator)
+    # a scaler sees the numbers as written (float64): a float32 read would
+    # round a large offset with a small spread (a Unix time) before scaling
+    read_dtype = np.dtype(np.float64) if fitted_scaler is not None else dtype
     for pass_ in range(n_passes):
         n_rows = 0
-        for X, y, lines in reader.chunks(dtype):
+        for X, y, lines in reader.chunks(read_dtype):
             if fitted_scaler is not None:
-                X = fitted_scaler.transform(X)
+                X = fitted_scaler.transform(X).astype(dtype, copy=False)
             with _naming_lines(path, lines):
                 model.partial_fit(X, y, **fit_options)
             n_rows += len(y)
@@ -218,8 +226,9 @@ def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
 
 
 def _chunk_dtype(estimator):
-    """Read the features in the dtype a skdeep estimator trains in (float32 at
-    the defaults), so chunks are not converted twice; float64 otherwise."""
+    """The dtype a skdeep estimator trains in (float32 at the defaults),
+    float64 otherwise: chunks are read in it when there is no scaler (so they
+    are not converted twice), and cast to it after the scaler otherwise."""
     trained = (compute_dtype(estimator)
                if isinstance(estimator, (DeepClassifier, DeepRegressor)) else None)
     return trained or np.dtype(np.float64)
