@@ -54,7 +54,7 @@ class CSVLogger(_EpochCallback):
 
     def __init__(self, path, append=False, separator=","):
         self.path, self.append, self.separator = path, append, separator
-        self._file = self._run = None
+        self._file = self._run = self._where = None
         self._continues = False
 
     def _outputs(self, facts):
@@ -70,7 +70,7 @@ class CSVLogger(_EpochCallback):
     def _fit_begins(self, facts):
         # (real path, last epoch) of the rows this logger wrote: a partial_fit
         # that continues them continues the log
-        where = os.path.realpath(os.fspath(self.path))
+        self._where = where = os.path.realpath(os.fspath(self.path))
         if not facts.incremental:  # a new run: a new log (unless append)
             self._run = None
         self._continues = (facts.incremental and os.path.exists(where)
@@ -88,7 +88,7 @@ class CSVLogger(_EpochCallback):
         self._writer.writerow([repr(float(v)) if isinstance(v, float) else str(v)
                                for v in values])
         self._file.flush()
-        self._run = (os.path.realpath(os.fspath(self.path)), controls.epoch)
+        self._run = (self._where, controls.epoch)
         return False
 
     def teardown(self, estimator, context):
