@@ -122,7 +122,7 @@ class ModelCheckpoint(_EpochCallback):
                 "validation set (early_stopping=True, or X_val and y_val), or "
                 "pass save_best_only=False to save every epoch.")
         check_writable(_example_path(self.path, facts.columns, name))
-        return (Output(name, self.path),)
+        return (Output(name, self.path, template=True),)
 
     def _fit_begins(self, facts):
         """Start from the best monitored value of the history the fit continues

@@ -14,12 +14,15 @@ __all__ = ["Output", "check_outputs", "template_fields"]
 
 
 class Output:
-    """A file a callback writes: ``owner`` names the callback in messages."""
+    """A file a callback writes: ``owner`` names the callback in messages;
+    ``template``: ``path`` is a format string (``{{`` is a literal brace)."""
 
-    def __init__(self, owner, path):
+    def __init__(self, owner, path, *, template=False):
         self.owner, self.shown = owner, os.fspath(path)
+        fields = template_fields(self.shown) if template else []
+        if template and not fields:  # only escaped braces: one fixed file
+            self.shown = self.shown.format()
         self.real = os.path.realpath(self.shown)
-        fields = template_fields(self.shown)
         self.pattern = None if not fields else re.compile("".join(
             re.escape(literal) + ("" if field is None else ".*")
             for literal, field, _, _ in string.Formatter().parse(self.real)))

@@ -109,12 +109,11 @@ def file_inputs(*arrays):
     """The files behind memory-mapped arrays among ``arrays`` (a fit reads them)."""
     files = []
     for array in arrays:
-        while array is not None:
-            name = getattr(array, "filename", None)
-            if isinstance(array, np.memmap) and name:
-                files.append(name)
+        while isinstance(array, np.ndarray):  # a view's base chain ends
+            if isinstance(array, np.memmap) and array.filename:
+                files.append(array.filename)
                 break
-            array = getattr(array, "base", None)
+            array = array.base
     return tuple(files)
 
 

@@ -226,3 +226,40 @@ def test_a_missing_monitor_is_refused_before_training(tmp_path, data):
                        "fit's metrics.*save_best_only=False"):
         model.fit(X, y)
     assert epochs.ran == [] and not hasattr(model, "history_")
+
+
+def test_braces_in_a_log_path_are_literal_and_escaped_ones_in_a_template(tmp_path,
+                                                                         data):
+    X, y = data
+    log = tmp_path / "log{1}.csv"  # CSVLogger never formats its path
+    _model(CSVLogger(log), ModelCheckpoint(tmp_path / "m{{x}}.skdeep",
+                                           monitor="loss")).fit(X, y)
+    assert sorted(os.listdir(tmp_path)) == ["log{1}.csv", "m{x}.skdeep"]
+    # the template's file is m{x}.skdeep: the same file as this log
+    model = _model(CSVLogger(tmp_path / "m{x}.skdeep"),
+                   ModelCheckpoint(tmp_path / "m{{x}}.skdeep", monitor="loss"))
+    with pytest.raises(OutputPathError, match="both write"):
+        model.fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+@pytest.mark.parametrize("validation", [False, True])
+def test_the_checked_fields_are_the_logged_ones(tmp_path, data, solver, validation):
+    X, y = data
+    rate = "" if solver == "lbfgs" else "-{learning_rate}"
+    scores = "-{val_loss}-{val_accuracy}" if validation else ""
+    template = str(tmp_path / f"m-{{epoch}}-{{loss}}{scores}{rate}.skdeep")
+    log = tmp_path / "log.csv"
+    model = _model(ModelCheckpoint(template, save_best_only=False), CSVLogger(log),
+                   solver=solver, max_iter=2)
+    kwargs = {"X_val": X[80:], "y_val": y[80:]} if validation else {}
+    model.fit(X[:80], y[:80], **kwargs)
+    header = pd.read_csv(log).columns.tolist()
+    assert header == ["epoch", *model.history_] + (
+        [] if solver == "lbfgs" else ["learning_rate"])
+    assert len(os.listdir(tmp_path)) == 3
+    with pytest.raises(ValueError, match="does not log"):
+        wrong = "{learning_rate}" if solver == "lbfgs" else "{val_loss}"
+        fields = wrong if not validation or solver == "lbfgs" else "{val_r2}"
+        _model(ModelCheckpoint(tmp_path / fields, save_best_only=False),
+               solver=solver).fit(X[:80], y[:80], **kwargs)
