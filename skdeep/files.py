@@ -29,7 +29,8 @@ try:
 except ImportError:  # Windows: no advisory locks, so no stale-file cleanup
     fcntl = None
 
-__all__ = ["atomic_write", "check_writable", "open_append", "OutputPathError"]
+__all__ = ["atomic_write", "check_writable", "make_durable", "open_append",
+           "OutputPathError"]
 
 # the random part mkstemp puts between the prefix and the suffix
 _RANDOM = "[a-z0-9_]{8}"
@@ -108,7 +109,7 @@ def check_writable(path, *, overwrite=True, inputs=()):
 
 
 @contextlib.contextmanager
-def atomic_write(path, mode="wb"):
+def atomic_write(path, mode="wb", *, durable=True):
     """Write ``path`` atomically: yield a new exclusive temporary file beside it.
 
     Parameters
@@ -118,6 +119,11 @@ def atomic_write(path, mode="wb"):
         new file, never written through.
     mode : {'wb', 'w'}, default='wb'
         Binary, or text (UTF-8, newline translation off).
+    durable : bool, default=True
+        fsync the file before the rename and the directory after it. False
+        skips both: readers still see the old or the complete new file, but a
+        power loss may lose the new one until the caller calls
+        :func:`make_durable` (a log that appends rows and syncs at its end).
 
     Yields
     ------
@@ -157,7 +163,8 @@ def atomic_write(path, mode="wb"):
         with os.fdopen(descriptor, mode, **text) as file:
             yield file
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except BaseException:
@@ -167,8 +174,17 @@ def atomic_write(path, mode="wb"):
     finally:
         if lock is not None:
             os.close(lock)
-    _sync_directory(directory)
+    if durable:
+        _sync_directory(directory)
     _remove_stale_temporaries(path, directory, created)
+
+
+def make_durable(file, path):
+    """Flush and fsync the open ``file`` of ``path``, then fsync its directory,
+    so that the file and its name survive a power loss."""
+    file.flush()
+    os.fsync(file.fileno())
+    _sync_directory(os.path.dirname(os.path.abspath(os.fspath(path))))
 
 
 def _locked_temporary(path, directory):

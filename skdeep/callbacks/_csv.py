@@ -4,7 +4,7 @@ import csv
 import io
 import os
 
-from ..files import atomic_write, check_writable, open_append
+from ..files import atomic_write, check_writable, make_durable, open_append
 from ._base import _controls, _EpochCallback
 from ._outputs import Output
 
@@ -17,9 +17,9 @@ class CSVLogger(_EpochCallback):
 
     A new log is created atomically with its header; each epoch then appends
     its row and flushes it (a reader sees every finished epoch), and the file
-    is fsynced when the fit ends. A run of ``partial_fit`` calls (and so one
-    :func:`skdeep.streaming.fit_csv`) is one log: a call continuing the epochs
-    this logger wrote last appends to them.
+    and its directory are fsynced when the fit ends. A run of ``partial_fit``
+    calls (and so one :func:`skdeep.streaming.fit_csv`) is one log: a call
+    continuing the epochs this logger wrote last appends to them.
 
     A crash (power loss, SIGKILL) can leave a torn last row, or lose the rows
     of the last seconds before the fit ended. Appending to such a file
@@ -81,13 +81,12 @@ class CSVLogger(_EpochCallback):
         controls = _controls(context)
         if controls is None:
             return False
-        columns = ["epoch", *controls.logs]
         if self._file is None:
-            self._file = self._open(columns)
-        values = [controls.epoch, *controls.logs.values()]
-        self._writer.writerow([repr(float(v)) if isinstance(v, float) else str(v)
-                               for v in values])
-        self._file.flush()
+            self._file = self._open(["epoch", *controls.logs])
+        self._writer.writerow([controls.epoch, *(
+            repr(float(v)) if isinstance(v, float) else str(v)
+            for v in controls.logs.values())])
+        self._file.flush()  # a reader sees the epoch; the fsync waits for the end
         self._run = (self._where, controls.epoch)
         return False
 
@@ -95,8 +94,7 @@ class CSVLogger(_EpochCallback):
         file, self._file = self._file, None
         if file is not None:
             try:
-                file.flush()
-                os.fsync(file.fileno())
+                make_durable(file, self.path)
             finally:
                 file.close()
 
@@ -105,8 +103,8 @@ class CSVLogger(_EpochCallback):
         path = os.fspath(self.path)
         keep = (self.append or self._continues) and os.path.exists(path)
         header = self._header(path) if keep else None
-        if header is None:
-            with atomic_write(path, "w") as file:
+        if header is None:  # a new log: made durable when the fit ends
+            with atomic_write(path, "w", durable=False) as file:
                 csv.writer(file, delimiter=self.separator,
                            lineterminator="\n").writerow(columns)
         elif header != columns:
