@@ -7,6 +7,7 @@ through :mod:`skdeep.files` (atomic, never over an input).
 
 import contextlib
 import gzip
+import os
 import zipfile
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def load_model(path):
     try:
         model = load(path)
     except ModelFileError as error:
-        reason = str(error).removeprefix("model file: ")
+        reason = str(error).removeprefix(f"{os.fspath(path)}: ")
         raise CLIError(f"{path}: {reason}") from None
     if not hasattr(final_estimator(model), "history_"):
         raise CLIError(f"{path}: holds an unfitted {type(model).__name__}; train "

@@ -145,7 +145,21 @@ def load(path, *, max_bytes=MAX_BYTES):
     """
     path = os.fspath(path)
     try:
-        manifest, arrays = read_file(path, max_bytes)
+        try:
+            manifest, arrays = read_file(path, max_bytes)
+        except ModelFileError:
+            raise
+        except _DAMAGE as error:
+            raise _damaged(error) from None
+        return _decode(manifest, arrays)
+    except ModelFileError as error:
+        # the checks name the file generically; the caller knows it by its path
+        raise ModelFileError(f"{path}: {_reason(error)}") from None
+
+
+def _decode(manifest, arrays):
+    """The checked object of a read manifest (ModelFileError if it is not sound)."""
+    try:
         obj = Decoder(arrays, decode_estimator).decode(manifest.get("object"))
         expect(type(obj).__name__ == manifest.get("estimator"), "object",
                "the object does not match the manifest's estimator type.")
@@ -154,9 +168,17 @@ def load(path, *, max_bytes=MAX_BYTES):
     except ModelFileError:
         raise
     except _DAMAGE as error:
-        raise ModelFileError(f"model file: the file is damaged "
-                             f"({type(error).__name__}: {error}).") from None
+        raise _damaged(error) from None
     return obj
+
+
+def _damaged(error):
+    return ModelFileError(f"model file: the file is damaged "
+                          f"({type(error).__name__}: {error}).")
+
+
+def _reason(error):
+    return str(error).removeprefix("model file: ")
 
 
 def _little_endian(array):

@@ -459,3 +459,12 @@ def test_poisson_target_statistics_have_no_offset(rng, tmp_path):
     save(model, tmp_path / "m.skdeep")
     with pytest.raises(ModelFileError, match="target_offset_ must be 0"):
         load(tmp_path / "m.skdeep")
+
+
+def test_load_errors_name_the_path(tmp_path):
+    path = tmp_path / "m.joblib"
+    joblib.dump([1, 2], path)
+    with pytest.raises(ModelFileError) as info:
+        load(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert "model file:" not in str(info.value)
