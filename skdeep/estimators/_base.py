@@ -161,9 +161,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                 f"{type(self).__name__}: early_stopping's validation_fraction="
                 f"{self.validation_fraction} of {n_samples} samples leaves "
                 f"{n_val} for validation and {n_samples - n_val} for training, "
-                f"too few for {short} (at least {2 if n_val < 2 else 1} needed); "
-                f"{fix} validation_fraction, pass X_val and y_val to fit, or set "
-                "early_stopping=False."
+                f"too few for {short} (at least {2 if n_val < 2 else 1} needed"
+                f"{self._split_needs()}); {fix} validation_fraction, pass X_val "
+                "and y_val to fit, or set early_stopping=False."
             )
         train_rows, val_rows = self._split_rows(y, n_val, rng)
         self._check_split_weights(train.sample_weight, train_rows, val_rows)
@@ -178,6 +178,10 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                     f"random split put in the {part} part has weight 0; give "
                     "more samples a positive weight, or pass X_val and y_val."
                 )
+
+    def _split_needs(self):
+        """Hook: what else each side of the split should hold, for the message."""
+        return ""
 
     def _split_rows(self, y, n_val, rng):
         rows = rng.permutation(len(y))
