@@ -31,7 +31,7 @@ from ._params import (
     hidden_activations,
     hidden_sizes,
 )
-from ._resume import carried_optimizer
+from ._resume import carried_optimizer, check_continuable
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
@@ -54,6 +54,8 @@ class BaseDeep(CallbackSupport, BaseEstimator):
              validation=None):
         self._validate_params()
         first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
+        if not first:
+            check_continuable(self, self._network, self._optimizer, incremental)
         X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
         if not (first or incremental):
             self._check_warm_start(y)

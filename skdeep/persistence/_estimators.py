@@ -14,7 +14,7 @@ import numpy as np
 
 from ..estimators import DeepClassifier, DeepRegressor
 from ..estimators._callbacks import RUNTIME_ATTRIBUTES
-from ..estimators._params import hidden_activations, hidden_sizes
+from ..estimators._resume import mismatch
 from ..estimators._support import _Model
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
@@ -94,44 +94,6 @@ def _encode_optimizer(optimizer, encoder, where):
                  for name in hyper})
     node.update({name: encoder.array(getattr(optimizer, name)) for name in moments})
     return node
-
-
-def mismatch(estimator, network, optimizer):
-    """What makes the parameters disagree with the trained engine, or None.
-
-    The output loss must be the one the estimator trains (a regressor's ``loss``;
-    softmax or sigmoid cross-entropy for single- or multilabel classes), and the
-    hidden layers, activations, dtype and optimizer must be the parameters'.
-    """
-    n_hidden = len(network.layer_sizes) - 2
-    try:
-        sizes, activations = hidden_sizes(estimator), hidden_activations(
-            estimator, n_hidden)
-    except ValueError:
-        return (f"hidden_layer_sizes={estimator.hidden_layer_sizes!r} and activation="
-                f"{estimator.activation!r} do not describe the network's "
-                f"{n_hidden} hidden layers {network.layer_sizes[1:-1]}.")
-    loss = (estimator.loss if not isinstance(estimator, DeepClassifier) else
-            "sigmoid_cross_entropy" if estimator._multilabel
-            else "softmax_cross_entropy")
-    kind = (None if optimizer is None
-            else _OPTIMIZER_KINDS.get(type(optimizer), "?"))
-    checks = [
-        (network.loss == loss, f"the network's loss {network.loss!r} is not the "
-         f"{loss!r} this estimator trains with."),
-        (sizes == network.layer_sizes[1:-1], f"hidden_layer_sizes={sizes} does not "
-         f"match the network's hidden layers {network.layer_sizes[1:-1]}."),
-        (activations == network.activations, f"activation={estimator.activation!r} "
-         f"does not match the network's activations {network.activations}."),
-        # only an explicit dtype binds the network: 'auto' and None depend on the
-        # data and solver of the fit that made it
-        (estimator.dtype not in ("float32", "float64")
-         or estimator.dtype == network.params.dtype.name, f"dtype="
-         f"{estimator.dtype!r} does not match the {network.params.dtype} network."),
-        (kind is None or kind == estimator.solver, f"solver={estimator.solver!r} "
-         f"does not match the saved {kind} optimizer state."),
-    ]
-    return next((message for ok, message in checks if not ok), None)
 
 
 def _check_finite_params(params, where):

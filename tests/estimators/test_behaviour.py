@@ -409,3 +409,25 @@ def test_a_warm_start_validates_on_the_first_fits_rows():
         model.fit(X, y)
         model.fit(X, y)
     assert len(seen) == 2 and seen[0] == seen[1] and len(seen[0]) == 10
+
+
+@pytest.mark.parametrize("method", ["warm_start", "partial_fit"])
+@pytest.mark.parametrize("change", [{"hidden_layer_sizes": (8, 8)},
+                                    {"activation": "tanh"}, {"dtype": "float64"},
+                                    {"loss": "poisson"}],
+                         ids=lambda change: next(iter(change)))
+def test_continuing_after_an_architecture_change_is_refused(method, change):
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.abs(X[:, 0])
+    model = DeepRegressor(hidden_layer_sizes=(4,), max_iter=3, random_state=0,
+                          warm_start=method == "warm_start")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    weights = [w.copy() for w in model.coefs_]
+    model.set_params(**change)
+    with pytest.raises(ValueError, match=f"DeepRegressor: .*{next(iter(change))}"
+                       ".*warm_start=False"):
+        model.fit(X, y) if method == "warm_start" else model.partial_fit(X, y)
+    assert [w.shape for w in model.coefs_] == [(3, 4), (4, 1)]
+    assert all(np.array_equal(a, b) for a, b in zip(weights, model.coefs_))
