@@ -38,6 +38,12 @@ from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
 
+# float32's largest value is 3.4e38: beyond these, a float32 network's Adam
+# moments (squared gradients) or outputs overflow, so dtype='auto' keeps float64
+FLOAT32_PENALTY_LIMIT = 1e15
+FLOAT32_MAGNITUDE_LIMIT = 1e30
+
+
 class BaseDeep(CallbackSupport, BaseEstimator):
     """Parameters, fit skeleton and fitted attributes common to both estimators.
 
@@ -60,21 +66,28 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         if not (first or incremental):
             self._check_warm_start(y)
         targets, loss = self._encode(y, reset=first, classes=classes)
-        sample_weight = self._sample_weight(X, y, sample_weight, incremental)
-        dtype = self._training_dtype(X.dtype, targets, sample_weight)
+        sample_weight, weight_unit = self._sample_weight(X, y, sample_weight,
+                                                         incremental)
+        # weights of mean 1 with alpha / weight_unit: the same objective, whose
+        # float32 sums of weights like 1e37 or 1e-38 neither overflow nor vanish
+        alpha = self.alpha / weight_unit
+        dtype = self._training_dtype(X.dtype, targets, sample_weight, alpha)
         targets = self._scale_targets(targets, sample_weight, reset=first)
         model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
                               incremental=incremental, dtype=dtype)
         if first:
             self._start_from_constant(model.network, targets, sample_weight)
-        train = _as_dtype(Dataset(X, targets, sample_weight),
+        train = _as_dtype(Dataset(X, targets, None if sample_weight is None
+                                  else sample_weight / weight_unit),
                           model.network.params.dtype)
         # its own stream, so a warm start draws the same validation split as the
         # first fit did (for an integer random_state; None draws a new one)
         split_rng = _generator(self.random_state)
         data = self._training_data(train, y, validation, incremental, split_rng)
-        settings = self._settings(data, incremental, model.network)
-        with fit_task(self, X, y, sample_weight, settings.max_epochs) as hooks:
+        settings = self._settings(data, incremental, model.network, alpha=alpha)
+        weight_seen = (None if sample_weight is None  # callbacks see fit's weights
+                       else sample_weight.astype(X.dtype, copy=False))
+        with fit_task(self, X, y, weight_seen, settings.max_epochs) as hooks:
             return self._train(model, data, settings, incremental, hooks)
 
     def _prepare(self, n_features, n_outputs, loss, *, first, incremental, dtype):
@@ -108,9 +121,30 @@ class BaseDeep(CallbackSupport, BaseEstimator):
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
 
-    def _training_dtype(self, input_dtype, targets, sample_weight):
-        """Hook: the dtype a new network trains in (``dtype`` and the input's)."""
-        return compute_dtype(self, input_dtype)
+    def _training_dtype(self, input_dtype, targets, sample_weight, alpha):
+        """The dtype a new network trains in: ``dtype`` and the input's, except
+        where float32 cannot hold the model (``_float32_cannot_hold``): then
+        'auto' trains in float64 and an explicit float32 is refused."""
+        dtype = compute_dtype(self, input_dtype)
+        if dtype != np.float32:
+            return dtype
+        problem = self._float32_cannot_hold(targets, alpha)
+        if problem is None:
+            return dtype
+        if self.dtype == "auto":
+            return np.dtype(np.float64)
+        raise ValueError(
+            f"{type(self).__name__}: dtype={self.dtype!r} trains in float32 here, "
+            f"which cannot hold {problem}; use dtype='float64' or 'auto'.")
+
+    def _float32_cannot_hold(self, targets, alpha):
+        """What of this fit float32 cannot hold, or None: the one place that
+        decides it. The L2 gradient is ``alpha * weights / weight_sum`` per
+        batch (weights of mean 1), and Adam squares it."""
+        if alpha > FLOAT32_PENALTY_LIMIT:
+            return (f"the L2 term's factor alpha / mean(sample_weight) = "
+                    f"{alpha:.3g} (its gradients' squares overflow)")
+        return None
 
     def _start_from_constant(self, network, targets, sample_weight):
         """Hook: set the output bias of a new network from the targets."""
@@ -125,13 +159,18 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         return None
 
     def _sample_weight(self, X, y, sample_weight, incremental):
+        """The checked float64 weights (times class_weight) and their mean (1.0
+        without weights), which training divides them by."""
         if sample_weight is not None:
             with reraise_with_name(self):
-                sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+                sample_weight = _check_sample_weight(sample_weight, X,
+                                                     dtype=np.float64)
         sample_weight = self._apply_class_weight(y, sample_weight, incremental)
-        if sample_weight is not None:
-            check_weights(self, sample_weight)
-        return sample_weight
+        if sample_weight is None:
+            return None, 1.0
+        check_weights(self, sample_weight)
+        largest = sample_weight.max()  # first, so the mean cannot overflow
+        return sample_weight, float(largest * np.mean(sample_weight / largest))
 
     def _apply_class_weight(self, y, sample_weight, incremental):
         return sample_weight
@@ -189,7 +228,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         rows = rng.permutation(len(y))
         return rows[n_val:], rows[:n_val]
 
-    def _settings(self, data, incremental, network):
+    def _settings(self, data, incremental, network, *, alpha):
         validating = data.validation is not None
         monitored = self.early_stopping and validating and not incremental
         n_samples = data.train.n_samples
@@ -198,7 +237,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         return TrainingSettings(
             max_epochs=1 if incremental else self.max_iter,
             batch_size=batch_size, shuffle=self.shuffle, tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change, alpha=self.alpha,
+            n_iter_no_change=self.n_iter_no_change, alpha=alpha,
             dropout=dropout_rates(self, len(network.layer_sizes) - 2),
             clip_norm=self.clip_norm, monitor=self.monitor if monitored else "loss",
             stop_early=not incremental,

@@ -11,6 +11,7 @@ for the file and for the total uncompressed size, ``MAX_ARRAY_ELEMENTS`` =
 2**28 elements per array, 16 MiB for the manifest, 4096 zip members.
 """
 
+import json
 import os
 import struct
 import tokenize
@@ -62,7 +63,9 @@ def save(obj, path):
     ValueError
         If a fitted skdeep estimator's parameters (hidden_layer_sizes,
         activation, dtype, solver, loss) were changed after fitting and no
-        longer describe its network.
+        longer describe its network, or if :func:`load` would refuse the file
+        for any other reason (save runs load's checks first and then writes
+        nothing).
 
     Notes
     -----
@@ -100,6 +103,15 @@ def save(obj, path):
                 "skdeep_version": __version__, "estimator": type(obj).__name__,
                 "arrays": {name: array_entry(a) for name, a in arrays.items()},
                 "object": tree}
+    # the checks load runs, run before writing: save never writes a file that
+    # load would refuse (a model whose outputs overflow, say)
+    text = json.dumps(manifest, sort_keys=True, allow_nan=False)
+    try:
+        _decode(json.loads(text), arrays)
+    except ModelFileError as error:
+        raise ValueError(f"skdeep.save: {os.fspath(path)}: nothing was written, "
+                         f"because load would refuse the file: "
+                         f"{_reason(error)}") from None
     write_file(path, manifest, arrays)
 
 

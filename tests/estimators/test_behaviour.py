@@ -431,3 +431,34 @@ def test_continuing_after_an_architecture_change_is_refused(method, change):
         model.fit(X, y) if method == "warm_start" else model.partial_fit(X, y)
     assert [w.shape for w in model.coefs_] == [(3, 4), (4, 1)]
     assert all(np.array_equal(a, b) for a, b in zip(weights, model.coefs_))
+
+
+@pytest.mark.parametrize("scale", [2.0, 1e37, 1e-38, np.exp(-90)])
+def test_uniform_sample_weights_only_rescale_alpha(scale):
+    """The objective is sum(w * loss) / sum(w) + alpha * ||W||^2 / (2 sum(w)), as
+    MLP's: uniform weights c are alpha / c with unit weights, to rounding, at
+    the float32 default too (the weights train divided by their mean, so their
+    float32 sums neither overflow nor vanish)."""
+    X, y = make_regression(60, 3, noise=1.0, random_state=0)
+    params = {"hidden_layer_sizes": (8,), "max_iter": 5, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        scaled = DeepRegressor(**params).fit(X, y, sample_weight=np.full(60, scale))
+        unit = DeepRegressor(**params, alpha=1e-4 / scale).fit(
+            X, y, sample_weight=np.ones(60))
+    # (the weighted mean and spread of y round differently in the last bit)
+    for a, b in zip(scaled.coefs_ + scaled.intercepts_,
+                    unit.coefs_ + unit.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    np.testing.assert_allclose(scaled.loss_curve_, unit.loss_curve_, rtol=1e-6)
+    assert np.isfinite(scaled.loss_curve_).all()
+
+
+def test_unit_sample_weights_train_bit_for_bit_like_none():
+    X, y = make_regression(60, 3, noise=1.0, random_state=0)
+    params = {"hidden_layer_sizes": (8,), "max_iter": 5, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = DeepRegressor(**params).fit(X, y, sample_weight=np.ones(60))
+        plain = DeepRegressor(**params).fit(X, y, sample_weight=[1.0] * 60)
+    np.testing.assert_array_equal(weighted.coefs_[0], plain.coefs_[0])
