@@ -7,6 +7,7 @@ overflow on it. Each Pipeline step's output width must also be what the next
 step was fitted on.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -67,14 +68,41 @@ def _check_widths(pipeline, X, where):
                f"{following!r} was fitted on {expected}.")
 
 
+def _parts(est):
+    """``est`` and every estimator inside it (Pipeline steps, ColumnTransformer
+    transformers, fitted and as given)."""
+    yield est
+    children = [step for _, step in getattr(est, "steps", ())]
+    for attribute in ("transformers", "transformers_"):
+        children += [part for _, part, _ in getattr(est, attribute, None) or ()]
+    for child in children:
+        if not isinstance(child, str) and child is not None:
+            yield from _parts(child)
+
+
+@contextlib.contextmanager
+def _in_this_process(model):
+    """No worker processes for the smoke row: every n_jobs is None meanwhile."""
+    saved = [(part, part.n_jobs) for part in _parts(model)
+             if "n_jobs" in vars(part)]
+    for part, _ in saved:
+        part.n_jobs = None
+    try:
+        yield
+    finally:
+        for part, jobs in saved:
+            part.n_jobs = jobs
+
+
 def smoke_predict(model):
-    """Predict one example row; any failure means the file is inconsistent."""
+    """Predict one example row; any failure means the file is inconsistent.
+    The row runs in this process: loading never starts workers."""
     if not hasattr(model, "n_features_in_"):
         return  # unfitted: nothing to run
     where = f"object<{type(model).__name__}>"
     try:
         X = _example_input(model)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _in_this_process(model):
             warnings.simplefilter("ignore")
             if type(model).__name__ == "Pipeline":
                 _check_widths(model, X, where)
