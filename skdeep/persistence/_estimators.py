@@ -11,9 +11,11 @@ import inspect
 import math
 
 import numpy as np
+from sklearn.utils._param_validation import validate_parameter_constraints
 
 from ..estimators import DeepClassifier, DeepRegressor
 from ..estimators._callbacks import RUNTIME_ATTRIBUTES
+from ..estimators._params import PARAMETER_CONSTRAINTS
 from ..estimators._resume import mismatch
 from ..estimators._support import _Model
 from ..network import MLP
@@ -38,6 +40,12 @@ _OPTIMIZERS = {"adam": (Adam, ("beta_1", "beta_2", "epsilon"),
                                  "n_decayed"), ("first_moments", "second_moments")),
                "sgd": (SGD, ("momentum", "nesterov"), ("velocities",))}
 _OPTIMIZER_KINDS = {cls: kind for kind, (cls, _, _) in _OPTIMIZERS.items()}
+# the estimator parameter that bounds each optimizer setting
+_HYPER_PARAMETERS = {"beta_1": "beta_1", "beta_2": "beta_2", "epsilon": "epsilon",
+                     "weight_decay": "weight_decay", "momentum": "momentum",
+                     "nesterov": "nesterovs_momentum"}
+# step and sample counts: int64's range, so arithmetic on them never overflows
+MAX_COUNT = 2**63 - 1
 
 
 # -- saving --------------------------------------------------------------------
@@ -238,13 +246,15 @@ def _decode_optimizer(node, decoder, network, where):
                for v in values.values()), where,
            "optimizer settings must be finite numbers.")
     expect(values["learning_rate"] > 0, where, "the learning rate must be positive.")
+    _check_hyper_parameters(values, where)
     learning_rate = values.pop("learning_rate")
     n_params, dtype = network.n_params, network.params.dtype
     expect(0 <= values.get("n_decayed", 0) <= n_params, where,
            "n_decayed must lie between 0 and the number of parameters.")
     optimizer = cls(n_params, dtype, learning_rate=learning_rate, **values)
     optimizer.t = field(node, "t", int, where)
-    expect(optimizer.t >= 0, where, "negative step count.")
+    expect(0 <= optimizer.t <= MAX_COUNT, where,
+           f"the step count t={optimizer.t} must lie between 0 and {MAX_COUNT}.")
     for name in moments:
         array = decoder.array(field(node, name, dict, where), where)
         expect(array.shape == (n_params,) and array.dtype == dtype, where,
@@ -252,6 +262,21 @@ def _decode_optimizer(node, decoder, network, where):
         expect(np.isfinite(array).all(), where, f"{name} must be finite.")
         getattr(optimizer, name)[...] = array
     return optimizer
+
+
+def _check_hyper_parameters(values, where):
+    """Each optimizer setting within the range its estimator parameter allows
+    (beta_2 in [0, 1), epsilon > 0, ...): the optimizer divides by them."""
+    for name, value in values.items():
+        parameter = _HYPER_PARAMETERS.get(name)
+        if parameter is None:
+            continue
+        try:
+            validate_parameter_constraints(
+                {parameter: PARAMETER_CONSTRAINTS[parameter]}, {parameter: value},
+                caller_name="the optimizer")
+        except (ValueError, TypeError) as error:
+            expect(False, where, f"{name}={value!r} is out of range: {error}")
 
 
 _STATE_KINDS = {"n_iter": int, "samples_seen": int, "best_epoch": int,
@@ -268,7 +293,7 @@ def _decode_state(fitted, decoder, network, where):
     for name, kind in _STATE_KINDS.items():
         value = values[name]
         ok = (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-              and value >= 0 if kind is int else
+              and 0 <= value <= MAX_COUNT if kind is int else
               isinstance(value, (float, np.floating)) if kind is float else
               isinstance(value, bool))
         expect(ok, where, f"{name}={value!r} is not a valid {kind.__name__}.")
