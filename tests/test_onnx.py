@@ -377,3 +377,22 @@ def test_same_model_same_bytes():
     X = _rows("float32")[:1]
     assert to_onnx(model, X).SerializeToString() == \
         to_onnx(model, X).SerializeToString()
+
+
+def test_uint64_labels_export_or_are_refused():
+    """Labels in int64's range come out as predict gives them; a uint64 label
+    of 2**63 or more would wrap: refused."""
+    X, rng = _training_data()
+    score = X[:, 0] > 0
+    small = np.where(score, 2**62, 7).astype(np.uint64)
+    model = DeepClassifier(hidden_layer_sizes=(8,), max_iter=20,
+                           random_state=0).fit(X, small)
+    labels, _ = _run(to_onnx(model, X[:1].astype(np.float32)),
+                     X.astype(np.float32))
+    assert_array_equal(labels.astype(np.uint64), model.predict(X.astype(np.float32)))
+    big = np.where(score, 2**63 + 5, 7).astype(np.uint64)
+    model = DeepClassifier(hidden_layer_sizes=(8,), max_iter=2,
+                           random_state=0).fit(X, big)
+    with pytest.raises(ValueError, match="DeepClassifier: ONNX class labels "
+                       "are int64.*outside int64's range"):
+        to_onnx(model, X[:1])
