@@ -396,3 +396,37 @@ def test_uint64_labels_export_or_are_refused():
     with pytest.raises(ValueError, match="DeepClassifier: ONNX class labels "
                        "are int64.*outside int64's range"):
         to_onnx(model, X[:1])
+
+
+def _train_pipeline(n_values):
+    """The pipeline ``skdeep train`` builds, on a text column of n_values."""
+    from skdeep.cli._train import build_pipeline
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=400),
+                          "city": rng.choice([f"c{i}" for i in range(n_values)],
+                                             400)})
+    pipeline = build_pipeline(frame, "classification", hidden_layer_sizes=(4,),
+                              max_iter=5, random_state=0)
+    return pipeline.fit(frame, (frame.x > 0).astype(int)), frame
+
+
+def test_unseen_category_in_a_train_pipeline_gives_predicts_answer():
+    """train's OneHotEncoder maps an unseen text value to zeros; so does the
+    exported graph, row by row, instead of failing the batch."""
+    pipeline, frame = _train_pipeline(5)
+    rows = frame.head(4).copy()
+    rows.loc[rows.index[1], "city"] = "never seen"
+    feeds = {"x": rows[["x"]].to_numpy(np.float32),
+             "city": rows[["city"]].to_numpy(object)}
+    labels, probabilities = _run(to_onnx(pipeline), feeds)
+    assert_array_equal(labels, pipeline.predict(rows))
+    _assert_close(probabilities, pipeline.predict_proba(rows), "float32")
+    assert pipeline[0].transformers_[1][1].handle_unknown == "infrequent_if_exist"
+
+
+def test_infrequent_categories_are_refused_with_a_value_error():
+    pipeline, _ = _train_pipeline(60)
+    with pytest.raises(ValueError, match="OneHotEncoder.*infrequent categories "
+                       "of \\['city'\\].*max_categories=None"):
+        to_onnx(pipeline)
