@@ -107,7 +107,7 @@ def save(obj, path):
     # load would refuse (a model whose outputs overflow, say)
     text = json.dumps(manifest, sort_keys=True, allow_nan=False)
     try:
-        _decode(json.loads(text), arrays)
+        _decode(json.loads(text), dict(arrays))
     except ModelFileError as error:
         raise ValueError(f"skdeep.save: {os.fspath(path)}: nothing was written, "
                          f"because load would refuse the file: "
@@ -170,12 +170,17 @@ def load(path, *, max_bytes=MAX_BYTES):
 
 
 def _decode(manifest, arrays):
-    """The checked object of a read manifest (ModelFileError if it is not sound)."""
+    """The checked object of a read manifest (ModelFileError if it is not sound);
+    empties ``arrays``, the file's buffers, once the object is built."""
     try:
         obj = Decoder(arrays, decode_estimator).decode(manifest.get("object"))
         expect(type(obj).__name__ == manifest.get("estimator"), "object",
                "the object does not match the manifest's estimator type.")
         check_root(obj)
+        # the decoded object holds copies of the large arrays (the network's
+        # parameters): dropping the file's buffers first keeps load's peak
+        # memory at twice the largest array
+        arrays.clear()
         smoke_predict(obj)
     except ModelFileError:
         raise
