@@ -7,7 +7,7 @@ for scikit-learn.
 >>> from skdeep import DeepClassifier, DeepRegressor
 """
 
-import importlib
+from importlib import import_module as _import_module
 
 from .exceptions import DivergenceError, ModelFileError
 
@@ -36,6 +36,11 @@ _LAZY = {"DeepClassifier": ".estimators", "DeepRegressor": ".estimators",
                           "ModelCheckpoint"], ".callbacks")}
 
 
+# subpackages reachable as attributes (``skdeep.datasets.load_shot_log()``)
+# without importing them up front
+_SUBMODULES = ("callbacks", "cli", "datasets", "estimators", "exceptions", "export",
+               "files", "network", "ops", "optim", "persistence", "plotting",
+               "streaming", "training")
 # Keras' module-level names a Keras user reaches for, and skdeep's
 _KERAS_NAMES = {
     "load_model": "Keras' load_model is skdeep.load here: "
@@ -49,14 +54,19 @@ _KERAS_NAMES = {
 }
 
 
+
 def __getattr__(name):
-    if name not in _LAZY:
+    if name in _SUBMODULES:
+        value = _import_module(f".{name}", __name__)
+    elif name in _LAZY:
+        value = getattr(_import_module(_LAZY[name], __name__), name)
+    else:
         hint = f"; {_KERAS_NAMES[name]}" if name in _KERAS_NAMES else ""
         raise AttributeError(f"module 'skdeep' has no attribute {name!r}{hint}")
-    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    names = {name for name in globals() if not name.startswith("_")}
+    return sorted(names | set(_LAZY) | set(_SUBMODULES) | {"__version__"})

@@ -150,9 +150,12 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     classes = _first_pass(model, reader, classes=classes, scaler=fitted_scaler)
     fit_options = {} if classes is None else {"classes": classes}
     dtype = _chunk_dtype(estimator)
-    # a scaler sees the numbers as written (float64): a float32 read would
+    # whatever scales the features, the scaler or the estimator's own
+    # input_scaling, sees the numbers as written (float64): a float32 read would
     # round a large offset with a small spread (a Unix time) before scaling
-    read_dtype = np.dtype(np.float64) if fitted_scaler is not None else dtype
+    scaled = (fitted_scaler is not None
+              or getattr(estimator, "input_scaling", None) is not None)
+    read_dtype = np.dtype(np.float64) if scaled else dtype
     for pass_ in range(n_passes):
         n_rows = 0
         for X, y, lines in reader.chunks(read_dtype):

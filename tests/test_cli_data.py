@@ -251,3 +251,16 @@ def test_max_rows_stops_a_large_file(tmp_path, capsys, monkeypatch):
     status, _, _ = run(capsys, "train", path, "--target", "y", "--max-rows", "101",
                        *QUICK, "--output", tmp_path / "m.skdeep")
     assert status == 0
+
+
+@pytest.mark.parametrize("command", ["train", "fit-csv"])
+def test_an_identifier_as_target_is_named_before_training(tmp_path, capsys,
+                                                          monkeypatch, command):
+    path = write(tmp_path, _with_ids(300))
+    monkeypatch.setattr(_train, "read_csv", lambda *args, **kwargs: pytest.fail(
+        "the whole file was parsed"))
+    status, out, err = run(capsys, command, path, "--target", "customer_id",
+                           "--output", tmp_path / "m.skdeep")
+    one_line_error(status, err, "column 'customer_id' has 300 distinct values in "
+                   "300 rows", "looks like an identifier", "another --target")
+    assert 'Model: "' not in out and not (tmp_path / "m.skdeep").exists()

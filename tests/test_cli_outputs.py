@@ -150,3 +150,26 @@ def test_datasets_write_keeps_existing_files(tmp_path, capsys):
     assert len(pd.read_csv(tmp_path / "shot_log.csv")) == 3000
     np.testing.assert_array_equal(pd.read_csv(tmp_path / "transactions.csv").shape,
                                   (2000, 6))
+
+
+def test_a_model_that_cannot_be_written_names_its_file(tmp_path, shots_csv):
+    """A file-size limit (as a full disk) stops the write with EFBIG, which
+    names no file: the error names the model file, and nothing is left."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG, not a kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    output = tmp_path / "model.skdeep"
+    result = subprocess.run(
+        [sys.executable, "-m", "skdeep", "train", str(shots_csv), *TRAIN,
+         "--output", str(output)], capture_output=True, text=True, timeout=300,
+        preexec_fn=limit_file_size)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"skdeep: error: {output}: File too large"), result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shots.csv"]

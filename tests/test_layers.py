@@ -69,3 +69,19 @@ def test_walker_sees_relative_imports():
     targets = {parts[1] for _, parts in _skdeep_imports(path)
                if parts[0] == "skdeep"}
     assert {"ops", "network"} <= targets
+
+
+def test_subpackages_are_attributes_of_a_bare_import():
+    """``import skdeep`` alone reaches every subpackage as an attribute, and
+    ``dir(skdeep)`` lists the public face, not the modules it imports."""
+    import subprocess
+    import sys
+
+    code = ("import skdeep\n"
+            "bunch = skdeep.datasets.load_shot_log()\n"
+            "print(len(bunch.target) > 0, 'importlib' in dir(skdeep),\n"
+            "      {'datasets', 'callbacks', 'load'} <= set(dir(skdeep)))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                            text=True, timeout=120,
+                            cwd=str(PACKAGE.parent))
+    assert result.stdout.split() == ["True", "False", "True"], result.stderr

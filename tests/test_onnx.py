@@ -408,3 +408,56 @@ def test_same_model_same_bytes():
     X = _rows("float32")[:1]
     assert to_onnx(model, X).SerializeToString() == \
         to_onnx(model, X).SerializeToString()
+
+
+def test_uint64_labels_export_or_are_refused():
+    """Labels in int64's range come out as predict gives them; a uint64 label
+    of 2**63 or more would wrap: refused."""
+    X, rng = _training_data()
+    score = X[:, 0] > 0
+    small = np.where(score, 2**62, 7).astype(np.uint64)
+    model = DeepClassifier(hidden_layer_sizes=(8,), max_iter=20,
+                           random_state=0).fit(X, small)
+    labels, _ = _run(to_onnx(model, X[:1].astype(np.float32)),
+                     X.astype(np.float32))
+    assert_array_equal(labels.astype(np.uint64), model.predict(X.astype(np.float32)))
+    big = np.where(score, 2**63 + 5, 7).astype(np.uint64)
+    model = DeepClassifier(hidden_layer_sizes=(8,), max_iter=2,
+                           random_state=0).fit(X, big)
+    with pytest.raises(ValueError, match="DeepClassifier: ONNX class labels "
+                       "are int64.*outside int64's range"):
+        to_onnx(model, X[:1])
+
+
+def _train_pipeline(n_values):
+    """The pipeline ``skdeep train`` builds, on a text column of n_values."""
+    from skdeep.cli._train import build_pipeline
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=400),
+                          "city": rng.choice([f"c{i}" for i in range(n_values)],
+                                             400)})
+    pipeline = build_pipeline(frame, "classification", hidden_layer_sizes=(4,),
+                              max_iter=5, random_state=0)
+    return pipeline.fit(frame, (frame.x > 0).astype(int)), frame
+
+
+def test_unseen_category_in_a_train_pipeline_gives_predicts_answer():
+    """train's OneHotEncoder maps an unseen text value to zeros; so does the
+    exported graph, row by row, instead of failing the batch."""
+    pipeline, frame = _train_pipeline(5)
+    rows = frame.head(4).copy()
+    rows.loc[rows.index[1], "city"] = "never seen"
+    feeds = {"x": rows[["x"]].to_numpy(np.float32),
+             "city": rows[["city"]].to_numpy(object)}
+    labels, probabilities = _run(to_onnx(pipeline), feeds)
+    assert_array_equal(labels, pipeline.predict(rows))
+    _assert_close(probabilities, pipeline.predict_proba(rows), "float32")
+    assert pipeline[0].transformers_[1][1].handle_unknown == "infrequent_if_exist"
+
+
+def test_infrequent_categories_are_refused_with_a_value_error():
+    pipeline, _ = _train_pipeline(60)
+    with pytest.raises(ValueError, match="OneHotEncoder.*infrequent categories "
+                       "of \\['city'\\].*max_categories=None"):
+        to_onnx(pipeline)

@@ -147,3 +147,16 @@ def test_float64_erf_is_exact_to_rounding():
 ])
 def test_float64_tails_keep_their_relative_precision(name, x, reference):
     assert_allclose(_run_builder(name, x), reference(x), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(ACTIVATION_BUILDERS))
+def test_nan_in_nan_out_and_the_other_values_unharmed(name, dtype):
+    """One NaN in a batch gives NaN there and the formula's values elsewhere:
+    no builder lets it fail the batch (float64 erf once cast it to an index)."""
+    x = np.array([np.nan, -2.0, 0.0, 0.5, np.nan, 3.0], dtype=dtype)
+    actual = _run_builder(name, x)
+    assert np.isnan(actual[[0, 4]]).all()
+    finite = [1, 2, 3, 5]
+    assert_allclose(actual[finite], REFERENCES[name](x[finite].astype(np.float64)),
+                    rtol=TOLERANCE[dtype], atol=TOLERANCE[dtype])

@@ -56,6 +56,18 @@ def infer_task(target, task="auto"):
     return "regression"
 
 
+def check_not_identifier(n_classes, n_rows, name, path):
+    """Refuse a classification target with about one row per value: an ID column
+    (an order number, a name) given as the target, whose every value would be a
+    class of its own."""
+    if n_classes > max(MAX_CATEGORIES, n_rows // 2):
+        raise CLIError(
+            f"{path}: column {name!r} has {n_classes} distinct values in {n_rows} "
+            "rows, so it looks like an identifier, not a target: a classifier "
+            f"would learn {n_classes} classes of about one row each. Choose "
+            "another --target (or --task regression for a numeric one)")
+
+
 def clean_target(column, task, path):
     """The non-missing targets, the task, and notes on what was dropped.
 
@@ -76,6 +88,7 @@ def clean_target(column, task, path):
         if is_numeric_dtype(target) and not is_bool_dtype(target) and _whole_numbers(
                 target):
             target = target.astype(np.int64)  # labels 0, 1 rather than 0.0, 1.0
+        check_not_identifier(target.nunique(), len(target), column.name, path)
         if target.nunique() < 2:
             label = target.iloc[0]
             label = label.item() if isinstance(label, np.generic) else label

@@ -7,6 +7,7 @@ through :mod:`skdeep.files` (atomic, never over an input).
 
 import contextlib
 import gzip
+import os
 import zipfile
 from pathlib import Path
 
@@ -108,17 +109,25 @@ def write_csv(frame, path):
         with atomic_write(path, "w") as file:
             frame.to_csv(file, index=False)
     except OSError as error:
-        if error.filename:
-            raise
-        # name the file the user asked for (a full disk names no file)
-        raise OSError(error.errno, error.strerror, str(path)) from None
+        raise _naming(error, path) from None
+
+
+def _naming(error, path):
+    """``error`` naming a file: the one the user asked for when it names none (a
+    full disk or a file-size limit names no file)."""
+    if error.filename:
+        return error
+    return OSError(error.errno, error.strerror or str(error), str(path))
 
 
 def save_model(model, path):
     """Write ``model`` to ``path`` in skdeep's safe model format."""
     from ..persistence import save
 
-    save(model, path)
+    try:
+        save(model, path)
+    except OSError as error:
+        raise _naming(error, path) from None
 
 
 def load_model(path):
@@ -132,7 +141,7 @@ def load_model(path):
     try:
         model = load(path)
     except ModelFileError as error:
-        reason = str(error).removeprefix("model file: ")
+        reason = str(error).removeprefix(f"{os.fspath(path)}: ")
         raise CLIError(f"{path}: {reason}") from None
     if not hasattr(final_estimator(model), "history_"):
         raise CLIError(f"{path}: holds an unfitted {type(model).__name__}; train "

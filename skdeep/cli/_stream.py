@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._columns import SHOWN, infer_task
+from ._columns import SHOWN, check_not_identifier, infer_task
 from ._errors import CLIError
 from ._io import (
     _reading,
@@ -41,6 +41,8 @@ def run_fit_csv(args):
     _check_columns(columns, args)
     n_rows, distinct = _read_target(args)
     task = infer_task(distinct, args.task)
+    if task == "classification":
+        check_not_identifier(len(distinct), n_rows, args.target, args.data)
     if task == "classification" and len(distinct) < 2:
         raise CLIError(f"{args.data}: column {args.target!r} has one class "
                        f"({distinct.iloc[0]!r}) in all {n_rows} rows; a classifier "

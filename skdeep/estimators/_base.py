@@ -38,11 +38,22 @@ from ._params import (
     hidden_activations,
     hidden_sizes,
 )
-from ._resume import TrainedUnits, carried_optimizer
+from ._resume import TrainedUnits, carried_optimizer, check_continuable
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
+
+
+# float32's largest value is 3.4e38: beyond these, a float32 network's Adam
+# moments (squared gradients) or outputs overflow, so dtype='auto' keeps float64
+FLOAT32_PENALTY_LIMIT = 1e15
+FLOAT32_MAGNITUDE_LIMIT = 1e30
+# float32 carries about 7 significant digits: a column (of X, or a regressor's y)
+# whose mean is more than this many standard deviations from 0 would reach or
+# leave a float32 network in steps a noticeable fraction of its spread, since
+# its scaling is folded into the first (or last) layer, so 'auto' keeps float64
+FLOAT32_OFFSET_LIMIT = 1e3
 
 
 class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
@@ -62,31 +73,41 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         self._validate_params()
         read_files = file_inputs(X, y, sample_weight, *(validation or ()))
         first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
+        if not first:
+            check_continuable(self, self._network, self._optimizer, incremental)
         X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
         y, classes = self._labels(y, classes, reset=first)
         if not (first or incremental):
             self._check_warm_start(y)
         targets, loss = self._encode(y, reset=first, classes=classes)
-        sample_weight = self._sample_weight(X, y, sample_weight, incremental)
-        dtype = self._training_dtype(X.dtype, targets, sample_weight)
+        sample_weight, weight_unit = self._sample_weight(X, y, sample_weight,
+                                                         incremental)
+        # weights of mean 1 with alpha / weight_unit: the same objective, whose
+        # float32 sums of weights like 1e37 or 1e-38 neither overflow nor vanish
+        alpha = self.alpha / weight_unit
+        if first:
+            self._measure_inputs(X, sample_weight)
+        dtype = self._training_dtype(X.dtype, targets, sample_weight, alpha)
         targets = self._scale_targets(targets, sample_weight, reset=first)
         model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
                               incremental=incremental, dtype=dtype)
         if first:
             self._start_from_constant(model.network, targets, sample_weight)
-        inputs = self._scale_inputs(X, sample_weight, model.network.params.dtype,
-                                    reset=first)
-        train = _as_dtype(Dataset(inputs, targets, sample_weight),
+        inputs = self._scale_inputs(X, model.network.params.dtype)
+        train = _as_dtype(Dataset(inputs, targets, None if sample_weight is None
+                                  else sample_weight / weight_unit),
                           model.network.params.dtype)
         # its own stream, so a warm start draws the same validation split as the
         # first fit did (for an integer random_state; None draws a new one)
         split_rng = _generator(self.random_state)
         data = self._training_data(train, y, validation, incremental, split_rng)
-        settings = self._settings(data, incremental, model.network)
+        settings = self._settings(data, incremental, model.network, alpha=alpha)
         facts = FitFacts((), incremental=incremental, inputs=read_files,
                          columns=log_columns(self, data.validation is not None),
                          history=model.state.history)
-        with fit_task(self, X, y, sample_weight, settings.max_epochs,
+        weight_seen = (None if sample_weight is None  # callbacks see fit's weights
+                       else sample_weight.astype(X.dtype, copy=False))
+        with fit_task(self, X, y, weight_seen, settings.max_epochs,
                       facts) as hooks:
             return self._train(model, data, settings, incremental, hooks)
 
@@ -122,9 +143,42 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
 
-    def _training_dtype(self, input_dtype, targets, sample_weight):
-        """Hook: the dtype a new network trains in (``dtype`` and the input's)."""
-        return compute_dtype(self, input_dtype)
+    def _training_dtype(self, input_dtype, targets, sample_weight, alpha):
+        """The dtype a new network trains in: ``dtype`` and the input's, except
+        where float32 cannot hold the model (``_float32_cannot_hold``): then
+        'auto' trains in float64 and an explicit float32 is refused; 'auto'
+        also keeps float64 for columns far from 0 (``_far_from_zero``)."""
+        dtype = compute_dtype(self, input_dtype)
+        if dtype != np.float32:
+            return dtype
+        if self.dtype == "auto" and self._far_from_zero(targets, sample_weight):
+            return np.dtype(np.float64)
+        problem = self._float32_cannot_hold(targets, alpha)
+        if problem is None:
+            return dtype
+        if self.dtype == "auto":
+            return np.dtype(np.float64)
+        raise ValueError(
+            f"{type(self).__name__}: dtype={self.dtype!r} trains in float32 here, "
+            f"which cannot hold {problem}; use dtype='float64' or 'auto'.")
+
+    def _far_from_zero(self, targets, sample_weight):
+        """Whether an input column lies more than ``FLOAT32_OFFSET_LIMIT``
+        standard deviations from 0 (a Unix time, say): ``coefs_[0]`` applies to
+        raw X, and float32 could not resolve such a column's spread."""
+        units = self._input_units()
+        return units is not None and bool(
+            (np.abs(units.input_offset) > FLOAT32_OFFSET_LIMIT * units.input_scale)
+            .any())
+
+    def _float32_cannot_hold(self, targets, alpha):
+        """What of this fit float32 cannot hold, or None: the one place that
+        decides it. The L2 gradient is ``alpha * weights / weight_sum`` per
+        batch (weights of mean 1), and Adam squares it."""
+        if alpha > FLOAT32_PENALTY_LIMIT:
+            return (f"the L2 term's factor alpha / mean(sample_weight) = "
+                    f"{alpha:.3g} (its gradients' squares overflow)")
+        return None
 
     def _start_from_constant(self, network, targets, sample_weight):
         """Hook: set the output bias of a new network from the targets."""
@@ -139,13 +193,18 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         return None
 
     def _sample_weight(self, X, y, sample_weight, incremental):
+        """The checked float64 weights (times class_weight) and their mean (1.0
+        without weights), which training divides them by."""
         if sample_weight is not None:
             with reraise_with_name(self):
-                sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+                sample_weight = _check_sample_weight(sample_weight, X,
+                                                     dtype=np.float64)
         sample_weight = self._apply_class_weight(y, sample_weight, incremental)
-        if sample_weight is not None:
-            check_weights(self, sample_weight)
-        return sample_weight
+        if sample_weight is None:
+            return None, 1.0
+        check_weights(self, sample_weight)
+        largest = sample_weight.max()  # first, so the mean cannot overflow
+        return sample_weight, float(largest * np.mean(sample_weight / largest))
 
     def _apply_class_weight(self, y, sample_weight, incremental):
         return sample_weight
@@ -155,7 +214,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         if validation is not None:
             X_val, y_val = validation
             X_val = check_X(self, X_val, reset=False, training=True)
-            X_val = self._scale_inputs(X_val, None, train.X.dtype, reset=False)
+            X_val = self._scale_inputs(X_val, train.X.dtype)
             y_val, _ = self._labels(y_val, None, reset=False)
             val_targets, _ = self._encode(y_val, reset=False, classes=None)
             val_targets = self._scale_targets(val_targets, None, reset=False)
@@ -179,9 +238,9 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
                 f"{type(self).__name__}: early_stopping's validation_fraction="
                 f"{self.validation_fraction} of {n_samples} samples leaves "
                 f"{n_val} for validation and {n_samples - n_val} for training, "
-                f"too few for {short} (at least {2 if n_val < 2 else 1} needed); "
-                f"{fix} validation_fraction, pass X_val and y_val to fit, or set "
-                "early_stopping=False."
+                f"too few for {short} (at least {2 if n_val < 2 else 1} needed"
+                f"{self._split_needs()}); {fix} validation_fraction, pass X_val "
+                "and y_val to fit, or set early_stopping=False."
             )
         train_rows, val_rows = self._split_rows(y, n_val, rng)
         self._check_split_weights(train.sample_weight, train_rows, val_rows)
@@ -197,11 +256,15 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
                     "more samples a positive weight, or pass X_val and y_val."
                 )
 
+    def _split_needs(self):
+        """Hook: what else each side of the split should hold, for the message."""
+        return ""
+
     def _split_rows(self, y, n_val, rng):
         rows = rng.permutation(len(y))
         return rows[n_val:], rows[:n_val]
 
-    def _settings(self, data, incremental, network):
+    def _settings(self, data, incremental, network, *, alpha):
         validating = data.validation is not None
         monitored = self.early_stopping and validating and not incremental
         n_samples = data.train.n_samples
@@ -210,7 +273,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         return TrainingSettings(
             max_epochs=1 if incremental else self.max_iter,
             batch_size=batch_size, shuffle=self.shuffle, tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change, alpha=self.alpha,
+            n_iter_no_change=self.n_iter_no_change, alpha=alpha,
             dropout=dropout_rates(self, len(network.layer_sizes) - 2),
             clip_norm=self.clip_norm, monitor=self.monitor if monitored else "loss",
             stop_early=not incremental,

@@ -14,6 +14,8 @@ __all__ = ["InputScaling", "input_statistics", "scale_inputs", "warn_unscaled"]
 # a spread below this fraction of a column's largest magnitude is rounding noise
 # of a constant column: scaling by it would blow the noise up to unit size
 CONSTANT_SPREAD = 1e3 * np.finfo(np.float64).eps
+# rows scaled at a time (float64 arithmetic, one rounding to the training dtype)
+SCALING_BLOCK_ROWS = 4096
 # input_scaling=None warns when column spreads differ by this factor or more
 SPREAD_RATIO_WARNING = 1e4
 
@@ -21,14 +23,16 @@ SPREAD_RATIO_WARNING = 1e4
 class InputScaling:
     """Mixin with the fit skeleton's input hooks (see BaseDeep)."""
 
-    def _scale_inputs(self, X, sample_weight, dtype, *, reset):
-        """The inputs the network trains on, in ``dtype``; a first fit
-        (``reset``) measures X first (``input_scaling``)."""
-        if reset:
-            self.input_offset_, self.input_scale_ = input_statistics(
-                X, sample_weight, self.input_scaling)
-            if self.input_scaling is None:
-                warn_unscaled(self, X)
+    def _measure_inputs(self, X, sample_weight):
+        """Measure X for ``input_scaling`` (a first fit); with None, warn when
+        its columns differ in scale by orders of magnitude."""
+        self.input_offset_, self.input_scale_ = input_statistics(
+            X, sample_weight, self.input_scaling)
+        if self.input_scaling is None:
+            warn_unscaled(self, X)
+
+    def _scale_inputs(self, X, dtype):
+        """The inputs the network trains on, in ``dtype``."""
         units = self._input_units()
         if units is None:
             return X
@@ -94,9 +98,14 @@ def scale_inputs(X, offset, scale, dtype):
     if sparse.issparse(X):
         scaled = sparse.csr_matrix(X, dtype=np.float64) @ sparse.diags(1.0 / scale)
         return sparse.csr_matrix(scaled, dtype=dtype)
-    scaled = np.subtract(X, offset, dtype=np.float64)
-    scaled /= scale
-    return scaled.astype(dtype, copy=False)
+    # in blocks of rows, so the float64 arithmetic costs a block, not a copy of X
+    scaled = np.empty(X.shape, dtype=dtype)
+    for start in range(0, X.shape[0], SCALING_BLOCK_ROWS):
+        block = np.subtract(X[start:start + SCALING_BLOCK_ROWS], offset,
+                            dtype=np.float64)
+        block /= scale
+        scaled[start:start + SCALING_BLOCK_ROWS] = block
+    return scaled
 
 
 def warn_unscaled(estimator, X):

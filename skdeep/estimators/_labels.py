@@ -134,6 +134,12 @@ class LabelTargets:
         per_sample = weights[np.searchsorted(self.classes_, y)]
         return per_sample if sample_weight is None else sample_weight * per_sample
 
+    def _split_needs(self):
+        if self._multilabel:
+            return ""
+        return (f", and each side should hold samples of all {len(self.classes_)} "
+                "classes")
+
     def _split_rows(self, y, n_val, rng):
         if self._multilabel:
             return super()._split_rows(y, n_val, rng)

@@ -6,9 +6,9 @@ import copy
 import numpy as np
 
 from ..optim import LearningRateSchedule
-from ._params import STOCHASTIC_SOLVERS
+from ._params import STOCHASTIC_SOLVERS, hidden_activations, hidden_sizes
 
-__all__ = ["TrainedUnits", "carried_optimizer"]
+__all__ = ["TrainedUnits", "carried_optimizer", "check_continuable", "mismatch"]
 
 
 class TrainedUnits:
@@ -53,6 +53,60 @@ class TrainedUnits:
         for units in reversed(folds):
             units.unfold(network)
         return network
+
+_SOLVERS = {"Adam": "adam", "AdamW": "adamw", "SGD": "sgd"}
+
+
+def mismatch(estimator, network, optimizer):
+    """What makes the parameters disagree with the trained engine, or None.
+
+    The output loss must be the one the estimator trains (a regressor's ``loss``;
+    softmax or sigmoid cross-entropy for single- or multilabel classes), and the
+    hidden layers, activations, explicit dtype and (given an ``optimizer``) the
+    solver must be the parameters'. A warm start, partial_fit and save all ask.
+    """
+    n_hidden = len(network.layer_sizes) - 2
+    try:
+        sizes, activations = hidden_sizes(estimator), hidden_activations(
+            estimator, n_hidden)
+    except ValueError:
+        return (f"hidden_layer_sizes={estimator.hidden_layer_sizes!r} and activation="
+                f"{estimator.activation!r} do not describe the network's "
+                f"{n_hidden} hidden layers {network.layer_sizes[1:-1]}.")
+    multilabel = getattr(estimator, "_multilabel", None)  # classifiers only
+    loss = (estimator.loss if multilabel is None else "sigmoid_cross_entropy"
+            if multilabel else "softmax_cross_entropy")
+    kind = (None if optimizer is None
+            else _SOLVERS.get(type(optimizer).__name__, "?"))
+    checks = [
+        (network.loss == loss, f"the network's loss {network.loss!r} is not the "
+         f"{loss!r} this estimator trains with."),
+        (sizes == network.layer_sizes[1:-1], f"hidden_layer_sizes={sizes} does not "
+         f"match the network's hidden layers {network.layer_sizes[1:-1]}."),
+        (activations == network.activations, f"activation={estimator.activation!r} "
+         f"does not match the network's activations {network.activations}."),
+        # only an explicit dtype binds the network: 'auto' and None depend on the
+        # data and solver of the fit that made it
+        (estimator.dtype not in ("float32", "float64")
+         or estimator.dtype == network.params.dtype.name, f"dtype="
+         f"{estimator.dtype!r} does not match the {network.params.dtype} network."),
+        (kind is None or kind == estimator.solver, f"solver={estimator.solver!r} "
+         f"does not match the fitted {kind} optimizer state."),
+    ]
+    return next((message for ok, message in checks if not ok), None)
+
+
+def check_continuable(estimator, network, optimizer, incremental):
+    """Refuse to continue ``network`` when the parameters now describe another
+    one (set_params after fit); the fitted model stays as it was."""
+    problem = mismatch(estimator, network, optimizer if incremental else None)
+    if problem is None:
+        return
+    how = "partial_fit continues" if incremental else "warm_start=True continues"
+    raise ValueError(
+        f"{type(estimator).__name__}: {how} the fitted network, but {problem} "
+        "Refit with warm_start=False (fit starts a new network), or set the "
+        "parameter back.")
 
 
 def _settings(optimizer):

@@ -80,8 +80,13 @@ def check_string_columns(estimator, X):
 
 def _dtype(estimator, training, reset=True):
     """Training data goes straight to the compute dtype (one copy at most), or
-    to the fitted network's when a fit continues it (``reset`` False); input to
-    predict keeps float32 or becomes float64, and so do the outputs."""
+    to the fitted network's when a fit continues it (``reset`` False), unless
+    the estimator scales its inputs: then, as input to predict, it keeps float32
+    or becomes float64, so the scaling rounds once, after it has measured and
+    scaled the numbers as given (a float32 cast first would round a Unix time to
+    128 s, and the training dtype is decided from those statistics)."""
+    if getattr(estimator, "input_scaling", None) is not None:
+        training = False
     network = getattr(estimator, "_network", None)
     if training and not reset and network is not None:
         return network.params.dtype

@@ -119,7 +119,9 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         The dtype the network trains and computes in. 'auto' trains the
         stochastic solvers in float32, as Keras and PyTorch do (about twice as
         fast, with the same scores on real data), and lbfgs in the input's
-        dtype (its line search wants float64). None follows the input as
+        dtype (its line search wants float64); a fit float32 cannot hold
+        (alpha over the mean sample weight above 1e15) keeps float64 under
+        'auto' and is refused with 'float32'. None follows the input as
         MLPClassifier does: float32 stays float32, anything else becomes
         float64. Whatever the compute dtype, ``predict_proba`` and friends
         return float32 for float32 input and float64 otherwise.
@@ -361,12 +363,20 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
             For multilabel models, exactly the log of ``predict_proba``: labels
             whose probabilities round to the same value (several at 1.0) tie
             here too, so both rank labels alike; a probability that underflows
-            to 0 gives -inf.
+            to 0 gives -inf. For single-label models, the stable log of the
+            softmax, except where ``predict_proba`` underflows below the
+            smallest normal number: there it is the log of that probability
+            (-inf for 0), so the two always agree.
         """
         log_proba = self._log_proba(X)
-        if self._multilabel:
-            with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore"):
+            if self._multilabel:
                 return np.log(np.exp(log_proba))
+            # where predict_proba underflows (to 0 or a subnormal), its log is
+            # what predict_proba can say: -inf for 0, so the two agree
+            proba = np.exp(log_proba)
+            lost = proba < np.finfo(proba.dtype).tiny
+            log_proba[lost] = np.log(proba[lost])
         return log_proba
 
     def _log_proba(self, X):

@@ -7,19 +7,14 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from ..training.units import OutputUnits
-from ._base import BaseDeep
+from ._base import FLOAT32_MAGNITUDE_LIMIT, FLOAT32_OFFSET_LIMIT, BaseDeep
 from ._keras import KerasWords, explain_keras_keywords
-from ._params import PARAMETER_CONSTRAINTS, compute_dtype
+from ._params import PARAMETER_CONSTRAINTS
 from ._support import atomic, stochastic_only, validation_pair
 from ._targets import target_statistics
 
 __all__ = ["DeepRegressor"]
 
-# float32 carries about 7 significant digits: a y whose mean is more than this many
-# standard deviations from 0 would come out of a float32 network in steps a
-# noticeable fraction of its spread (the target scaling is folded into the output
-# layer), so dtype='auto' keeps such a regressor in float64
-FLOAT32_OFFSET_LIMIT = 1e3
 
 
 class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
@@ -140,8 +135,10 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
         :class:`DeepClassifier`: 'auto' trains 'adam', 'adamw' and 'sgd' in
         float32 and lbfgs in the input's dtype, except that a squared-error y
         whose mean lies more than 1,000 standard deviations from 0 keeps
-        float64 (float32 outputs could not resolve its spread); None follows
-        the input as MLPRegressor does. A warm start or ``partial_fit``
+        float64 (float32 outputs could not resolve its spread), and so does
+        a fit float32 cannot hold (|y| above 1e30, or alpha over the mean
+        sample weight above 1e15), which an explicit float32 refuses; None
+        follows the input as MLPRegressor does. A warm start or ``partial_fit``
         continues in the fitted network's dtype. ``predict`` returns float32
         for float32 input and float64 otherwise.
     weight_init : {'glorot', 'auto', 'he', 'lecun'}, default='glorot'
@@ -348,18 +345,25 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
         targets = y.reshape(-1, 1) if y.ndim == 1 else y
         return targets, self.loss
 
-    def _training_dtype(self, input_dtype, targets, sample_weight):
-        """As ``dtype`` says, except that 'auto' keeps float64 for a squared-error
-        y whose mean lies more than ``FLOAT32_OFFSET_LIMIT`` standard deviations
-        from 0: float32 outputs (about 7 digits) could not resolve its spread."""
-        dtype = compute_dtype(self, input_dtype)
-        if self.dtype != "auto" or dtype != np.float32 or self.loss != "squared_error":
-            return dtype
+    def _far_from_zero(self, targets, sample_weight):
+        """Also a squared-error y far from 0: its scaling is folded into the
+        output layer, whose float32 outputs could not resolve its spread."""
+        if super()._far_from_zero(targets, sample_weight):
+            return True
+        if self.loss != "squared_error":
+            return False
         offset, scale = target_statistics(targets, sample_weight, self.loss,
                                           "standard")
-        if (np.abs(offset) > FLOAT32_OFFSET_LIMIT * scale).any():
-            return np.dtype(np.float64)
-        return dtype
+        return bool((np.abs(offset) > FLOAT32_OFFSET_LIMIT * scale).any())
+
+    def _float32_cannot_hold(self, targets, alpha):
+        """Also y itself: its scale is folded into the output layer, so a
+        float32 network of a y near float32's largest value outputs infinity."""
+        largest = float(np.max(np.abs(targets), initial=0.0))
+        if largest > FLOAT32_MAGNITUDE_LIMIT:
+            return (f"targets of magnitude {largest:.3g} (float32 ends at 3.4e38, "
+                    "and the output layer holds y's scale)")
+        return super()._float32_cannot_hold(targets, alpha)
 
     def _scale_targets(self, targets, sample_weight, *, reset):
         """Standardize the targets; a first fit (``reset``) measures y first."""

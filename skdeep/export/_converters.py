@@ -62,6 +62,15 @@ def check_exportable(model):
         raise ValueError(f"{name}: ONNX class labels are int64 or strings, and "
                          f"classes_ holds fractional floats {classes.tolist()!r}; "
                          "refit with integer or string labels.")
+    if classes is not None and classes.dtype.kind in "uif" and classes.size and (
+            classes.max() > np.iinfo(np.int64).max
+            or classes.min() < np.iinfo(np.int64).min):
+        # the graph's labels are int64: a larger label would wrap around
+        extreme = classes.max() if classes.max() > 0 else classes.min()
+        raise ValueError(f"{name}: ONNX class labels are int64, and classes_ "
+                         f"holds {extreme}, outside int64's range; refit with "
+                         "smaller integer labels or with string labels (e.g. "
+                         "y.astype(str)).")
 
 
 def _output_type(input_type):

@@ -86,7 +86,11 @@ def _log1p(b, u):
 
 
 def _erf_float64(b, x):
-    """erf(x) in double precision from element-wise operators (see _ERF_STEP)."""
+    """erf(x) in double precision from element-wise operators (see _ERF_STEP).
+    NaN stays NaN: the table lookup runs on 0 in its place (a NaN index would
+    cast to INT64_MIN and fail the whole batch), then NaN is put back."""
+    missing = b.node("IsNaN", x)
+    x = b.node("Where", missing, b.constant(0.0), x)
     clipped = b.node("Clip", x, b.constant(-_ERF_LIMIT), b.constant(_ERF_LIMIT))
     n_half = round(_ERF_LIMIT / _ERF_STEP)
     index = b.node("Add", b.node("Round", b.node("Mul", clipped,
@@ -106,7 +110,8 @@ def _erf_float64(b, x):
                       b.constant(weight))
         integral = term if integral is None else b.node("Add", integral, term)
     scale = b.node("Mul", half_width, b.constant(2 / math.sqrt(math.pi)))
-    return b.node("Add", total, b.node("Mul", integral, scale))
+    value = b.node("Add", total, b.node("Mul", integral, scale))
+    return b.node("Where", missing, b.constant(math.nan), value)
 
 
 def _identity(b, x):

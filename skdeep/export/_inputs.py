@@ -1,6 +1,8 @@
 """What :func:`skdeep.to_onnx` does between its arguments and skl2onnx: check the
 model, name an unsupported step, and work out the ONNX inputs."""
 
+import copy
+
 import numpy as np
 from skl2onnx._parse import sklearn_parsers_map
 from skl2onnx._supported_operators import sklearn_operator_name_map
@@ -31,6 +33,7 @@ def convert(skl2onnx, model, X_sample, *, options, target_opset):
     check_exportable(network)
     for where, step in _leaf_steps(model):
         _check_convertible(where, step)
+    model = _servable(model)
     if options is None and isinstance(network, DeepClassifier):
         options = {DeepClassifier: {"zipmap": False}}
     dtype = network.coefs_[0].dtype
@@ -81,6 +84,35 @@ def _check_convertible(where, step):
         "in skl2onnx. Replace it with a step skl2onnx converts (StandardScaler, "
         "MinMaxScaler, OneHotEncoder, SimpleImputer, ColumnTransformer, ...), or "
         "register a converter for it with skl2onnx.update_registered_converter.")
+
+
+def _servable(model):
+    """``model``, or a copy whose OneHotEncoders skl2onnx converts to what
+    predict does: an unknown category gives zeros ('infrequent_if_exist' without
+    infrequent categories is 'ignore'; skl2onnx would fail the batch)."""
+    encoders = [(where, step) for where, step in _leaf_steps(model)
+                if isinstance(step, OneHotEncoder)
+                and step.handle_unknown in ("infrequent_if_exist", "warn")]
+    for where, step in encoders:
+        grouped = [str(name) for name, rows in zip(
+            step.feature_names_in_ if hasattr(step, "feature_names_in_")
+            else range(step.n_features_in_), step._infrequent_indices or ())
+            if rows is not None]
+        if step._infrequent_enabled and grouped:
+            raise ValueError(
+                f"skdeep.to_onnx: step {where!r} (OneHotEncoder) groups the "
+                f"infrequent categories of {grouped} into one column, which "
+                "skl2onnx cannot convert; refit it with max_categories=None and "
+                "min_frequency=None (skdeep train groups a text column's rarest "
+                "values only beyond 50 distinct ones).")
+    if not encoders:
+        return model
+    model = copy.deepcopy(model)
+    for _, step in _leaf_steps(model):
+        if isinstance(step, OneHotEncoder) and step.handle_unknown in (
+                "infrequent_if_exist", "warn"):
+            step.handle_unknown = "ignore"
+    return model
 
 
 def infer_inputs(model, dtype):

@@ -11,6 +11,7 @@ for the file and for the total uncompressed size, ``MAX_ARRAY_ELEMENTS`` =
 2**28 elements per array, 16 MiB for the manifest, 4096 zip members.
 """
 
+import json
 import os
 import struct
 import tokenize
@@ -62,7 +63,9 @@ def save(obj, path):
     ValueError
         If a fitted skdeep estimator's parameters (hidden_layer_sizes,
         activation, dtype, solver, loss) were changed after fitting and no
-        longer describe its network.
+        longer describe its network, or if :func:`load` would refuse the file
+        for any other reason (save runs load's checks first and then writes
+        nothing).
 
     Notes
     -----
@@ -100,6 +103,15 @@ def save(obj, path):
                 "skdeep_version": __version__, "estimator": type(obj).__name__,
                 "arrays": {name: array_entry(a) for name, a in arrays.items()},
                 "object": tree}
+    # the checks load runs, run before writing: save never writes a file that
+    # load would refuse (a model whose outputs overflow, say)
+    text = json.dumps(manifest, sort_keys=True, allow_nan=False)
+    try:
+        _decode(json.loads(text), dict(arrays))
+    except ModelFileError as error:
+        raise ValueError(f"skdeep.save: {os.fspath(path)}: nothing was written, "
+                         f"because load would refuse the file: "
+                         f"{_reason(error)}") from None
     write_file(path, manifest, arrays)
 
 
@@ -145,18 +157,45 @@ def load(path, *, max_bytes=MAX_BYTES):
     """
     path = os.fspath(path)
     try:
-        manifest, arrays = read_file(path, max_bytes)
+        try:
+            manifest, arrays = read_file(path, max_bytes)
+        except ModelFileError:
+            raise
+        except _DAMAGE as error:
+            raise _damaged(error) from None
+        return _decode(manifest, arrays)
+    except ModelFileError as error:
+        # the checks name the file generically; the caller knows it by its path
+        raise ModelFileError(f"{path}: {_reason(error)}") from None
+
+
+def _decode(manifest, arrays):
+    """The checked object of a read manifest (ModelFileError if it is not sound);
+    empties ``arrays``, the file's buffers, once the object is built."""
+    try:
         obj = Decoder(arrays, decode_estimator).decode(manifest.get("object"))
         expect(type(obj).__name__ == manifest.get("estimator"), "object",
                "the object does not match the manifest's estimator type.")
         check_root(obj)
+        # the decoded object holds copies of the large arrays (the network's
+        # parameters): dropping the file's buffers first keeps load's peak
+        # memory at twice the largest array
+        arrays.clear()
         smoke_predict(obj)
     except ModelFileError:
         raise
     except _DAMAGE as error:
-        raise ModelFileError(f"model file: the file is damaged "
-                             f"({type(error).__name__}: {error}).") from None
+        raise _damaged(error) from None
     return obj
+
+
+def _damaged(error):
+    return ModelFileError(f"model file: the file is damaged "
+                          f"({type(error).__name__}: {error}).")
+
+
+def _reason(error):
+    return str(error).removeprefix("model file: ")
 
 
 def _little_endian(array):

@@ -129,6 +129,11 @@ class Decoder:
         self.depth = 0
 
     def decode(self, node, where="object"):
+        if isinstance(node, int) and not isinstance(node, bool):
+            # int64 and uint64 hold every integer a model has; a larger one
+            # would overflow where it is used (a step count, a seed)
+            expect(-2**63 <= node < 2**64, where,
+                   f"the integer {str(node)[:30]}... is out of range.")
         if node is None or isinstance(node, (bool, str, int, float)):
             return node
         self.depth += 1

@@ -11,10 +11,12 @@ import inspect
 import math
 
 import numpy as np
+from sklearn.utils._param_validation import validate_parameter_constraints
 
 from ..estimators import DeepClassifier, DeepRegressor
 from ..estimators._callbacks import RUNTIME_ATTRIBUTES
-from ..estimators._params import hidden_activations, hidden_sizes
+from ..estimators._params import PARAMETER_CONSTRAINTS
+from ..estimators._resume import mismatch
 from ..estimators._support import _Model
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
@@ -39,6 +41,12 @@ _OPTIMIZERS = {"adam": (Adam, ("beta_1", "beta_2", "epsilon"),
                                  "n_decayed"), ("first_moments", "second_moments")),
                "sgd": (SGD, ("momentum", "nesterov"), ("velocities",))}
 _OPTIMIZER_KINDS = {cls: kind for kind, (cls, _, _) in _OPTIMIZERS.items()}
+# the estimator parameter that bounds each optimizer setting
+_HYPER_PARAMETERS = {"beta_1": "beta_1", "beta_2": "beta_2", "epsilon": "epsilon",
+                     "weight_decay": "weight_decay", "momentum": "momentum",
+                     "nesterov": "nesterovs_momentum"}
+# step and sample counts: int64's range, so arithmetic on them never overflows
+MAX_COUNT = 2**63 - 1
 
 
 # -- saving --------------------------------------------------------------------
@@ -97,44 +105,6 @@ def _encode_optimizer(optimizer, encoder, where):
                  for name in hyper})
     node.update({name: encoder.array(getattr(optimizer, name)) for name in moments})
     return node
-
-
-def mismatch(estimator, network, optimizer):
-    """What makes the parameters disagree with the trained engine, or None.
-
-    The output loss must be the one the estimator trains (a regressor's ``loss``;
-    softmax or sigmoid cross-entropy for single- or multilabel classes), and the
-    hidden layers, activations, dtype and optimizer must be the parameters'.
-    """
-    n_hidden = len(network.layer_sizes) - 2
-    try:
-        sizes, activations = hidden_sizes(estimator), hidden_activations(
-            estimator, n_hidden)
-    except ValueError:
-        return (f"hidden_layer_sizes={estimator.hidden_layer_sizes!r} and activation="
-                f"{estimator.activation!r} do not describe the network's "
-                f"{n_hidden} hidden layers {network.layer_sizes[1:-1]}.")
-    loss = (estimator.loss if not isinstance(estimator, DeepClassifier) else
-            "sigmoid_cross_entropy" if estimator._multilabel
-            else "softmax_cross_entropy")
-    kind = (None if optimizer is None
-            else _OPTIMIZER_KINDS.get(type(optimizer), "?"))
-    checks = [
-        (network.loss == loss, f"the network's loss {network.loss!r} is not the "
-         f"{loss!r} this estimator trains with."),
-        (sizes == network.layer_sizes[1:-1], f"hidden_layer_sizes={sizes} does not "
-         f"match the network's hidden layers {network.layer_sizes[1:-1]}."),
-        (activations == network.activations, f"activation={estimator.activation!r} "
-         f"does not match the network's activations {network.activations}."),
-        # only an explicit dtype binds the network: 'auto' and None depend on the
-        # data and solver of the fit that made it
-        (estimator.dtype not in ("float32", "float64")
-         or estimator.dtype == network.params.dtype.name, f"dtype="
-         f"{estimator.dtype!r} does not match the {network.params.dtype} network."),
-        (kind is None or kind == estimator.solver, f"solver={estimator.solver!r} "
-         f"does not match the saved {kind} optimizer state."),
-    ]
-    return next((message for ok, message in checks if not ok), None)
 
 
 def _check_finite_params(params, where):
@@ -318,13 +288,15 @@ def _decode_optimizer(node, decoder, network, where):
                for v in values.values()), where,
            "optimizer settings must be finite numbers.")
     expect(values["learning_rate"] > 0, where, "the learning rate must be positive.")
+    _check_hyper_parameters(values, where)
     learning_rate = values.pop("learning_rate")
     n_params, dtype = network.n_params, network.params.dtype
     expect(0 <= values.get("n_decayed", 0) <= n_params, where,
            "n_decayed must lie between 0 and the number of parameters.")
     optimizer = cls(n_params, dtype, learning_rate=learning_rate, **values)
     optimizer.t = field(node, "t", int, where)
-    expect(optimizer.t >= 0, where, "negative step count.")
+    expect(0 <= optimizer.t <= MAX_COUNT, where,
+           f"the step count t={optimizer.t} must lie between 0 and {MAX_COUNT}.")
     for name in moments:
         array = decoder.array(field(node, name, dict, where), where)
         expect(array.shape == (n_params,) and array.dtype == dtype, where,
@@ -332,6 +304,21 @@ def _decode_optimizer(node, decoder, network, where):
         expect(np.isfinite(array).all(), where, f"{name} must be finite.")
         getattr(optimizer, name)[...] = array
     return optimizer
+
+
+def _check_hyper_parameters(values, where):
+    """Each optimizer setting within the range its estimator parameter allows
+    (beta_2 in [0, 1), epsilon > 0, ...): the optimizer divides by them."""
+    for name, value in values.items():
+        parameter = _HYPER_PARAMETERS.get(name)
+        if parameter is None:
+            continue
+        try:
+            validate_parameter_constraints(
+                {parameter: PARAMETER_CONSTRAINTS[parameter]}, {parameter: value},
+                caller_name="the optimizer")
+        except (ValueError, TypeError) as error:
+            expect(False, where, f"{name}={value!r} is out of range: {error}")
 
 
 _STATE_KINDS = {"n_iter": int, "samples_seen": int, "best_epoch": int,
@@ -348,7 +335,7 @@ def _decode_state(fitted, decoder, network, where):
     for name, kind in _STATE_KINDS.items():
         value = values[name]
         ok = (isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-              and value >= 0 if kind is int else
+              and 0 <= value <= MAX_COUNT if kind is int else
               isinstance(value, (float, np.floating)) if kind is float else
               isinstance(value, bool))
         expect(ok, where, f"{name}={value!r} is not a valid {kind.__name__}.")

@@ -220,7 +220,7 @@ def _read_array(archive, info, entry):
         data = _read_exactly(stream, n_bytes, name)
     _require(hashlib.sha256(data).hexdigest() == entry["sha256"],
              f"{name!r} is corrupted: its SHA-256 does not match the index.")
-    return np.frombuffer(data, dtype=dtype).reshape(shape)
+    return data.view(dtype).reshape(shape)
 
 
 def _read_header(stream, version, name):
@@ -236,13 +236,18 @@ def _read_header(stream, version, name):
 
 
 def _read_exactly(stream, n_bytes, name):
-    """``n_bytes`` of data, grown as it really arrives: memory follows what the
-    file holds, never what it claims."""
-    data = bytearray()
-    while len(data) < n_bytes:
-        chunk = stream.read(min(_CHUNK, n_bytes - len(data)))
-        _require(chunk, f"{name!r} is truncated.")
-        data += chunk
+    """``n_bytes`` of data in a uint8 array, grown as it really arrives: memory
+    follows what the file holds, never what it claims (at most twice the bytes
+    read so far), and ends at exactly ``n_bytes``, so the array that views it
+    costs its own size and nothing more."""
+    data, filled = np.empty(min(n_bytes, _CHUNK), np.uint8), 0
+    while filled < n_bytes:
+        if filled == data.size:
+            data.resize(min(n_bytes, 2 * data.size), refcheck=False)
+        with memoryview(data) as view:
+            got = stream.readinto(view[filled:min(data.size, filled + _CHUNK)])
+        _require(got, f"{name!r} is truncated.")
+        filled += got
     _require(stream.read(1) == b"", f"{name!r} has bytes after its data.")
     return data
 

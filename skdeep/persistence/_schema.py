@@ -17,6 +17,7 @@ from ._codec import expect
 __all__ = ["SCHEMAS", "check_fitted", "check_params"]
 
 _OUTPUTS = {"default", "pandas"}
+MAX_JOBS = 64  # a file's n_jobs; load itself never starts a worker
 
 
 # -- rules: each takes (value, estimator) and says whether the value fits --------
@@ -176,8 +177,9 @@ _REQUIRED = {"StandardScaler": set(SCHEMAS["StandardScaler"]),
 def check_params(name, params, where):
     """Parameters scikit-learn's own validation lets through but predict trips on."""
     jobs = params.get("n_jobs")
-    expect(jobs is None or (_is_int(abs(jobs), 1) and abs(jobs) <= 1024), where,
-           f"n_jobs={jobs!r} must be None or a small non-zero integer.")
+    expect(jobs is None or (_is_int(abs(jobs), 1) and abs(jobs) <= MAX_JOBS), where,
+           f"n_jobs={jobs!r} must be None or a non-zero integer between "
+           f"-{MAX_JOBS} and {MAX_JOBS}.")
     weights = params.get("transformer_weights")
     expect(weights is None or all(isinstance(w, Real) and math.isfinite(w)
                                   for w in weights.values()), where,

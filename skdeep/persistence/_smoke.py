@@ -7,6 +7,7 @@ overflow on it. Each Pipeline step's output width must also be what the next
 step was fitted on.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -18,13 +19,15 @@ __all__ = ["smoke_predict"]
 
 
 def example_values(est):
-    """One valid input value per feature of ``est`` (a list)."""
+    """One valid input value per feature of ``est``: a float array where every
+    value is a number (no Python object per feature: a network may take 2**28
+    inputs), else a list."""
     name = type(est).__name__
     n = est.n_features_in_
     if name == "StandardScaler" and est.mean_ is not None:
-        return list(np.nan_to_num(est.mean_))
+        return np.nan_to_num(est.mean_)
     if name == "MinMaxScaler":
-        return list(est.data_min_)
+        return est.data_min_
     if name == "OneHotEncoder":
         return [categories[0] for categories in est.categories_]
     if name == "SimpleImputer":
@@ -33,7 +36,7 @@ def example_values(est):
     if name == "Pipeline":
         first = next((step for _, step in est.steps
                       if step not in (None, "passthrough")), None)
-        return [0.0] * n if first is None else example_values(first)
+        return np.zeros(n) if first is None else example_values(first)
     if name == "ColumnTransformer":
         values = [0.0] * n
         for part, transformer, _ in est.transformers_:
@@ -42,7 +45,9 @@ def example_values(est):
                 for i, value in zip(rows, example_values(transformer)):
                     values[i] = value
         return values
-    return [0.0] * n
+    # a skdeep network: zeros in its own dtype, which predict takes as they are
+    return np.zeros(n, dtype=est.coefs_[0].dtype if hasattr(est, "coefs_")
+                    else np.float64)
 
 
 def _example_input(est):
@@ -52,6 +57,8 @@ def _example_input(est):
         import pandas as pd
 
         return pd.DataFrame({column: [value] for column, value in zip(names, values)})
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values.reshape(1, -1)
     numeric = all(isinstance(v, (int, float, np.number)) for v in values)
     return np.array([values], dtype=float if numeric else object)
 
@@ -67,14 +74,41 @@ def _check_widths(pipeline, X, where):
                f"{following!r} was fitted on {expected}.")
 
 
+def _parts(est):
+    """``est`` and every estimator inside it (Pipeline steps, ColumnTransformer
+    transformers, fitted and as given)."""
+    yield est
+    children = [step for _, step in getattr(est, "steps", ())]
+    for attribute in ("transformers", "transformers_"):
+        children += [part for _, part, _ in getattr(est, attribute, None) or ()]
+    for child in children:
+        if not isinstance(child, str) and child is not None:
+            yield from _parts(child)
+
+
+@contextlib.contextmanager
+def _in_this_process(model):
+    """No worker processes for the smoke row: every n_jobs is None meanwhile."""
+    saved = [(part, part.n_jobs) for part in _parts(model)
+             if "n_jobs" in vars(part)]
+    for part, _ in saved:
+        part.n_jobs = None
+    try:
+        yield
+    finally:
+        for part, jobs in saved:
+            part.n_jobs = jobs
+
+
 def smoke_predict(model):
-    """Predict one example row; any failure means the file is inconsistent."""
+    """Predict one example row; any failure means the file is inconsistent.
+    The row runs in this process: loading never starts workers."""
     if not hasattr(model, "n_features_in_"):
         return  # unfitted: nothing to run
     where = f"object<{type(model).__name__}>"
     try:
         X = _example_input(model)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _in_this_process(model):
             warnings.simplefilter("ignore")
             if type(model).__name__ == "Pipeline":
                 _check_widths(model, X, where)

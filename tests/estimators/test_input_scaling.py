@@ -267,3 +267,25 @@ def test_300_one_epoch_resumes_are_one_300_epoch_run(raw, cls, how):
     for a, b in zip(once.coefs_ + once.intercepts_,
                     stepped.coefs_ + stepped.intercepts_):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("Estimator", [DeepRegressor, DeepClassifier])
+def test_a_column_far_from_zero_keeps_float64(Estimator):
+    """A Unix time in seconds spread over 300 s: float32 steps are 128 s there,
+    and coefs_[0] applies to the raw column, so dtype='auto' keeps float64 and
+    the model scores as well as one behind a float64 StandardScaler."""
+    rng = np.random.default_rng(0)
+    t = 1.7e9 + rng.uniform(0, 300, size=(400, 1))
+    y = (t.ravel() - 1.7e9) / 150 - 1
+    if Estimator is DeepClassifier:
+        y = y > 0
+    params = {"hidden_layer_sizes": (16,), "max_iter": 300, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = Estimator(**params).fit(t, y)
+        reference = make_pipeline(StandardScaler(), Estimator(
+            input_scaling=None, **params)).fit(t, y)
+    assert model.coefs_[0].dtype == np.float64
+    assert model.score(t, y) >= reference.score(t, y) - 0.01
+    # the reference trained in float32: the rule is about the raw column alone
+    assert reference[-1].coefs_[0].dtype == np.float32

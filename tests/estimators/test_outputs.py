@@ -93,12 +93,20 @@ def test_multilabel_underflow_gives_minus_infinity_without_warnings(
     assert np.all(model.predict_proba(X)[:, 0] == 0)
 
 
-def test_softmax_log_proba_stays_finite_for_tiny_probabilities():
+@pytest.mark.parametrize("gap, finite", [(600.0, True), (900.0, False)])
+def test_softmax_log_proba_is_the_log_of_predict_proba(gap, finite):
+    """exp(-600) is a normal float64, exp(-900) underflows to 0: log_proba stays
+    the precise log-softmax in the first case and is -inf, as log(proba), in
+    the second."""
     X = np.random.default_rng(0).normal(size=(20, 2))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = DeepClassifier(hidden_layer_sizes=(4,), max_iter=2,
                                random_state=0).fit(X, np.arange(20) % 2)
-    model.intercepts_[-1][...] = [0.0, 900.0]
+    model.intercepts_[-1][...] = [0.0, gap]
     log_proba = model.predict_log_proba(X)
-    assert np.isfinite(log_proba).all() and log_proba[:, 0].max() < -800
+    with np.errstate(divide="ignore"):
+        np.testing.assert_allclose(log_proba, np.log(model.predict_proba(X)),
+                                   rtol=1e-12)
+    assert np.isfinite(log_proba).all() == finite
+    assert log_proba[:, 0].max() < gap - 100

@@ -3,6 +3,8 @@
 import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import (
+    check_classifiers_one_label_sample_weights,
+    check_classifiers_train,
     check_dataframe_column_names_consistency,
     check_methods_subset_invariance,
     check_param_validation,
@@ -60,3 +62,17 @@ def test_param_validation(estimator):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
 def test_dataframe_column_names_consistency(estimator):
     check_dataframe_column_names_consistency(type(estimator).__name__, estimator)
+
+
+def test_log_proba_agrees_with_proba_where_float32_underflows():
+    """Float32 input gives float32 probabilities: those that underflow to 0 have
+    log -inf in predict_log_proba too (scikit-learn compares the two)."""
+    check_classifiers_train(
+        "DeepClassifier", DeepClassifier(solver="lbfgs", activation="tanh",
+                                         dtype="float64", random_state=0),
+        X_dtype="float32")
+
+
+def test_early_stopping_with_too_few_rows_names_the_classes():
+    check_classifiers_one_label_sample_weights(
+        "DeepClassifier", DeepClassifier(early_stopping=True, random_state=0))

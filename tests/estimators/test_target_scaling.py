@@ -268,3 +268,33 @@ def test_continuing_a_fit_trains_in_the_networks_dtype(data, tmp_path):
     skdeep.save(model, tmp_path / "m.skdeep")
     np.testing.assert_array_equal(skdeep.load(tmp_path / "m.skdeep").predict(X),
                                   model.predict(X))
+
+
+def test_a_y_near_float32s_largest_value_keeps_float64_and_saves(data, tmp_path):
+    """y of magnitude 1e38: a float32 network would hold y's scale in its output
+    layer and output infinity. dtype='auto' keeps float64; an explicit float32
+    is refused, naming the dtype."""
+    X, y = data
+    y = y / y.std() + 3.0
+    unit = small(hidden_layer_sizes=(8,), max_iter=20).fit(X, y)
+    y = y * 1e38
+    model = DeepRegressor(hidden_layer_sizes=(8,), max_iter=20, random_state=0,
+                          input_scaling=None).fit(X, y)  # as small() has it
+    assert model.coefs_[0].dtype == np.float64
+    # standardized, 1e38 * y trains as y does in float64
+    np.testing.assert_allclose(model.predict(X) / 1e38, unit.predict(X), rtol=1e-7)
+    skdeep.save(model, tmp_path / "m.skdeep")
+    np.testing.assert_array_equal(skdeep.load(tmp_path / "m.skdeep").predict(X),
+                                  model.predict(X))
+    with pytest.raises(ValueError, match="DeepRegressor: dtype='float32'.*"
+                       "cannot hold targets of magnitude"):
+        DeepRegressor(dtype="float32").fit(X, y)
+
+
+def test_save_refuses_a_model_that_load_would_refuse(data, tmp_path):
+    X, y = data
+    model = small(dtype="float32", max_iter=2).fit(X, y)
+    model.coefs_[-1][...] = 3e38  # outputs overflow on any row
+    with pytest.raises(ValueError, match="nothing was written.*overflowed"):
+        skdeep.save(model, tmp_path / "m.skdeep")
+    assert list(tmp_path.iterdir()) == []

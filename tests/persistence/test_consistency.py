@@ -79,3 +79,32 @@ def test_save_refuses_parameters_changed_after_fit(tmp_path):
                        "refit before saving"):
         save(model, tmp_path / "model.skdeep")
     assert not (tmp_path / "model.skdeep").exists()
+
+
+OPTIMIZER, STATE = ("fitted", "optimizer"), ("fitted", "state")
+OUT_OF_RANGE = [
+    ("step-count-huge", OPTIMIZER + ("t",), 10**400),
+    ("step-count-past-int64", OPTIMIZER + ("t",), 2**63),
+    ("samples-seen-huge", STATE + ("samples_seen",), 10**30),
+    ("best-epoch-huge", STATE + ("best_epoch",), 2**70),
+    ("max-iter-huge", PARAMS + ("max_iter",), 10**400),
+    ("beta-2-negative", OPTIMIZER + ("beta_2",), -5.0),
+    ("beta-1-one", OPTIMIZER + ("beta_1",), 1.0),
+    ("epsilon-zero", OPTIMIZER + ("epsilon",), 0.0),
+    ("epsilon-negative", OPTIMIZER + ("epsilon",), -1e-8),
+]
+
+
+@pytest.mark.parametrize("keys, value", [row[1:] for row in OUT_OF_RANGE],
+                         ids=[row[0] for row in OUT_OF_RANGE])
+def test_counts_and_optimizer_settings_out_of_range_are_refused(keys, value,
+                                                                tmp_path, toolkit):
+    """Each would load and then break partial_fit (OverflowError, a division by
+    zero, moments that never decay)."""
+    path = _file(tmp_path, "regressor")
+    manifest, members = toolkit.unpack(path)
+    _set(manifest["object"], keys, value)
+    toolkit.pack(path, manifest, members)
+    with pytest.raises(ModelFileError, match="out of range|must lie between|"
+                       "not a valid int"):
+        load(path)

@@ -140,3 +140,30 @@ def test_oversized_npy_header_error_never_suggests_allow_pickle(tmp_path, toolki
     with pytest.raises(ModelFileError, match="header") as error:
         load(path)
     assert "allow_pickle" not in str(error.value)
+
+
+def test_load_peaks_at_twice_the_largest_array(tmp_path):
+    """A network of 2**22 float32 inputs (16 MiB, zeros compress ~1000:1): load
+    holds the array as read and the network's copy, never more (its example
+    row is zeros in the network's dtype, not a Python list of 2**22 floats)."""
+    from skdeep import DeepRegressor
+
+    n_inputs = 2**22
+    X = np.zeros((2, n_inputs), dtype=np.float32)
+    X[1, 0] = 1.0
+    model = DeepRegressor(hidden_layer_sizes=(1,), solver="lbfgs", max_iter=1,
+                          dtype="float32").fit(X, [0.0, 1.0])
+    del X
+    path = tmp_path / "wide.skdeep"
+    save(model, path)
+    largest = model.coefs_[0].nbytes
+    del model
+    load(path)  # imports and caches out of the measurement
+    tracemalloc.start()
+    try:
+        loaded = load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert loaded.coefs_[0].shape == (n_inputs, 1)
+    assert peak <= 2 * largest + 2**20, peak / largest

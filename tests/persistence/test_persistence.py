@@ -446,9 +446,10 @@ def test_bad_target_statistics_are_refused(name, value, message, rng, tmp_path):
         del model.__dict__[name]
     else:
         setattr(model, name, value)
-    save(model, tmp_path / "m.skdeep")
-    with pytest.raises(ModelFileError, match=message):
-        load(tmp_path / "m.skdeep")
+    # save runs load's checks first, so it refuses with load's message
+    with pytest.raises(ValueError, match=message):
+        save(model, tmp_path / "m.skdeep")
+    assert not (tmp_path / "m.skdeep").exists()
 
 
 def test_poisson_target_statistics_have_no_offset(rng, tmp_path):
@@ -456,6 +457,14 @@ def test_poisson_target_statistics_have_no_offset(rng, tmp_path):
     model = small(DeepRegressor, loss="poisson").fit(X, y)
     assert roundtrip(model, tmp_path).target_scale_ == pytest.approx(y.mean())
     model.target_offset_ = np.array([0.5])
-    save(model, tmp_path / "m.skdeep")
-    with pytest.raises(ModelFileError, match="target_offset_ must be 0"):
-        load(tmp_path / "m.skdeep")
+    with pytest.raises(ValueError, match="target_offset_ must be 0"):
+        save(model, tmp_path / "m.skdeep")
+
+
+def test_load_errors_name_the_path(tmp_path):
+    path = tmp_path / "m.joblib"
+    joblib.dump([1, 2], path)
+    with pytest.raises(ModelFileError) as info:
+        load(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert "model file:" not in str(info.value)

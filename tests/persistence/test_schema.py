@@ -136,6 +136,7 @@ EDITS = {
         "type": "object_array", "shape": [1], "items": [17]}),
     "column-transformer-n_jobs-0": _n_jobs(0),
     "column-transformer-n_jobs-huge": _n_jobs(10**12),
+    "column-transformer-n_jobs-65": _n_jobs(65),
     "column-transformer-n_jobs-negative": _n_jobs(-10**20),
     "scaler-output-config": _output_config({"type": "dict", "items": [
         ["transform", "bogus"]]}),
@@ -221,3 +222,24 @@ def test_scaler_fitted_on_missing_values_loads(tmp_path):
     save(model, tmp_path / "model.skdeep")
     np.testing.assert_array_equal(load(tmp_path / "model.skdeep")[0].n_samples_seen_,
                                   model[0].n_samples_seen_)
+
+
+def test_load_never_starts_worker_processes(saved, tmp_path, toolkit, monkeypatch):
+    """A file's ColumnTransformer may say n_jobs=16; load's smoke row runs in
+    this process all the same (every Parallel it builds has n_jobs None), and
+    the loaded model keeps the file's n_jobs."""
+    import sklearn.utils.parallel
+
+    path = edited(saved, tmp_path, toolkit, lambda manifest, members: _n_jobs(16)(
+        manifest, members, toolkit))
+    asked = []
+    original = sklearn.utils.parallel.Parallel.__init__
+
+    def recording(self, *args, **kwargs):
+        asked.append(kwargs.get("n_jobs", args[0] if args else None))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(sklearn.utils.parallel.Parallel, "__init__", recording)
+    model = load(path)
+    assert asked and set(asked) == {None}
+    assert model[0].n_jobs == 16
