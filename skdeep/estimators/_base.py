@@ -5,6 +5,7 @@ import functools
 import warnings
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
@@ -87,7 +88,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         alpha = self.alpha / weight_unit
         if first:
             self._measure_inputs(X, sample_weight)
-        dtype = self._training_dtype(X.dtype, targets, sample_weight, alpha)
+        dtype = self._training_dtype(X, targets, sample_weight, alpha)
         targets = self._scale_targets(targets, sample_weight, reset=first)
         model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
                               incremental=incremental, dtype=dtype)
@@ -143,17 +144,17 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
 
-    def _training_dtype(self, input_dtype, targets, sample_weight, alpha):
+    def _training_dtype(self, X, targets, sample_weight, alpha):
         """The dtype a new network trains in: ``dtype`` and the input's, except
         where float32 cannot hold the model (``_float32_cannot_hold``): then
         'auto' trains in float64 and an explicit float32 is refused; 'auto'
         also keeps float64 for columns far from 0 (``_far_from_zero``)."""
-        dtype = compute_dtype(self, input_dtype)
+        dtype = compute_dtype(self, X.dtype)
         if dtype != np.float32:
             return dtype
         if self.dtype == "auto" and self._far_from_zero(targets, sample_weight):
             return np.dtype(np.float64)
-        problem = self._float32_cannot_hold(targets, alpha)
+        problem = self._float32_cannot_hold(X, targets, alpha)
         if problem is None:
             return dtype
         if self.dtype == "auto":
@@ -171,10 +172,21 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
             (np.abs(units.input_offset) > FLOAT32_OFFSET_LIMIT * units.input_scale)
             .any())
 
-    def _float32_cannot_hold(self, targets, alpha):
+    def _float32_cannot_hold(self, X, targets, alpha):
         """What of this fit float32 cannot hold, or None: the one place that
-        decides it. The L2 gradient is ``alpha * weights / weight_sum`` per
-        batch (weights of mean 1), and Adam squares it."""
+        decides it. ``coefs_[0]`` applies to raw X (the input scaling folded in,
+        its rows divided by each column's scale), so X's values and the inverse
+        of its scales must fit; the L2 gradient is ``alpha * weights /
+        weight_sum`` per batch (weights of mean 1), and Adam squares it."""
+        values = X.data if sparse.issparse(X) else X
+        largest = float(np.max(np.abs(values), initial=0.0))
+        if largest > np.finfo(np.float32).max:
+            return (f"input values of magnitude {largest:.3g} (float32 ends at "
+                    "3.4e38)")
+        units = self._input_units()
+        if units is not None and units.input_scale.min() < 1 / FLOAT32_MAGNITUDE_LIMIT:
+            return (f"an input column of scale {units.input_scale.min():.3g} (the "
+                    "first layer's weights are divided by it)")
         if alpha > FLOAT32_PENALTY_LIMIT:
             return (f"the L2 term's factor alpha / mean(sample_weight) = "
                     f"{alpha:.3g} (its gradients' squares overflow)")

@@ -356,14 +356,14 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
                                           "standard")
         return bool((np.abs(offset) > FLOAT32_OFFSET_LIMIT * scale).any())
 
-    def _float32_cannot_hold(self, targets, alpha):
+    def _float32_cannot_hold(self, X, targets, alpha):
         """Also y itself: its scale is folded into the output layer, so a
         float32 network of a y near float32's largest value outputs infinity."""
         largest = float(np.max(np.abs(targets), initial=0.0))
         if largest > FLOAT32_MAGNITUDE_LIMIT:
             return (f"targets of magnitude {largest:.3g} (float32 ends at 3.4e38, "
                     "and the output layer holds y's scale)")
-        return super()._float32_cannot_hold(targets, alpha)
+        return super()._float32_cannot_hold(X, targets, alpha)
 
     def _scale_targets(self, targets, sample_weight, *, reset):
         """Standardize the targets; a first fit (``reset``) measures y first."""

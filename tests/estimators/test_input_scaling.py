@@ -289,3 +289,27 @@ def test_a_column_far_from_zero_keeps_float64(Estimator):
     assert model.score(t, y) >= reference.score(t, y) - 0.01
     # the reference trained in float32: the rule is about the raw column alone
     assert reference[-1].coefs_[0].dtype == np.float32
+
+
+@pytest.mark.parametrize("value", [1e39, 1e-35])
+def test_columns_float32_cannot_hold_keep_float64_or_are_refused(value):
+    """A column of values past float32's largest (1e39), or of a scale whose
+    inverse is (1e-35, which coefs_[0] divides by): dtype='auto' trains in
+    float64 and predicts finite values; an explicit float32 is refused."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2))
+    X[:, 1] = value * (1 + rng.uniform(size=80))
+    y = X[:, 0] + X[:, 1] / value
+    unit = X.copy()
+    unit[:, 1] /= value
+    params = {"hidden_layer_sizes": (8,), "max_iter": 50, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = DeepRegressor(**params).fit(X, y)
+        # the same column on a unit scale, in float64: the model to match
+        reference = DeepRegressor(dtype="float64", **params).fit(unit, y)
+    assert model.coefs_[0].dtype == np.float64
+    np.testing.assert_allclose(model.predict(X), reference.predict(unit),
+                               rtol=1e-7)
+    with pytest.raises(ValueError, match="dtype='float32'.*cannot hold"):
+        DeepRegressor(dtype="float32").fit(X, y)
