@@ -25,7 +25,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 import skdeep
-from skdeep import CSVLogger, DeepClassifier, LambdaCallback, ModelCheckpoint
+from skdeep import DeepClassifier
+from skdeep.callbacks import CSVLogger, LambdaCallback, ModelCheckpoint
 
 # 12 epochs on purpose: still improving, which is what the warning would say
 warnings.simplefilter("ignore", ConvergenceWarning)

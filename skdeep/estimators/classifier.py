@@ -165,7 +165,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     out_activation_ : str
         'softmax', or 'logistic' (one sigmoid per label) for multilabel targets.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when X had string column names.
 
     See Also

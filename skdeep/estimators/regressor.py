@@ -188,7 +188,7 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     out_activation_ : str
         'identity', or 'exp' for the Poisson loss.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------
