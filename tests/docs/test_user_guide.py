@@ -102,3 +102,12 @@ def test_python_blocks_run_and_print_what_they_show(page, tmp_path, monkeypatch)
             exec(compile(code, str(page), "exec"), namespace)
         if shown is not None:
             assert printed.getvalue().rstrip("\n") == shown, code
+
+
+def test_saving_page_lists_every_type_skdeep_save_accepts():
+    from skdeep.persistence._sklearn import ALLOWED_TYPES
+
+    text = re.sub(r"\s+", " ", (DOCS / "user_guide" / "saving.rst").read_text())
+    sentence = text.split("`skdeep.save` takes ")[1].split(". ")[0]
+    missing = [name for name in ALLOWED_TYPES if f"`{name}" not in sentence]
+    assert not missing, f"the saving page's list of what skdeep.save takes lacks {missing}"
