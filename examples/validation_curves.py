@@ -39,7 +39,7 @@ QUICK = os.environ.get("SKDEEP_EXAMPLES_QUICK") == "1"
 X, y = load_shot_log(return_X_y=True)
 model = make_pipeline(
     StandardScaler(),
-    DeepClassifier(hidden_layer_sizes=(64, 64), max_iter=5 if QUICK else 40,
+    DeepClassifier(hidden_layer_sizes=(32,), max_iter=3 if QUICK else 15,
                    random_state=0))
 
 sweeps = {"deepclassifier__alpha": np.logspace(-4, 1, 4),
