@@ -84,3 +84,32 @@ def test_every_entry_of_the_api_reference_has_its_page(site):
     page = (site / "generated" / "skdeep.DeepClassifier.html").read_text()
     for method in ["fit", "partial_fit", "predict_proba", "summary", "layer_outputs"]:
         assert f'id="skdeep.DeepClassifier.{method}"' in page
+
+
+def test_a_broken_reference_or_a_failing_example_fails_the_build(tmp_path):
+    """The site's own configuration, on a two-page site with one broken
+    cross-reference and one example that raises."""
+    pytest.importorskip("sphinx_gallery")
+    pytest.importorskip("numpydoc")
+    docs, examples = tmp_path / "docs", tmp_path / "examples"
+    docs.mkdir()
+    examples.mkdir()
+    shutil.copy(ROOT / "docs" / "conf.py", docs)
+    shutil.copytree(ROOT / "docs" / "sphinxext", docs / "sphinxext")
+    shutil.copytree(ROOT / "docs" / "_templates", docs / "_templates")
+    (docs / "index.rst").write_text(
+        "Title\n=====\n\nSee :func:`skdeep.no_such_function`.\n\n"
+        ".. toctree::\n\n   auto_examples/index\n")
+    (examples / "GALLERY_HEADER.rst").write_text("Examples\n========\n")
+    (examples / "broken.py").write_text(
+        '"""A broken example\n==================\n\nIt raises.\n"""\n\n'
+        'raise RuntimeError("this example is broken")\n')
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+         str(docs), str(tmp_path / "html")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "skdeep.no_such_function" in output
+    assert "this example is broken" in output
