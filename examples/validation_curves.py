@@ -5,7 +5,8 @@ A validation curve refits the same model for each value of one parameter and
 plots the training score beside the cross-validated score. Where the two
 separate, the network starts to memorize the training rows; where both are
 low, it is held back too much. Here scikit-learn's ``ValidationCurveDisplay``
-sweeps two regularizers of a ``DeepClassifier`` on the bundled shot log:
+sweeps two regularizers of a ``DeepClassifier`` on scikit-learn's bundled
+handwritten digits (8 x 8 pixels, ten classes):
 ``alpha`` (the L2 penalty, scikit-learn's name) and ``dropout`` (one rate for
 every hidden layer, as Keras' ``Dropout`` layer).
 
@@ -19,12 +20,12 @@ import sys
 import warnings
 
 import numpy as np
+from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier
-from skdeep.datasets import load_shot_log
 
 if importlib.util.find_spec("matplotlib") is None:
     print("validation_curves.py draws plots and needs matplotlib: "
@@ -36,14 +37,14 @@ ValidationCurveDisplay = importlib.import_module(
 
 QUICK = os.environ.get("SKDEEP_EXAMPLES_QUICK") == "1"
 
-X, y = load_shot_log(return_X_y=True)
+X, y = load_digits(return_X_y=True)
 model = make_pipeline(
     StandardScaler(),
-    DeepClassifier(hidden_layer_sizes=(32,), max_iter=3 if QUICK else 15,
+    DeepClassifier(hidden_layer_sizes=(32,), max_iter=3 if QUICK else 20,
                    random_state=0))
 
-sweeps = {"deepclassifier__alpha": np.logspace(-4, 1, 4),
-          "deepclassifier__dropout": np.array([0.0, 0.2, 0.4, 0.6])}
+sweeps = {"deepclassifier__alpha": np.logspace(-2, 2, 4),
+          "deepclassifier__dropout": np.array([0.0, 0.3, 0.6, 0.9])}
 figure, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
 # a fixed, short budget per fit on purpose: the curves compare parameter
 # values, not converged models, so the ConvergenceWarnings say nothing new
@@ -55,8 +56,8 @@ with warnings.catch_warnings():
             score_name="accuracy")
         best = values[display.test_scores.mean(axis=1).argmax()]
         print(f"{name.split('__')[1]:>7}: cross-validated accuracy "
-              + ", ".join(f"{value:g} -> {score:.3f}" for value, score
+              + ", ".join(f"{value:.3g} -> {score:.3f}" for value, score
                           in zip(values, display.test_scores.mean(axis=1)))
-              + f"; best {best:g}")
+              + f"; best {best:.3g}")
 axes[0].set_xscale("log")
 figure.tight_layout()
