@@ -10,7 +10,6 @@ projects' objects are written as plain names and left unresolved on purpose
 resolve.
 """
 
-import os
 import sys
 import warnings
 from pathlib import Path
@@ -22,7 +21,7 @@ sys.path.insert(0, str(HERE / "sphinxext"))
 
 project = "skdeep"
 author = "the skdeep developers"
-copyright = "the skdeep developers"  # noqa: A001 (Sphinx's name)
+copyright = "the skdeep developers"
 release = version = skdeep.__version__
 
 extensions = [

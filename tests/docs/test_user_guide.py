@@ -110,4 +110,4 @@ def test_saving_page_lists_every_type_skdeep_save_accepts():
     text = re.sub(r"\s+", " ", (DOCS / "user_guide" / "saving.rst").read_text())
     sentence = text.split("`skdeep.save` takes ")[1].split(". ")[0]
     missing = [name for name in ALLOWED_TYPES if f"`{name}" not in sentence]
-    assert not missing, f"the saving page's list of what skdeep.save takes lacks {missing}"
+    assert not missing, f"the saving page's list of what save takes lacks {missing}"
