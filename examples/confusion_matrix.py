@@ -8,7 +8,7 @@ softmax unit per class, and scikit-learn's ``ConfusionMatrixDisplay`` and
 ``classification_report`` read its held-out predictions as they read any
 classifier's.
 
-Needs matplotlib for the plot (``pip install 'skdeep[plot]'``); without it
+Needs matplotlib for the plot (``pip install 'scikit-deep[plot]'``); without it
 this script prints the matrix and the report only.
 """
 

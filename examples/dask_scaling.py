@@ -12,7 +12,7 @@ When one machine is not enough, skdeep scales the way scikit-learn does:
 
 The cluster is a ``LocalCluster`` of two worker processes on 127.0.0.1; point a
 ``distributed.Client`` at a real scheduler address for a real cluster. Needs
-``pip install 'skdeep[dask]'``; without it this script says so and exits.
+``pip install 'scikit-deep[dask]'``; without it this script says so and exits.
 Set ``SKDEEP_EXAMPLES_QUICK=1`` for smaller data and shorter training.
 """
 
@@ -135,7 +135,7 @@ def streamed_csv(directory, n_chunks=10, chunksize=2_000 if QUICK else 10_000,
 if __name__ == "__main__":  # the worker processes re-import this file
     if MISSING:
         print(f"This example needs {', '.join(MISSING)}: "
-              "pip install 'skdeep[dask]'. Skipping.")
+              "pip install 'scikit-deep[dask]'. Skipping.")
         sys.exit(0)
     from distributed import Client, LocalCluster
 

@@ -10,8 +10,8 @@ Two views of how a network learns:
   which shows whether more *data* would help.
 
 The figures are written as PNG files into a temporary directory. Needs
-matplotlib (``pip install 'skdeep[plot]'``); without it this script says so and
-exits. Set ``SKDEEP_EXAMPLES_QUICK=1`` for short training.
+matplotlib (``pip install 'scikit-deep[plot]'``); without it this script says so
+and exits. Set ``SKDEEP_EXAMPLES_QUICK=1`` for short training.
 """
 
 import importlib.util
@@ -31,7 +31,7 @@ from skdeep.plotting import HistoryDisplay
 
 if importlib.util.find_spec("matplotlib") is None:
     print("learning_curves.py draws plots and needs matplotlib: "
-          "pip install 'skdeep[plot]'")
+          "pip install 'scikit-deep[plot]'")
     sys.exit(0)
 plt = importlib.import_module("matplotlib.pyplot")
 

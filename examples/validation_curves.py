@@ -10,7 +10,7 @@ handwritten digits (8 x 8 pixels, ten classes):
 ``alpha`` (the L2 penalty, scikit-learn's name) and ``dropout`` (one rate for
 every hidden layer, as Keras' ``Dropout`` layer).
 
-Needs matplotlib (``pip install 'skdeep[plot]'``); without it this script says
+Needs matplotlib (``pip install 'scikit-deep[plot]'``); without it this script says
 so and exits. Set ``SKDEEP_EXAMPLES_QUICK=1`` for shorter training.
 """
 
@@ -29,7 +29,7 @@ from skdeep import DeepClassifier
 
 if importlib.util.find_spec("matplotlib") is None:
     print("validation_curves.py draws plots and needs matplotlib: "
-          "pip install 'skdeep[plot]'")
+          "pip install 'scikit-deep[plot]'")
     sys.exit(0)
 plt = importlib.import_module("matplotlib.pyplot")
 ValidationCurveDisplay = importlib.import_module(

@@ -36,9 +36,23 @@ _LAZY = {"DeepClassifier": ".estimators", "DeepRegressor": ".estimators",
                           "ModelCheckpoint"], ".callbacks")}
 
 
+# Keras' module-level names a Keras user reaches for, and skdeep's
+_KERAS_NAMES = {
+    "load_model": "Keras' load_model is skdeep.load here: "
+                  "skdeep.load('model.skdeep'), for a file written by "
+                  "skdeep.save(model, 'model.skdeep')",
+    "save_model": "Keras' save_model is skdeep.save here: "
+                  "skdeep.save(model, 'model.skdeep')",
+    "Sequential": "the network is one estimator: "
+                  "skdeep.DeepClassifier(hidden_layer_sizes=(100, 100)) or "
+                  "skdeep.DeepRegressor(hidden_layer_sizes=(100, 100))",
+}
+
+
 def __getattr__(name):
     if name not in _LAZY:
-        raise AttributeError(f"module 'skdeep' has no attribute {name!r}")
+        hint = f"; {_KERAS_NAMES[name]}" if name in _KERAS_NAMES else ""
+        raise AttributeError(f"module 'skdeep' has no attribute {name!r}{hint}")
     value = getattr(importlib.import_module(_LAZY[name], __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value

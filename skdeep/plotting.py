@@ -1,6 +1,6 @@
 """Training-history plots in scikit-learn's Display style.
 
-matplotlib is an optional dependency (``pip install 'skdeep[plot]'``); it is
+matplotlib is an optional dependency (``pip install 'scikit-deep[plot]'``); it is
 imported only when something is drawn, so ``import skdeep.plotting`` always works.
 """
 
@@ -8,7 +8,7 @@ __all__ = ["HistoryDisplay"]
 
 _INSTALL_HINT = (
     "skdeep.plotting needs matplotlib, which is not installed. "
-    "Install it with: pip install 'skdeep[plot]'"
+    "Install it with: pip install 'scikit-deep[plot]'"
 )
 
 

@@ -65,7 +65,12 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
         scaler with ``partial_fit`` (``StandardScaler``, ``MinMaxScaler``,
         ``MaxAbsScaler``) is fitted in a first pass over the file; a fitted one
         is used as is. Predict with ``make_pipeline(scaler, estimator)``.
-        Without a scaler the features must already be on a unit scale.
+        Optional: the estimators standardize their input themselves
+        (``input_scaling='standard'``, the default), with the statistics of
+        their first ``partial_fit`` call, which here is the first chunk. A
+        scaler fitted in the first pass measures the whole file instead: keep
+        it for a file whose first chunk is not representative of the rest
+        (sorted rows, say), or for an estimator with ``input_scaling=None``.
     read_csv_kwargs : dict or None, default=None
         Extra ``pandas.read_csv`` options (``sep``, ``encoding``, ...).
     verbose : int, default=0

@@ -363,6 +363,26 @@ def test_a_regressor_checkpoint_predicts_in_y_units(tmp_path):
     assert abs(seen[0][0].mean() - y.mean()) < 0.1 * y.std()
 
 
+@pytest.mark.parametrize("cls", [DeepRegressor, DeepClassifier])
+def test_a_checkpoint_of_raw_columns_reads_raw_X_and_resumes_exactly(cls, tmp_path):
+    """Input scaling trains on standardized X; a snapshot reads raw X like the
+    fitted model, and carries the trained parameters, so the epoch-2 checkpoint
+    resumed for 2 epochs is the 4-epoch model bit for bit."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3)) * [1.0, 1e3, 1e5] + [0.0, 5e3, -2e6]
+    y = X[:, 0] + X[:, 1] / 1e3
+    y = y if cls is DeepRegressor else (y > np.median(y)).astype(int)
+    path = tmp_path / "epoch2.skdeep"
+    model = cls(hidden_layer_sizes=(8,), max_iter=4, random_state=0)
+    model.set_callbacks(LambdaCallback(
+        lambda estimator, epoch, logs: epoch == 1 and skdeep.save(estimator, path)))
+    _fit(model, X, y)
+    checkpoint = skdeep.load(path)
+    np.testing.assert_array_equal(checkpoint.input_scale_, model.input_scale_)
+    _fit(checkpoint.set_params(warm_start=True, max_iter=2), X, y)
+    np.testing.assert_array_equal(checkpoint._network.params, model._network.params)
+
+
 def test_a_checkpoint_holds_the_epochs_bookkeeping(data, tmp_path):
     """The snapshot a checkpoint saves is taken after the epoch's plateau
     bookkeeping: an 'adaptive' rate lowered at that epoch and the reset

@@ -267,7 +267,7 @@ def test_plot_without_matplotlib_fails_before_training(tmp_path, shots_csv, caps
     status, out, err = run(capsys, "train", shots_csv, "--target", "shot_result",
                            "--plot", tmp_path / "h.png")
     assert status == 2
-    assert "pip install 'skdeep[plot]'" in err
+    assert "pip install 'scikit-deep[plot]'" in err
     assert "Epoch" not in out
 
 

@@ -2,7 +2,7 @@
 
 The cluster is a ``distributed.LocalCluster`` on loopback with two worker
 processes, started once for the module and shut down after it. The tests that
-need it are skipped when the ``skdeep[dask]`` extra is not installed.
+need it are skipped when the ``scikit-deep[dask]`` extra is not installed.
 """
 
 import pickle
@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
 
-SKIP_REASON = "needs the dask extra: pip install 'skdeep[dask]'"
+SKIP_REASON = "needs the dask extra: pip install 'scikit-deep[dask]'"
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
@@ -175,8 +175,10 @@ def test_pickle_holds_only_numpy_builtins_and_skdeep(classification, solver,
     names = _pickled_globals(data)
     assert "skdeep.estimators.classifier.DeepClassifier" in names
     assert {name.split(".")[0] for name in names} <= ALLOWED_PACKAGES, names
-    # the weights, plus the optimizer's moment vectors, plus a little structure
-    assert params_bytes <= len(data) <= n_vectors * params_bytes + 16_384
+    # the weights, the parameters as trained (the input scaling is folded into
+    # the public ones), the optimizer's moment vectors, and a little structure
+    assert model._trained_params is not None
+    assert params_bytes <= len(data) <= (n_vectors + 1) * params_bytes + 16_384
     np.testing.assert_array_equal(pickle.loads(data).predict_proba(X), expected)
 
 

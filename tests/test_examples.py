@@ -79,4 +79,4 @@ def test_example_without_its_extra_says_so_and_exits(name, tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"needs {NEEDS[name]}" in result.stdout
-    assert "skdeep[plot]" in result.stdout
+    assert "scikit-deep[plot]" in result.stdout

@@ -12,9 +12,9 @@ from scipy.special import erf, expit
 from skdeep.ops import HIDDEN_ACTIVATIONS
 from skdeep.ops import activations as engine
 
-ort = pytest.importorskip("onnxruntime", reason='needs pip install "skdeep[onnx]"')
-onnx = pytest.importorskip("onnx", reason='needs pip install "skdeep[onnx]"')
-pytest.importorskip("skl2onnx", reason='needs pip install "skdeep[onnx]"')
+ort = pytest.importorskip("onnxruntime", reason='needs pip install "scikit-deep[onnx]"')
+onnx = pytest.importorskip("onnx", reason='needs pip install "scikit-deep[onnx]"')
+pytest.importorskip("skl2onnx", reason='needs pip install "scikit-deep[onnx]"')
 
 from skdeep.export._graph import (  # noqa: E402
     ACTIVATION_BUILDERS,

@@ -81,9 +81,9 @@ def test_unfitted_estimator_is_rejected(plt):
 @pytest.mark.parametrize("hidden", ["matplotlib", "matplotlib.pyplot"])
 def test_missing_matplotlib_says_how_to_install(monkeypatch, classifier, hidden):
     monkeypatch.setitem(sys.modules, hidden, None)
-    with pytest.raises(ImportError, match=r"pip install 'skdeep\[plot\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'scikit-deep\[plot\]'"):
         HistoryDisplay.from_estimator(classifier)
-    with pytest.raises(ImportError, match=r"pip install 'skdeep\[plot\]'"):
+    with pytest.raises(ImportError, match=r"pip install 'scikit-deep\[plot\]'"):
         HistoryDisplay({"loss": [1.0]}).plot()
 
 

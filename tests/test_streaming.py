@@ -56,6 +56,37 @@ def _regressor(**params):
 
 
 # -- behaviour: what streaming computes ----------------------------------------
+def test_raw_columns_need_no_scaler(regression, tmp_path):
+    """Without scaler= the estimator standardizes X with the first chunk's
+    statistics: the same model as partial_fit on the raw chunks in memory,
+    and as good as behind a StandardScaler fitted on the whole file."""
+    _, X, y, X_test, y_test = regression
+    scales, offsets = np.logspace(0, 6, N_FEATURES), np.linspace(0, 1e6, N_FEATURES)
+    raw, raw_test = X * scales + offsets, X_test * scales + offsets
+    path = _write(tmp_path / "raw.csv", raw, y)
+    streamed = fit_csv(_regressor(), path, target="y", chunksize=CHUNKSIZE,
+                       n_passes=3)
+    reference = _regressor()
+    for _ in range(3):
+        for start in range(0, len(raw), CHUNKSIZE):
+            chunk = _frame(raw[start:start + CHUNKSIZE])
+            reference.partial_fit(chunk, y[start:start + CHUNKSIZE])
+    # the CSV's decimal text rounds the last digit of a few values
+    np.testing.assert_allclose(streamed.input_scale_, reference.input_scale_,
+                               rtol=1e-14)
+    # measured on the first chunk as the float32 network reads it
+    first_chunk = raw[:CHUNKSIZE].astype(np.float32).astype(np.float64)
+    np.testing.assert_allclose(streamed.input_scale_, first_chunk.std(axis=0),
+                               rtol=1e-6)
+    np.testing.assert_allclose(streamed.predict(_frame(raw_test)),
+                               reference.predict(_frame(raw_test)), rtol=1e-5,
+                               atol=1e-5)
+    scaled = fit_csv(_regressor(), path, target="y", chunksize=CHUNKSIZE,
+                     n_passes=3, scaler=StandardScaler())
+    assert streamed.score(_frame(raw_test), y_test) > scaled.score(
+        _frame(raw_test), y_test) - 0.02
+
+
 def test_equals_partial_fit_on_in_memory_chunks(classification):
     path, X, y, X_test, _ = classification
     streamed = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE,

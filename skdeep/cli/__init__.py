@@ -83,7 +83,7 @@ COMMANDS = [
      {"description": "Convert a model saved by 'skdeep train' or skdeep.save (a "
       "DeepClassifier, a DeepRegressor, or a pipeline ending in one) to an ONNX "
       "file that onnxruntime serves from Python, C++, C#, Java or JavaScript. "
-      "Needs: pip install 'skdeep[onnx]'."}),
+      "Needs: pip install 'scikit-deep[onnx]'."}),
     ("datasets", "._demo:run_datasets", "list the bundled datasets or write "
      "them out as CSV", _add_datasets, {}),
     ("demo", "._demo:run_demo", "train on the bundled datasets and print "

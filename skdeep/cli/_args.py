@@ -21,8 +21,9 @@ def model_format():
     return "skdeep's safe model format (read back with skdeep.load)"
 
 
-def _add_common(parser):
-    """Options train and fit-csv share: target, task, network, output."""
+def _add_common(parser, outputs="--output"):
+    """Options train and fit-csv share: target, task, network, output
+    (``outputs``: the command's output options, for --overwrite's help)."""
     parser.add_argument("data", metavar="DATA.csv")
     parser.add_argument("--target", required=True, metavar="COLUMN",
                         help="the column to predict")
@@ -43,13 +44,13 @@ def _add_common(parser):
                         help="where to save the model (default: model.skdeep); "
                         "an existing file is kept unless --overwrite")
     parser.add_argument("--overwrite", action="store_true",
-                        help="replace --output (and --plot) files that exist")
+                        help=f"replace {outputs} files that exist")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
 def add_train(parser):
     """The arguments of ``skdeep train``."""
-    _add_common(parser)
+    _add_common(parser, outputs="--output (and --plot)")
     parser.add_argument("--max-iter", type=_positive_int, default=200,
                         metavar="N", help="maximum epochs (default: 200)")
     parser.add_argument("--early-stopping", action="store_true", help="hold out "
@@ -64,7 +65,7 @@ def add_train(parser):
                         metavar="N", help="refuse files with more rows (default: "
                         f"{MAX_ROWS:,}); larger files: skdeep fit-csv")
     parser.add_argument("--plot", metavar="FILE.png", help="save the loss curves "
-                        "(needs matplotlib: pip install 'skdeep[plot]')")
+                        "(needs matplotlib: pip install 'scikit-deep[plot]')")
 
 
 def add_fit_csv(parser):

@@ -15,7 +15,8 @@ from ._errors import CLIError
 from ._io import line_numbers
 
 __all__ = ["MAX_CATEGORIES", "MAX_INTEGER_CLASSES", "clean_target", "infer_task",
-           "prepare_features", "split_columns"]
+           "missing_notes", "prepare_features", "refuse_text_in_numbers",
+           "split_columns"]
 
 # whole-number targets with at most this many distinct values are class labels
 MAX_INTEGER_CLASSES = 20
@@ -129,14 +130,40 @@ def _refuse_stray_text(column, path):
     stray = present & ~numbers
     if not stray.any() or numbers.sum() < NUMERIC_SHARE * present.sum():
         return
+    raise CLIError(
+        f"{path}: column {column.name!r} is numeric except for "
+        f"{_stray_cells(column, stray)}; correct them or leave the cells empty "
+        f"(empty, NA and n/a count as missing), or pass --categorical "
+        f"{column.name!r} if the column is text")
+
+
+def _stray_cells(column, stray):
+    """``2 value(s): '4o' (line 6), ...``: the cells of ``column`` in ``stray``."""
     cells = ", ".join(f"{value!r} (line {line})" for value, line in zip(
         column[stray][:SHOWN], line_numbers(column.index[stray][:SHOWN])))
     more = f" and {int(stray.sum()) - SHOWN} more" if stray.sum() > SHOWN else ""
-    raise CLIError(
-        f"{path}: column {column.name!r} is numeric except for {int(stray.sum())} "
-        f"value(s): {cells}{more}; correct them or leave the cells empty (empty, "
-        f"NA and n/a count as missing), or pass --categorical {column.name!r} if "
-        "the column is text")
+    return f"{int(stray.sum())} value(s): {cells}{more}"
+
+
+def refuse_text_in_numbers(X, numeric, path):
+    """At predict: refuse text in a column the model was trained on as numbers,
+    naming the cells and their lines as ``train`` does."""
+    for name in numeric:
+        column = X[name]
+        if is_numeric_dtype(column):
+            continue
+        stray = column.notna() & pd.to_numeric(column, errors="coerce").isna()
+        if stray.any():
+            raise CLIError(
+                f"{path}: column {name!r} held numbers in training but has "
+                f"{_stray_cells(column, stray)} that are not numbers; correct "
+                "them or leave the cells empty (empty, NA and n/a count as "
+                "missing)")
+
+
+def missing_notes(X):
+    """``missing values: 'a' 3; filled with ...`` notes, as train prints them."""
+    return _missing_notes(X)
 
 
 def _is_identifier(column):

@@ -2,6 +2,8 @@
 
 import contextlib
 
+from ._words import cli_words
+
 __all__ = ["CLIError", "as_cli_error"]
 
 
@@ -16,4 +18,5 @@ def as_cli_error(context):
         yield
     except (ValueError, TypeError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise CLIError(f"{context}: {first_line or type(error).__name__}") from None
+        raise CLIError(cli_words(f"{context}: {first_line or type(error).__name__}")
+                       ) from None

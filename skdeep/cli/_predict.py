@@ -1,11 +1,13 @@
 """``skdeep predict`` and ``skdeep summary``: use and inspect a saved model."""
 
+import difflib
 import sys
 
 import numpy as np
 import pandas as pd
 
 from ..plotting import final_estimator
+from ._columns import missing_notes, refuse_text_in_numbers
 from ._io import (
     CLIError,
     as_cli_error,
@@ -36,11 +38,36 @@ def model_input(model, data, path):
     if missing:
         unseen = f"; not seen in training: {_names(extra)}" if extra else ""
         raise CLIError(f"{path}: columns differ from training; missing "
-                       f"{_names(missing)}{unseen}")
+                       f"{_guesses(missing, extra)}{unseen}")
     if extra:
         print(f"note: ignoring columns not seen in training: {_names(extra)}",
               file=sys.stderr)
-    return data[expected]
+    X = data[expected]
+    refuse_text_in_numbers(X, _numeric_columns(model, expected), path)
+    for note in missing_notes(X):
+        print(f"note: {note}", file=sys.stderr)
+    return X
+
+
+def _guesses(missing, extra):
+    """The missing column names, each with the unseen column it may be a typo of."""
+    parts = []
+    for name in missing:
+        close = difflib.get_close_matches(name, extra, n=1)
+        parts.append(f"{name!r}" + (f" (is {close[0]!r} that column?)" if close
+                                    else ""))
+    return ", ".join(parts)
+
+
+def _numeric_columns(model, expected):
+    """The columns the model reads as numbers: all of them, but those one-hot
+    encoded by the column transformer ``skdeep train`` puts first."""
+    first = model.steps[0][1] if hasattr(model, "steps") else None
+    encoded = set()
+    for _, transformer, columns in getattr(first, "transformers_", []):
+        if type(transformer).__name__ == "OneHotEncoder":
+            encoded.update(columns)
+    return [name for name in expected if name not in encoded]
 
 
 def _names(names):

@@ -20,6 +20,7 @@ from ._io import (
     read_columns,
     save_model,
 )
+from ._words import cli_words
 
 __all__ = ["run_fit_csv"]
 
@@ -56,7 +57,7 @@ def run_fit_csv(args):
                 n_passes=args.passes, scaler=scaler, verbose=0 if args.quiet else 1)
     except (ValueError, TypeError) as error:
         reason = str(error).strip().splitlines()[0].removeprefix("fit_csv: ")
-        raise CLIError(reason) from None
+        raise CLIError(cli_words(reason)) from None
     network.summary()
     print(f"final training loss: {network.loss_:.4f}")
     save_model(Pipeline([("scale", scaler), ("model", network)]), args.output)

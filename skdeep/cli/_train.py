@@ -23,6 +23,7 @@ from ._io import (
     read_target,
     save_model,
 )
+from ._words import cli_words
 
 __all__ = ["build_pipeline", "fit_and_report", "held_out_scores", "infer_task",
            "run_train", "split"]
@@ -98,7 +99,7 @@ def split(X, y, task, test_size, random_state):
 def _print_notes(caught):
     """One ``note:`` line per distinct warning raised while fitting."""
     for message in dict.fromkeys(str(w.message).splitlines()[0] for w in caught):
-        print(f"note: {message}")
+        print(f"note: {cli_words(message)}")
 
 
 def held_out_scores(pipeline, X_test, y_test, y_train, task):

@@ -5,6 +5,6 @@ The loaders follow scikit-learn's conventions (``return_X_y``, ``as_frame``,
 package, so no network access is needed.
 """
 
-from ._base import load_shot_log, load_transactions
+from ._base import load_shot_log, load_transactions, shot_probability
 
-__all__ = ["load_shot_log", "load_transactions"]
+__all__ = ["load_shot_log", "load_transactions", "shot_probability"]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._generate import SHOT_LOG_DECIMALS, TRANSACTIONS_DECIMALS
+from ._generate import SHOT_LOG_DECIMALS, TRANSACTIONS_DECIMALS, make_probability
 
 # ``__package__`` is "skdeep.datasets"; resolving resources relative to it keeps
 # this module free of imports from the (separately developed) skdeep top level.
@@ -178,3 +178,32 @@ def load_shot_log(*, return_X_y=False, as_frame=False):
         return_X_y=return_X_y,
         as_frame=as_frame,
     )
+
+
+def shot_probability(X):
+    """The probability that each shot goes in, as the shot log's simulation drew it.
+
+    The shot log is synthetic, so the truth behind its noisy 0/1 outcomes is
+    known: predicting a make wherever this probability exceeds 0.5 is the best
+    any model can do, the ceiling to judge a trained model against.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Shots with the columns ``shot_clock``, ``shot_dist`` and
+        ``close_def_dist`` (as ``load_shot_log(as_frame=True).data``).
+
+    Returns
+    -------
+    probability : ndarray of shape (n_shots,)
+        Make probabilities in (0, 1).
+
+    Examples
+    --------
+    >>> from skdeep.datasets import load_shot_log, shot_probability
+    >>> X, y = load_shot_log(return_X_y=True, as_frame=True)
+    >>> ceiling = float(((shot_probability(X) > 0.5) == y).mean())
+    >>> round(ceiling, 2)
+    0.62
+    """
+    return make_probability(X["shot_clock"], X["shot_dist"], X["close_def_dist"])

@@ -23,6 +23,7 @@ from ..training import (
 )
 from ..training.epochs import TrainingData
 from ._callbacks import CallbackSupport, fit_task
+from ._inputs import InputScaling
 from ._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -31,14 +32,14 @@ from ._params import (
     hidden_activations,
     hidden_sizes,
 )
-from ._resume import carried_optimizer
+from ._resume import TrainedUnits, carried_optimizer
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
 
-class BaseDeep(CallbackSupport, BaseEstimator):
+class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
     """Parameters, fit skeleton and fitted attributes common to both estimators.
 
     Subclasses provide ``_encode(y, reset, classes)`` returning float targets of
@@ -55,6 +56,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         self._validate_params()
         first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
         X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
+        y, classes = self._labels(y, classes, reset=first)
         if not (first or incremental):
             self._check_warm_start(y)
         targets, loss = self._encode(y, reset=first, classes=classes)
@@ -65,7 +67,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                               incremental=incremental, dtype=dtype)
         if first:
             self._start_from_constant(model.network, targets, sample_weight)
-        train = _as_dtype(Dataset(X, targets, sample_weight),
+        inputs = self._scale_inputs(X, sample_weight, model.network.params.dtype,
+                                    reset=first)
+        train = _as_dtype(Dataset(inputs, targets, sample_weight),
                           model.network.params.dtype)
         # its own stream, so a warm start draws the same validation split as the
         # first fit did (for an integer random_state; None draws a new one)
@@ -90,10 +94,7 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                 f"network has {self._network.layer_sizes[-1]}; refit with "
                 "warm_start=False to change the number of outputs."
             )
-        network, state = self._network.copy(), copy.deepcopy(self._state)
-        units = self._output_units(network.loss)
-        if units is not None:  # continue in the units the network trained in
-            units.unfold(network)
+        network, state = self._resumed_network(), copy.deepcopy(self._state)
         if incremental:
             optimizer = copy.deepcopy(getattr(self, "_optimizer", None))
             return _Model(network, optimizer, state, copy.deepcopy(self._rng))
@@ -102,6 +103,10 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
         optimizer = carried_optimizer(self, network, state.samples_seen)
         return _Model(network, optimizer, state, copy.deepcopy(self._rng))
+
+    def _labels(self, y, classes, *, reset):
+        """Hook: the labels ``y`` stands for and the ``classes`` to fit."""
+        return y, classes
 
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
@@ -139,6 +144,8 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         if validation is not None:
             X_val, y_val = validation
             X_val = check_X(self, X_val, reset=False, training=True)
+            X_val = self._scale_inputs(X_val, None, train.X.dtype, reset=False)
+            y_val, _ = self._labels(y_val, None, reset=False)
             val_targets, _ = self._encode(y_val, reset=False, classes=None)
             val_targets = self._scale_targets(val_targets, None, reset=False)
             val = _as_dtype(Dataset(X_val, val_targets), train.targets.dtype)
@@ -224,11 +231,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         except DivergenceError as error:
             raise DivergenceError(f"{type(self).__name__}: {error}") from None
         finally:
-            if settings.units is not None:  # fitted weights predict in y's units
-                settings.units.fold(network)
             # n_iter_: the epochs of this call, as in MLP (history_ and t_ go on)
-            self._commit(_Model(network, optimizer, state, model.rng),
-                         state.n_iter - epochs_before)
+            self._publish(_Model(network, optimizer, state, model.rng),
+                          state.n_iter - epochs_before)
         if not incremental:
             self._warn_convergence(state, result)
         return self
@@ -245,10 +250,13 @@ class BaseDeep(CallbackSupport, BaseEstimator):
         return SGD(n_params, dtype, learning_rate=self.learning_rate_init,
                    momentum=self.momentum, nesterov=self.nesterovs_momentum)
 
-    def _commit(self, model, n_iter):
-        """Copy the trained model into the fitted ``*_`` attributes."""
+    def _commit(self, model, n_iter, trained=None):
+        """Copy the model into the fitted ``*_`` attributes: ``model.network``
+        on raw X and y, ``trained`` the parameters as trained (None: the same,
+        or unknown and recovered by unfolding on a resume)."""
         network, state = model.network, model.state
         self._network, self._optimizer, self._state, self._rng = model
+        self._trained_params = trained
         self.coefs_, self.intercepts_ = network.weights, network.biases
         self.n_layers_ = len(network.layer_sizes)
         self.n_outputs_ = network.layer_sizes[-1]
@@ -287,8 +295,9 @@ class BaseDeep(CallbackSupport, BaseEstimator):
                        f"improving by more than tol={self.tol}. Increase max_iter"
                        + ("." if self.early_stopping else
                           ", or set early_stopping=True to stop on a validation set."))
-        # stacklevel 6 points at the caller of fit (through the atomic wrapper)
-        warnings.warn(message, ConvergenceWarning, stacklevel=6)
+        # stacklevel 7 points at the caller of fit (through its two wrappers,
+        # explain_keras_keywords and atomic)
+        warnings.warn(message, ConvergenceWarning, stacklevel=7)
 
     # -- prediction ----------------------------------------------------------
     def _raw_output(self, X):

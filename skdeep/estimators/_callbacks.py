@@ -123,13 +123,11 @@ class EpochTasks(Hooks):
     def _snapshot(self):
         """The fitted attributes as if fit had stopped now, on copies of the
         engine: the live fit goes on undisturbed. Like the fitted model, the
-        copy predicts in y's units (the target scaling folded in)."""
+        copy reads raw X and predicts in y's units (the scalings folded in)."""
         network, optimizer, state, rng = self.model
         shadow, network = copy.copy(self.estimator), network.copy()
-        if self.units is not None:
-            self.units.fold(network)
         state = copy.deepcopy(state)
-        shadow._commit(type(self.model)(network, copy.deepcopy(optimizer), state,
-                                        copy.deepcopy(rng)),
-                       state.n_iter - self.epochs_before)
+        shadow._publish(type(self.model)(network, copy.deepcopy(optimizer), state,
+                                         copy.deepcopy(rng)),
+                        state.n_iter - self.epochs_before)
         return vars(shadow)

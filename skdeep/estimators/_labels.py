@@ -51,6 +51,28 @@ class LabelTargets:
         targets[np.arange(len(y)), indices] = 1
         return targets, "softmax_cross_entropy"
 
+    def _labels(self, y, classes, *, reset):
+        """A one-hot y (0/1 columns, exactly one 1 per row: Keras'
+        ``to_categorical``) stands for the labels 0..n_columns-1 and trains one
+        softmax over its columns; any other y is returned as it is."""
+        one_hot = is_one_hot(y)
+        if reset:
+            self._one_hot = one_hot
+        if not one_hot:
+            return y, classes
+        if not reset and not self.__dict__.get("_one_hot", False):
+            raise ValueError(
+                f"{type(self).__name__}: y is one-hot (one 1 per row) but the model "
+                "was fitted on " + ("a multilabel indicator matrix" if
+                                    self._multilabel else "class labels")
+                + "; pass y as at the first fit, or refit with warm_start=False.")
+        if not reset and y.shape[1] != len(self.classes_):
+            raise ValueError(
+                f"{type(self).__name__}: y has {y.shape[1]} one-hot columns but the "
+                f"model was fitted on {len(self.classes_)}.")
+        labels = np.asarray(y.argmax(axis=1)).ravel()
+        return labels, np.arange(y.shape[1]) if classes is None else classes
+
     def _set_classes(self, classes, y):
         # one class is allowed, as in MLPClassifier: a single softmax unit
         # predicts it with probability 1 (and the loss is 0)
@@ -124,7 +146,7 @@ class LabelTargets:
                 f"{type(self).__name__}: {reason}, so the early-stopping "
                 "validation split is not stratified and a class may be missing "
                 f"from one side; pass X_val and y_val to fit, or {fix}.",
-                UserWarning, stacklevel=7)  # fit's caller, through the wrapper
+                UserWarning, stacklevel=8)  # fit's caller, through the wrappers
         train_rows, val_rows = train_test_split(
             np.arange(len(y)), test_size=n_val, stratify=stratify,
             random_state=int(rng.integers(2**31 - 1)))
@@ -137,6 +159,17 @@ class LabelTargets:
                                   sample_weight=sample_weight)
         return accuracy_score(np.argmax(targets, axis=1), np.argmax(raw, axis=1),
                               sample_weight=sample_weight)
+
+
+def is_one_hot(y):
+    """True for a 2-D 0/1 indicator y (dense or sparse) whose every row holds
+    exactly one 1."""
+    if getattr(y, "ndim", 1) != 2 or y.shape[1] < 2 or y.shape[0] == 0:
+        return False
+    if type_of_target(y) != "multilabel-indicator":
+        return False
+    counts = np.asarray(y.sum(axis=1)).ravel()
+    return bool((counts == 1).all())
 
 
 def check_labels(name, labels, what):

@@ -45,6 +45,7 @@ PARAMETER_CONSTRAINTS = {
     "dtype": [StrOptions({"auto", "float32", "float64"}), None],
     "weight_init": [StrOptions({*INITIALIZERS, "auto"})],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "input_scaling": [StrOptions({"standard"}), None],
 }
 
 

@@ -5,6 +5,7 @@ import pandas as pd
 from sklearn.utils.validation import validate_data
 
 from ._params import compute_dtype
+from ._text import describe_text_columns, describe_text_in_array
 
 __all__ = ["check_X", "check_X_y", "check_weights", "reraise_with_name"]
 
@@ -39,10 +40,12 @@ HINTS = (
 class reraise_with_name:
     """Context manager prefixing ValueError/TypeError messages with the estimator
     name and adding how to fix the input, so every data error says which
-    estimator refused it and what to do."""
+    estimator refused it and what to do. Given the input ``X``, a string that
+    could not become a number is described by its column and row."""
 
-    def __init__(self, estimator):
+    def __init__(self, estimator, X=None):
         self.name = type(estimator).__name__
+        self.X = X
 
     def __enter__(self):
         return self
@@ -51,6 +54,10 @@ class reraise_with_name:
         if kind not in (ValueError, TypeError) or str(error).startswith(self.name):
             return False
         message = str(error).rstrip()
+        if "could not convert string" in message and self.X is not None:
+            described = describe_text_in_array(self.X)
+            if described is not None:
+                raise kind(f"{self.name}: {described}") from error
         hints = [hint for fragment, hint in HINTS
                  if fragment in message and hint not in message]
         if hints and not message.endswith((".", "!", "?")):
@@ -63,16 +70,12 @@ def check_string_columns(estimator, X):
     dtypes = getattr(X, "dtypes", None)
     if not isinstance(dtypes, pd.Series):
         return
-    bad = [str(name) for name, dtype in dtypes.items()
+    bad = [name for name, dtype in dtypes.items()
            if not (pd.api.types.is_numeric_dtype(dtype)
                    or pd.api.types.is_bool_dtype(dtype))]
     if bad:
-        raise ValueError(
-            f"{type(estimator).__name__}: column(s) {bad} hold strings or categories,"
-            " but the network needs numbers. Encode them first, for example "
-            f"ColumnTransformer([('onehot', OneHotEncoder(), {bad})], "
-            "remainder=StandardScaler())."
-        )
+        raise ValueError(f"{type(estimator).__name__}: "
+                         f"{describe_text_columns(X, bad)}")
 
 
 def _dtype(estimator, training, reset=True):
@@ -89,7 +92,7 @@ def _dtype(estimator, training, reset=True):
 def check_X(estimator, X, *, reset, training=False):
     """Validated 2-D float array (or CSR/CSC matrix) for fit or predict."""
     check_string_columns(estimator, X)
-    with reraise_with_name(estimator):
+    with reraise_with_name(estimator, X):
         return validate_data(estimator, X, reset=reset, accept_sparse=SPARSE_FORMATS,
                              dtype=_dtype(estimator, training))
 
@@ -97,7 +100,7 @@ def check_X(estimator, X, *, reset, training=False):
 def check_X_y(estimator, X, y, *, reset, y_numeric):
     """Validated X and y of matching length; y keeps its dtype unless numeric."""
     check_string_columns(estimator, X)
-    with reraise_with_name(estimator):
+    with reraise_with_name(estimator, X):
         return validate_data(estimator, X, y, reset=reset,
                              accept_sparse=SPARSE_FORMATS,
                              dtype=_dtype(estimator, training=True, reset=reset),

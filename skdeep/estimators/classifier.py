@@ -7,6 +7,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
 from ._base import BaseDeep
+from ._keras import KerasWords, explain_keras_keywords
 from ._labels import LabelTargets, check_labels
 from ._params import PARAMETER_CONSTRAINTS
 from ._support import atomic, stochastic_only, validation_pair
@@ -14,7 +15,7 @@ from ._support import atomic, stochastic_only, validation_pair
 __all__ = ["DeepClassifier"]
 
 
-class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
+class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
     """Multilayer-perceptron classifier with a softmax (or logistic) output.
 
     A drop-in superset of :class:`sklearn.neural_network.MLPClassifier`: every
@@ -43,7 +44,9 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         weight decay (see ``weight_decay``); 'lbfgs' is SciPy's quasi-Newton
         method on the whole training set, often best for small data sets.
     alpha : float, default=1e-4
-        L2 penalty, divided by the (weighted) batch size as in MLPClassifier.
+        L2 penalty, divided by the (weighted) batch size as in MLPClassifier,
+        on the weights as trained (with input scaling, the first layer as it
+        reads the standardized X, as behind a StandardScaler).
     batch_size : int or 'auto', default='auto'
         Minibatch size of the stochastic solvers; ``min(200, n_samples)`` when
         'auto'. Not used by 'lbfgs'.
@@ -57,7 +60,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
     max_iter : int, default=200
-        Epochs for the stochastic solvers; iterations for lbfgs.
+        Epochs for the stochastic solvers (Keras' ``epochs``); iterations for
+        lbfgs.
     shuffle : bool, default=True
         Reshuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -71,6 +75,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     warm_start : bool, default=False
         Continue the run on the next ``fit``: weights, history, optimizer
         moments and shuffling stream carry on (early stopping monitors afresh).
+        That ``fit`` trains ``max_iter`` *new* epochs: Keras' ``fit(epochs=12,
+        initial_epoch=6)`` is ``max_iter=6`` here, printed as epochs 7 to 12.
     momentum : float, default=0.9
         Momentum of 'sgd', in [0, 1]: the fraction of the previous update added
         to the next one. Not used by the other solvers.
@@ -134,13 +140,28 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         for pure decoupled decay.
     class_weight : dict, 'balanced' or None, default=None
         Per-class weights, multiplied into ``sample_weight``.
+    input_scaling : {'standard'} or None, default='standard'
+        'standard' trains on ``(X - input_offset_) / input_scale_`` per
+        column: the sample-weighted mean and standard deviation of X (sparse X
+        is only divided by its standard deviation, so it stays sparse; a
+        constant column trains as zeros), so raw columns in dollars, years and
+        counts train as well as behind a StandardScaler, and a StandardScaler
+        in front changes nothing beyond rounding. The statistics come from the
+        first ``fit`` or ``partial_fit`` call (all of its rows); ``warm_start``
+        and later ``partial_fit`` calls keep them, so make the first
+        ``partial_fit`` batch representative of X's range. The map is
+        folded into the first layer, so ``coefs_`` and ``intercepts_`` apply to
+        raw X. None trains on X itself, as MLP does (with a warning when the
+        columns' spreads differ by 10,000 times or more).
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+        The sorted labels; 0..n_columns-1 for an indicator y.
     coefs_ : list of ndarray of shape (fan_in, fan_out)
         Weight matrices; views into one flat parameter vector, so writing into
-        them in place changes predictions.
+        them in place changes predictions. They apply to raw X: the input
+        scaling is folded into the first layer.
     intercepts_ : list of ndarray of shape (fan_out,)
     loss_ : float
         Training loss of the last epoch (including the L2 term).
@@ -164,6 +185,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     n_outputs_ : int
     out_activation_ : str
         'softmax', or 'logistic' (one sigmoid per label) for multilabel targets.
+    input_offset_, input_scale_ : ndarray of shape (n_features_in_,)
+        The input statistics (0 and 1 with ``input_scaling=None``).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when X had string column names.
@@ -192,6 +215,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
     }
     _SCORE_NAME = "val_accuracy"
 
+    @explain_keras_keywords
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=0.0001, batch_size="auto", learning_rate="constant",
                  learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
@@ -201,7 +225,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
                  dtype="auto", weight_init="glorot", weight_decay=0.01,
-                 class_weight=None):
+                 class_weight=None,
+                 input_scaling="standard"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -233,7 +258,9 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         self.weight_init = weight_init
         self.weight_decay = weight_decay
         self.class_weight = class_weight
+        self.input_scaling = input_scaling
 
+    @explain_keras_keywords
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train on X and class labels y.
@@ -242,8 +269,10 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels (strings, integers or booleans), or a multilabel
-            indicator matrix.
+            Class labels (strings, integers or booleans), or a 0/1 indicator
+            matrix: one-hot (exactly one 1 per row, as Keras' ``to_categorical``
+            or ``pd.get_dummies`` make) trains one softmax over the columns and
+            predicts one-hot rows; any other indicator matrix is multilabel.
         sample_weight : array-like of shape (n_samples,), default=None
         X_val, y_val : array-like, default=None
             A validation set: its loss and accuracy are recorded every epoch,
@@ -296,10 +325,14 @@ class DeepClassifier(ClassifierMixin, LabelTargets, BaseDeep):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Labels, or for an indicator y at fit an int 0/1 matrix: one 1 per
+            row for a one-hot y, any number for multilabel.
         """
         raw = self._raw_output(X)
         if self._multilabel:
             return (raw > 0).astype(int)
+        if self.__dict__.get("_one_hot", False):
+            return np.eye(len(self.classes_), dtype=int)[np.argmax(raw, axis=1)]
         return self.classes_[np.argmax(raw, axis=1)]
 
     def predict_proba(self, X):

@@ -8,6 +8,7 @@ from sklearn.utils.metaestimators import available_if
 
 from ..training.units import OutputUnits
 from ._base import BaseDeep
+from ._keras import KerasWords, explain_keras_keywords
 from ._params import PARAMETER_CONSTRAINTS, compute_dtype
 from ._support import atomic, stochastic_only, validation_pair
 from ._targets import target_statistics
@@ -21,7 +22,7 @@ __all__ = ["DeepRegressor"]
 FLOAT32_OFFSET_LIMIT = 1e3
 
 
-class DeepRegressor(RegressorMixin, BaseDeep):
+class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
     """Multilayer-perceptron regressor, single- or multi-output.
 
     A drop-in superset of :class:`sklearn.neural_network.MLPRegressor`: every
@@ -60,9 +61,10 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         method on the whole training set, often best for small data sets.
     alpha : float, default=1e-4
         L2 penalty ``alpha * ||W||^2 / (2 * batch weight)`` on the weights of
-        the network as trained: with target scaling, the network fitting the
-        standardized y, so ``alpha`` means the same whatever y's units (as in
-        MLPRegressor with a standardized y).
+        the network as trained: with target and input scaling, the network
+        fitting the standardized y from the standardized X, so ``alpha`` means
+        the same whatever the units of y and X (as in MLPRegressor behind a
+        StandardScaler with a standardized y).
     batch_size : int or 'auto', default='auto'
         Minibatch size of the stochastic solvers; ``min(200, n_samples)`` when
         'auto'. Not used by 'lbfgs'.
@@ -76,7 +78,8 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
     max_iter : int, default=200
-        Epochs for the stochastic solvers; iterations for lbfgs.
+        Epochs for the stochastic solvers (Keras' ``epochs``); iterations for
+        lbfgs.
     shuffle : bool, default=True
         Reshuffle the samples every epoch.
     random_state : int, RandomState instance or None, default=None
@@ -95,6 +98,8 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     warm_start : bool, default=False
         Continue the run on the next ``fit``: weights, history, optimizer
         moments and shuffling stream carry on (early stopping monitors afresh).
+        That ``fit`` trains ``max_iter`` *new* epochs: Keras' ``fit(epochs=12,
+        initial_epoch=6)`` is ``max_iter=6`` here, printed as epochs 7 to 12.
     momentum : float, default=0.9
         Momentum of 'sgd', in [0, 1]: the fraction of the previous update added
         to the next one. Not used by the other solvers.
@@ -156,20 +161,34 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         validation rows included); ``warm_start`` and later ``partial_fit``
         calls keep them, so make the first ``partial_fit`` batch representative
         of y's range.
+    input_scaling : {'standard'} or None, default='standard'
+        'standard' trains on ``(X - input_offset_) / input_scale_`` per
+        column: the sample-weighted mean and standard deviation of X (sparse X
+        is only divided by its standard deviation, so it stays sparse; a
+        constant column trains as zeros), so raw columns in dollars, years and
+        counts train as well as behind a StandardScaler, and a StandardScaler
+        in front changes nothing beyond rounding. The statistics come from the
+        first ``fit`` or ``partial_fit`` call (all of its rows); ``warm_start``
+        and later ``partial_fit`` calls keep them, so make the first
+        ``partial_fit`` batch representative of X's range. The map is
+        folded into the first layer, so ``coefs_`` and ``intercepts_`` apply to
+        raw X. None trains on X itself, as MLP does (with a warning when the
+        columns' spreads differ by 10,000 times or more).
 
     Attributes
     ----------
     coefs_ : list of ndarray of shape (fan_in, fan_out)
         Views into one flat parameter vector: writing into them in place changes
-        predictions. They predict in y's units (the target scaling is folded
-        into the last layer).
+        predictions. They apply to raw X and predict in y's units (the input
+        and target scalings are folded into the first and last layers).
     intercepts_ : list of ndarray of shape (fan_out,)
     loss_, loss_curve_, best_loss_ : float, list of float, float or None
         The training loss per epoch in y's units, comparable with
         MLPRegressor's: half the squared error summed over outputs (or the half
         Poisson deviance) averaged over the samples, plus ``alpha * ||W||^2 /
-        (2 * n)`` over the weights in y's units, ``coefs_`` (n: the batch's
-        sample weight, as in MLPRegressor). This is the model's loss in y's
+        (2 * n)`` over the weights in y's units (``coefs_``, but the first
+        layer as it reads the standardized X; n: the batch's sample weight, as
+        in MLPRegressor). This is the model's loss in y's
         units, not the standardized objective that training minimizes and
         ``tol`` watches: there each output's error is divided by its variance
         and the L2 term covers the standardized last layer.
@@ -187,6 +206,8 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         (the same lists as the attributes above).
     out_activation_ : str
         'identity', or 'exp' for the Poisson loss.
+    input_offset_, input_scale_ : ndarray of shape (n_features_in_,)
+        The input statistics (0 and 1 with ``input_scaling=None``).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
@@ -216,6 +237,7 @@ class DeepRegressor(RegressorMixin, BaseDeep):
     _SCORE_NAME = "val_r2"
     _y_numeric = True
 
+    @explain_keras_keywords
     def __init__(self, loss="squared_error", hidden_layer_sizes=(100,),
                  activation="relu", *, solver="adam", alpha=0.0001,
                  batch_size="auto", learning_rate="constant",
@@ -226,7 +248,8 @@ class DeepRegressor(RegressorMixin, BaseDeep):
                  n_iter_no_change=10, max_fun=15000, dropout=0.0,
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
                  dtype="auto", weight_init="glorot", weight_decay=0.01,
-                 target_scaling="standard"):
+                 target_scaling="standard",
+                 input_scaling="standard"):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -259,7 +282,9 @@ class DeepRegressor(RegressorMixin, BaseDeep):
         self.weight_init = weight_init
         self.weight_decay = weight_decay
         self.target_scaling = target_scaling
+        self.input_scaling = input_scaling
 
+    @explain_keras_keywords
     @atomic
     def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train on X and real-valued targets y.

@@ -6,7 +6,7 @@ that onnxruntime (Python, C++, C#, Java, JavaScript) serves without Python's
 training stack. :func:`register_converters` registers the two converters with
 skl2onnx, so ``skl2onnx.to_onnx`` accepts them too.
 
-Needs the optional packages skl2onnx and onnx (``pip install "skdeep[onnx]"``,
+Needs the optional packages skl2onnx and onnx (``pip install "scikit-deep[onnx]"``,
 which also installs onnxruntime); they are imported only when called, so
 ``import skdeep`` never loads them.
 """
@@ -21,7 +21,7 @@ __all__ = ["TARGET_OPSET", "register_converters", "to_onnx"]
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 
 _INSTALL_HINT = ('needs the optional packages skl2onnx and onnx; install them '
-                 'with: pip install "skdeep[onnx]" (skl2onnx, onnx, onnxruntime)')
+                 'with: pip install "scikit-deep[onnx]" (skl2onnx, onnx, onnxruntime)')
 
 
 def _require(caller):

@@ -27,8 +27,9 @@ __all__ = ["DEEP_ESTIMATORS", "encode_deep", "decode_deep"]
 DEEP_ESTIMATORS = {"DeepClassifier": DeepClassifier, "DeepRegressor": DeepRegressor}
 # fit sets these before the engine exists; _commit derives the rest
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multilabel",
-                     "target_offset_", "target_scale_")
-_ENGINE = ("_network", "_optimizer", "_state", "_rng")
+                     "_one_hot", "target_offset_", "target_scale_", "input_offset_",
+                     "input_scale_")
+_ENGINE = ("_network", "_optimizer", "_state", "_rng", "_trained_params")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
             "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
             "validation_scores_", "validation_loss_curve_", "best_validation_score_")
@@ -64,6 +65,8 @@ def encode_deep(estimator, encoder, where):
     node["fitted"] = {
         "inputs": encoder.encode_fields(inputs, where),
         "network": _encode_network(estimator._network, encoder),
+        "trained_params": (None if estimator._trained_params is None
+                           else encoder.array(estimator._trained_params)),
         "optimizer": _encode_optimizer(estimator._optimizer, encoder, where),
         "state": encoder.encode_fields(vars(estimator._state), where),
         "rng": estimator._rng.bit_generator.state,
@@ -150,6 +153,9 @@ def decode_deep(node, decoder, where):
     cls = DEEP_ESTIMATORS[node["class"]]
     params = decoder.decode_fields(node.get("params"), f"{where}.params")
     _check_finite_params(params, f"{where}.params")
+    if node.get("fitted") is not None:
+        # a model saved before input scaling existed trained on raw X
+        params.setdefault("input_scaling", None)
     estimator = construct(cls, params, where)
     fitted = node.get("fitted")
     if fitted is None:
@@ -163,6 +169,7 @@ def decode_deep(node, decoder, where):
     problem = mismatch(estimator, network, optimizer)
     expect(problem is None, where, problem)
     state = _decode_state(fitted, decoder, network, where)
+    trained = _decode_trained(fitted.get("trained_params"), decoder, network, where)
     rng = _decode_rng(fitted.get("rng"), f"{where}.rng")
     n_iter = field(fitted, "n_iter", int, where)
     expect(0 <= n_iter <= state.n_iter, where, f"n_iter {n_iter} is out of range.")
@@ -171,8 +178,21 @@ def decode_deep(node, decoder, where):
         expect(isinstance(config, dict) and all(
             isinstance(v, str) for v in config.values()), where, "bad output config.")
         estimator._sklearn_output_config = config
-    estimator._commit(_Model(network, optimizer, state, rng), n_iter)
+    estimator._commit(_Model(network, optimizer, state, rng), n_iter, trained)
     return estimator
+
+
+def _decode_trained(node, decoder, network, where):
+    """The parameters as trained (before the scalings were folded in), or None
+    (a file from before they were saved: a resume unfolds the public ones)."""
+    if node is None:
+        return None
+    params = decoder.array(node, where) if isinstance(node, dict) else None
+    expect(isinstance(params, np.ndarray) and params.shape == network.params.shape
+           and params.dtype == network.params.dtype, where,
+           "trained_params must match the network's parameters.")
+    expect(np.isfinite(params).all(), where, "trained_params must be finite.")
+    return params.copy()
 
 
 def construct(cls, params, where):
@@ -192,7 +212,8 @@ def _decode_inputs(fitted, decoder, cls, where):
     inputs = decoder.decode_fields(fitted.get("inputs"), where)
     needed = {"n_features_in_"} | ({"classes_", "_multilabel"}
                                    if cls is DeepClassifier else set())
-    allowed = needed | {"feature_names_in_", "target_offset_", "target_scale_"}
+    allowed = needed | {"feature_names_in_", "_one_hot", "target_offset_",
+                        "target_scale_", "input_offset_", "input_scale_"}
     expect(needed <= set(inputs) <= allowed, where,
            f"fitted inputs must be {sorted(needed)} (and feature_names_in_); got "
            f"{sorted(map(str, inputs))}.")
@@ -227,19 +248,40 @@ def _check_inputs(estimator, network, where):
     expect(names is None or (names.dtype == object and names.shape == (n_features,)
                              and all(isinstance(n, str) for n in names)),
            where, "feature_names_in_ must be one string per feature.")
+    _check_input_statistics(estimator, n_features, where)
     if not isinstance(estimator, DeepClassifier):
         _check_target_statistics(estimator, network, where)
         return
+    one_hot = estimator.__dict__.setdefault("_one_hot", False)
+    expect(type(one_hot) is bool and not (one_hot and estimator._multilabel), where,
+           "_one_hot must be a bool, and False for a multilabel model.")
     classes, n_outputs = estimator.classes_, network.layer_sizes[-1]
     expect(type(estimator._multilabel) is bool and isinstance(classes, np.ndarray)
            and classes.shape == (n_outputs,), where,
            "classes_ must be an array with one class per output.")
-    if estimator._multilabel:
+    if estimator._multilabel or one_hot:
         expect(np.array_equal(classes, np.arange(n_outputs)), where,
-               "multilabel classes_ must be 0..n_outputs-1.")
+               "multilabel and one-hot classes_ must be 0..n_outputs-1.")
         return
     expect(n_outputs >= 1 and np.array_equal(np.unique(classes), classes), where,
            "classes_ must be sorted unique labels.")
+
+
+def _check_input_statistics(estimator, n_features, where):
+    """input_offset_ and input_scale_ come together, one finite float64 value
+    per feature, a positive scale (absent: a model from before input scaling)."""
+    offset = estimator.__dict__.get("input_offset_")
+    scale = estimator.__dict__.get("input_scale_")
+    expect((offset is None) == (scale is None), where,
+           "input_offset_ and input_scale_ must be saved together.")
+    if offset is None:
+        return
+    for name, value in (("input_offset_", offset), ("input_scale_", scale)):
+        expect(isinstance(value, np.ndarray) and value.dtype == np.float64
+               and value.shape == (n_features,) and np.isfinite(value).all(), where,
+               f"{name} must be {n_features} finite float64 values, one per "
+               "feature.")
+    expect((scale > 0).all(), where, "input_scale_ must be positive.")
 
 
 def _check_target_statistics(estimator, network, where):

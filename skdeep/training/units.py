@@ -1,11 +1,11 @@
-"""Training on scaled targets: the map back to y's units, folded into the output
-layer, and the losses reported in y's units."""
+"""Training on scaled inputs and targets: the maps back to X's and y's units,
+folded into the first and last layers, and the losses reported in y's units."""
 
 import numpy as np
 
 from ..ops import LOSSES
 
-__all__ = ["OutputUnits"]
+__all__ = ["InputUnits", "OutputUnits"]
 
 
 class OutputUnits:
@@ -93,3 +93,37 @@ class OutputUnits:
             sample_weight = sample_weight.astype(np.float64)
         return LOSSES[self.loss_name].value_and_grad(raw_y, targets_y, sample_weight,
                                                      np.empty_like(raw_y))
+
+
+class InputUnits:
+    """How a network trained on ``(X - input_offset) / input_scale`` reads raw X.
+
+    ``(X - offset) / scale @ W + b == X @ (W / scale[:, None]) + (b - (offset /
+    scale) @ W)``: folding divides the first layer's rows by the scale and moves
+    the offset into its bias, so the folded network takes raw X.
+
+    Parameters
+    ----------
+    input_offset, input_scale : ndarray of shape (n_features,)
+    """
+
+    def __init__(self, input_offset, input_scale):
+        self.input_offset = np.asarray(input_offset, dtype=np.float64)
+        self.input_scale = np.asarray(input_scale, dtype=np.float64)
+
+    def fold(self, network):
+        """Turn the trained network into one that reads raw X."""
+        weights, bias = network.weights[0], network.biases[0]
+        # float64 arithmetic: a float32 network rounds once, on the way back
+        trained = weights.astype(np.float64)
+        bias[...] = bias.astype(np.float64) - np.dot(
+            self.input_offset / self.input_scale, trained)
+        weights[...] = trained / self.input_scale[:, None]
+
+    def unfold(self, network):
+        """Undo ``fold``: back to the standardized inputs the network trains on."""
+        weights, bias = network.weights[0], network.biases[0]
+        trained = weights.astype(np.float64) * self.input_scale[:, None]
+        bias[...] = bias.astype(np.float64) + np.dot(self.input_offset, weights.astype(
+            np.float64))
+        weights[...] = trained

@@ -73,7 +73,8 @@ def _has_decimals(values, decimals):
 
 
 def test_public_api():
-    assert sorted(skdeep.datasets.__all__) == ["load_shot_log", "load_transactions"]
+    assert sorted(skdeep.datasets.__all__) == ["load_shot_log", "load_transactions",
+                                               "shot_probability"]
 
 
 def test_default_bunch(spec):

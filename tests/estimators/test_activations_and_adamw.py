@@ -109,11 +109,12 @@ def test_unknown_activation_lists_the_choices():
     ("glorot", math.sqrt(6 / (2 + 50)), False), ("he", math.sqrt(6 / 2), True),
     ("lecun", math.sqrt(3 / 2), True), ("auto", math.sqrt(6 / 2), True)])
 def test_weight_init_reaches_the_network(weight_init, hidden_bound, zero_bias):
-    # a rate of 1e-12 leaves the initial weights as they were drawn
+    # a rate of 1e-12 leaves the initial weights as they were drawn (and
+    # without input scaling none is folded into coefs_[0])
     X, y = np.random.default_rng(0).normal(size=(40, 2)), np.arange(40) % 2
     model = _fit(DeepClassifier(hidden_layer_sizes=(50,), max_iter=1,
                                 learning_rate_init=1e-12, weight_init=weight_init,
-                                random_state=0), X, y)
+                                random_state=0, input_scaling=None), X, y)
     largest = np.abs(model.coefs_[0]).max()
     assert 0.9 * hidden_bound < largest <= hidden_bound
     assert (np.abs(model.intercepts_[0]).max() < 1e-9) == zero_bias

@@ -211,7 +211,10 @@ def test_multi_output_regression():
 
 def test_input_containers_give_the_same_model():
     X, y = make_classification(80, 4, random_state=0)
-    kwargs = dict(max_iter=5, random_state=0, hidden_layer_sizes=(7,))
+    # input_scaling=None: sparse input is scaled without centering, dense input
+    # with (test_input_scaling.py compares each with its StandardScaler)
+    kwargs = dict(max_iter=5, random_state=0, hidden_layer_sizes=(7,),
+                  input_scaling=None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reference = DeepClassifier(**kwargs).fit(X, y).predict_proba(X)

@@ -162,8 +162,8 @@ def test_gradient_clipping_bounds_each_step():
     X, y = make_regression(50, 3, random_state=0)
     model = DeepRegressor(solver="sgd", momentum=0, learning_rate_init=1.0,
                           batch_size=50, shuffle=False, clip_norm=1e-3,
-                          random_state=0, target_scaling=None)
-    # no target scaling: _network.params are then the weights the steps move
+                          random_state=0, target_scaling=None, input_scaling=None)
+    # no scaling: _network.params are then the weights the steps move
     model.partial_fit(X, y)
     before = model._network.params.copy()
     model.partial_fit(X, y)
