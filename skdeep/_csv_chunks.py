@@ -8,11 +8,45 @@ integer-looking labels cannot change their type.
 """
 
 import os
+import re
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["ChunkReader", "convert_labels", "label_kind"]
+__all__ = ["ChunkReader", "convert_labels", "label_kind", "long_first_row"]
+
+# read_csv options that name columns or shape the frame: not for reading the
+# header and the first row as plain fields
+_FRAME_OPTIONS = frozenset({"chunksize", "iterator", "nrows", "usecols", "header",
+                            "names", "index_col", "dtype", "converters",
+                            "parse_dates", "true_values", "false_values",
+                            "na_values", "keep_default_na", "date_format"})
+
+
+def long_first_row(path, options=None):
+    """``(line, n_fields, n_header_fields)`` when the first data row has more
+    fields than the header, else None.
+
+    pandas reads such a file as if its first column were an unnamed index:
+    every later row of the same width is taken shifted by one column, without
+    an error (a later row that is too long is a ParserError naming its line).
+    ``options`` are the read's ``pandas.read_csv`` options. The line is the
+    file's own (the header is line 1, blank lines count).
+    """
+    plain = {key: value for key, value in (options or {}).items()
+             if key not in _FRAME_OPTIONS}
+    try:
+        pd.read_csv(path, header=None, nrows=2, dtype=str, **plain)
+    except pd.errors.ParserError as error:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)",
+                          str(error))
+        if found is None:
+            raise
+        width, line, seen = map(int, found.groups())
+        return line, seen, width
+    except pd.errors.EmptyDataError:
+        pass
+    return None
 
 
 def label_kind(values):
@@ -66,11 +100,26 @@ class ChunkReader:
     def __init__(self, path, features, targets, options, *, labels):
         self.path, self.features, self.targets = path, features, targets
         self.labels, self.label_kind = labels, None
-        self.options = dict(options)
+        # never an implicit index from a row longer than the header
+        self.options = {"index_col": False, **options}
         if labels:
             dtypes = self.options.get("dtype")
             dtypes = dict(dtypes) if isinstance(dtypes, dict) else {}
             self.options["dtype"] = {**dtypes, targets[0]: str}
+
+    def check_row_widths(self):
+        """Refuse a first data row longer than the header, naming its line."""
+        try:
+            found = long_first_row(self.path, self.options)
+        except pd.errors.ParserError:
+            return  # other damage: the chunks' read names it
+        if found is not None:
+            line, seen, width = found
+            raise ValueError(
+                f"fit_csv: line {line} of {self._name} has {seen} fields but the "
+                f"header has {width}; every row needs one field per column "
+                "(pandas would take the first field for a row index and shift "
+                "every column).")
 
     def chunks(self, dtype, *, raw_labels=False):
         """Yield each chunk's features (a float DataFrame), targets and lines.

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._csv_chunks import ChunkReader, convert_labels, label_kind
 from .estimators import DeepClassifier, DeepRegressor
+from .estimators._callbacks import FitFacts, log_columns
 from .estimators._params import compute_dtype
 from .exceptions import DivergenceError
 
@@ -39,7 +40,12 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     The call is all or nothing: it trains a copy of the estimator (and of the
     scaler) and hands the trained state over only after the last chunk, so an
     error or an interrupt at any chunk leaves both exactly as they were. The
-    copy costs one extra network in memory, not a chunk.
+    copy costs one extra network in memory, not a chunk. The callbacks set on
+    the estimator are not copied: the caller's objects see every chunk's
+    epoch (one ``CSVLogger`` log for the whole stream, a ``ModelCheckpoint``'s
+    ``best_`` and ``saved_epoch_``), and before anything is read they are
+    checked as at the start of a fit, the CSV file being an input none of
+    them may write.
 
     Parameters
     ----------
@@ -64,7 +70,9 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
         Applied to each chunk's features before ``partial_fit``. An unfitted
         scaler with ``partial_fit`` (``StandardScaler``, ``MinMaxScaler``,
         ``MaxAbsScaler``) is fitted in a first pass over the file; a fitted one
-        is used as is. Predict with ``make_pipeline(scaler, estimator)``.
+        is used as is. It sees the features in float64 (a float32 read would
+        round a timestamp to 128 s); its output is cast to the dtype the
+        estimator trains in. Predict with ``make_pipeline(scaler, estimator)``.
         Optional: the estimators standardize their input themselves
         (``input_scaling='standard'``, the default), with the statistics of
         their first ``partial_fit`` call, which here is the first chunk. A
@@ -85,9 +93,11 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     ValueError
         When the file is empty or has no rows, a named column is missing (the
         message lists the file's columns), ``chunksize``/``n_passes`` < 1, or a
-        row is malformed: a field too many or too few, an empty cell, text in a
-        numeric column, a missing label. The message names the CSV line (the
-        header is line 1; blank lines are skipped and not counted); an error
+        row is malformed: a field too many or too few (also a first row longer
+        than the header, which pandas would read as a row index), an empty
+        cell, text in a numeric column, a missing label. The message names the
+        CSV line (the header is line 1; blank lines are skipped and not
+        counted, except in the message of a first row too long); an error
         while training a chunk names the chunk's lines.
     TypeError
         When the estimator has no ``partial_fit``.
@@ -127,19 +137,27 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     options = {**(read_csv_kwargs or {}), "chunksize": int(chunksize)}
     targets = [target] if isinstance(target, str) else list(target)
     features = _feature_columns(path, targets, columns, options)
+    _check_callbacks(estimator, path)
     labels = is_classifier(estimator) and len(targets) == 1
     reader = ChunkReader(path, features, targets, options, labels=labels)
+    reader.check_row_widths()
     # train copies, so a failure at any chunk leaves the caller's objects as
-    # they were; they take the trained state only once every chunk succeeded
-    model, fitted_scaler = copy.deepcopy(estimator), copy.deepcopy(scaler)
+    # they were; they take the trained state only once every chunk succeeded.
+    # The callbacks are not copied: they report on this run to the caller.
+    keep = {id(callback): callback
+            for callback in getattr(estimator, "_skl_callbacks", ())}
+    model, fitted_scaler = copy.deepcopy(estimator, keep), copy.deepcopy(scaler)
     classes = _first_pass(model, reader, classes=classes, scaler=fitted_scaler)
     fit_options = {} if classes is None else {"classes": classes}
     dtype = _chunk_dtype(estimator)
+    # a scaler sees the numbers as written (float64): a float32 read would
+    # round a large offset with a small spread (a Unix time) before scaling
+    read_dtype = np.dtype(np.float64) if fitted_scaler is not None else dtype
     for pass_ in range(n_passes):
         n_rows = 0
-        for X, y, lines in reader.chunks(dtype):
+        for X, y, lines in reader.chunks(read_dtype):
             if fitted_scaler is not None:
-                X = fitted_scaler.transform(X)
+                X = fitted_scaler.transform(X).astype(dtype, copy=False)
             with _naming_lines(path, lines):
                 model.partial_fit(X, y, **fit_options)
             n_rows += len(y)
@@ -154,6 +172,20 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     if scaler is not None:
         _commit(scaler, fitted_scaler)
     return estimator
+
+
+def _check_callbacks(estimator, path):
+    """Run the callbacks' setup step for the whole stream before any read: the
+    CSV is an input no callback may write, and the stream is a new run."""
+    callbacks = getattr(estimator, "_skl_callbacks", ())
+    if not callbacks or not isinstance(estimator, (DeepClassifier, DeepRegressor)):
+        return
+    from .callbacks._base import begin_fit
+
+    fitted = getattr(estimator, "history_", None) is not None
+    begin_fit(FitFacts(callbacks, incremental=False, inputs=[path],
+                       columns=log_columns(estimator, validating=False),
+                       history=estimator.history_ if fitted else {}))
 
 
 def _commit(original, trained):
@@ -199,8 +231,9 @@ def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
 
 
 def _chunk_dtype(estimator):
-    """Read the features in the dtype a skdeep estimator trains in (float32 at
-    the defaults), so chunks are not converted twice; float64 otherwise."""
+    """The dtype a skdeep estimator trains in (float32 at the defaults),
+    float64 otherwise: chunks are read in it when there is no scaler (so they
+    are not converted twice), and cast to it after the scaler otherwise."""
     trained = (compute_dtype(estimator)
                if isinstance(estimator, (DeepClassifier, DeepRegressor)) else None)
     return trained or np.dtype(np.float64)

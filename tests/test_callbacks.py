@@ -214,12 +214,12 @@ def test_a_constant_schedule_equals_that_learning_rate_init(data):
     assert np.array_equal(scheduled._network.params, plain._network.params)
 
 
-@pytest.mark.parametrize("rate", [0.0, -1.0, float("nan"), "fast"])
+@pytest.mark.parametrize("rate", [-1.0, -1e-300, float("nan"), float("inf"), "fast"])
 def test_a_bad_schedule_value_is_named(data, rate):
     X, y, _, _ = data
     model = _model(max_iter=3).set_callbacks(LearningRateScheduler(lambda e, lr: rate))
     with pytest.raises(ValueError, match=r"LearningRateScheduler: schedule\(0, "
-                       r"\.\.\.\) returned .*finite learning rate > 0"):
+                       r"\.\.\.\) returned .*finite learning rate >= 0"):
         _fit(model, X, y)
 
 

@@ -122,3 +122,22 @@ def test_bad_inputs_are_one_line(tmp_path, capsys):
         status, _, err = run(capsys, *argv)
         one_line_error(status, err, message)
         assert not (tmp_path / f"{name}.skdeep").exists()
+
+
+# -- issue 21, item 6: a first row longer than the header -------------------------
+@pytest.mark.parametrize("every_row", [True, False], ids=["every row", "first row"])
+@pytest.mark.parametrize("command", ["fit-csv", "train"])
+def test_a_row_longer_than_the_header_is_refused_with_its_line(tmp_path, capsys,
+                                                               command, every_row):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=60).tolist()
+    lines = ["a,b,y"] + [f"{a[i]!r},{-a[i]!r},{3 * a[i]!r}"
+                         + (f",{i}" if every_row or i == 0 else "")
+                         for i in range(60)]
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n")
+    status, _, err = run(capsys, command, path, "--target", "y", "--quiet",
+                         "--output", tmp_path / "m.skdeep")
+    one_line_error(status, err, "long.csv: line 2 has 4 fields but the header "
+                   "has 3")
+    assert not (tmp_path / "m.skdeep").exists()

@@ -1,8 +1,12 @@
 """skdeep.files: the one way skdeep writes files."""
 
 import os
+import signal
 import stat
+import subprocess
+import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -120,3 +124,75 @@ def test_check_writable_refuses(tmp_path, case, expected):
 
 def test_check_writable_accepts_a_new_file(tmp_path):
     check_writable(tmp_path / "new.skdeep", overwrite=False, inputs=[tmp_path / "x"])
+
+
+# -- issue 21, item 14: temporaries of killed writers ---------------------------
+_KILLED_WRITER = """
+import sys, time
+from skdeep.files import atomic_write
+with atomic_write(sys.argv[1], "wb") as file:
+    file.write(b"x" * 1_000_000)
+    file.flush()
+    print("writing", flush=True)
+    time.sleep(600)
+"""
+
+
+def _writer_in_the_middle(path):
+    """A child process stopped in the middle of ``atomic_write(path)``."""
+    child = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(path)],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline() == "writing\n"
+    return child
+
+
+def _temporaries(folder):
+    return sorted(name for name in os.listdir(folder) if name.endswith(".tmp"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock: POSIX")
+def test_the_next_save_removes_what_killed_writers_left(tmp_path):
+    path = tmp_path / "model.skdeep"
+    for _ in range(3):
+        child = _writer_in_the_middle(path)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    stale = _temporaries(tmp_path)
+    assert len(stale) == 3 and all(name.startswith(".model.skdeep.")
+                                   for name in stale)
+    # what is not a temporary of this target stays
+    others = [".other.skdeep.abcd1234.tmp", ".model.skdeep.notmine.tmp",
+              ".model.skdeep.abcd1234.tmp.keep", "model.skdeep.abcd1234.tmp"]
+    for name in others:
+        (tmp_path / name).write_text("not skdeep's")
+    time.sleep(0.05)  # past the coarse clock of file times
+    _write(path, "new")
+    assert path.read_text() == "new" * 1000
+    assert sorted(os.listdir(tmp_path)) == sorted(["model.skdeep", *others])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and flock: POSIX")
+def test_a_write_in_progress_is_left_alone(tmp_path):
+    path = tmp_path / "model.skdeep"
+    child = _writer_in_the_middle(path)
+    try:
+        in_progress = _temporaries(tmp_path)
+        time.sleep(0.05)
+        _write(path, "new")
+        assert _temporaries(tmp_path) == in_progress  # its lock is held
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    _write(path, "newer")  # once the writer is dead, its file is stale
+    assert os.listdir(tmp_path) == ["model.skdeep"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock: POSIX")
+def test_a_symlink_named_like_a_temporary_is_not_followed(tmp_path):
+    target = tmp_path / "precious.txt"
+    target.write_text("keep")
+    link = tmp_path / ".model.skdeep.abcd1234.tmp"
+    os.utime(target, (0, 0))
+    os.symlink(target, link)
+    _write(tmp_path / "model.skdeep", "new")
+    assert target.read_text() == "keep" and link.is_symlink()

@@ -409,3 +409,51 @@ def test_progress_line_per_chunk(tmp_path, capsys):
     assert [line.split(":")[0] for line in lines] == [
         "pass 1/2, lines 2-101", "pass 1/2, lines 102-201", "pass 1/2, lines 202-251",
         "pass 2/2, lines 2-101", "pass 2/2, lines 102-201", "pass 2/2, lines 202-251"]
+
+
+# -- issue 21, items 6 and 7: rows longer than the header; float64 until scaled --
+def _shifted_file(path, long_rows):
+    """y = 3a exactly; the rows in ``long_rows`` carry one field too many
+    (pandas would read the first field of every such file as a row index)."""
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=300).tolist(), rng.normal(size=300).tolist()
+    lines = ["a,b,y"] + [f"{a[i]!r},{b[i]!r},{3 * a[i]!r}"
+                         + (f",{i}" if i in long_rows else "") for i in range(300)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("long_rows", [range(300), {0}],
+                         ids=["every row", "the first row"])
+def test_a_first_row_longer_than_the_header_is_refused_with_its_line(tmp_path,
+                                                                     long_rows):
+    path = _shifted_file(tmp_path / "long.csv", set(long_rows))
+    model = _regressor()
+    with pytest.raises(ValueError, match=r"fit_csv: line 2 of .*long.csv' has 4 "
+                       r"fields but the header has 3"):
+        fit_csv(model, path, target="y", chunksize=100)
+    assert not hasattr(model, "n_iter_")
+
+
+def test_a_well_formed_file_trains_on_its_own_columns(tmp_path):
+    path = _shifted_file(tmp_path / "fine.csv", set())
+    frame = pd.read_csv(path)
+    model = fit_csv(_regressor(learning_rate_init=0.01), path, target="y",
+                    chunksize=100, n_passes=30)
+    assert model.score(frame[["a", "b"]], frame["y"]) > 0.95
+
+
+def test_the_scaler_sees_timestamps_at_full_precision(tmp_path):
+    """A Unix time in seconds: float32 steps of 128 s over a 300 s spread."""
+    rng = np.random.default_rng(0)
+    t = 1.7e9 + rng.uniform(0, 300, size=2000)
+    y = (t - 1.7e9) / 150 - 1  # exactly linear in t
+    path = tmp_path / "times.csv"
+    pd.DataFrame({"t": t, "y": y}).to_csv(path, index=False)
+    scaler = StandardScaler()
+    model = fit_csv(_regressor(learning_rate_init=0.01), path, target="y",
+                    chunksize=500, n_passes=20, scaler=scaler)
+    assert model._network.params.dtype == np.float32  # still trains in float32
+    frame = pd.read_csv(path)
+    score = make_pipeline(scaler, model).score(frame[["t"]], frame["y"])
+    assert score > 0.99

@@ -1,14 +1,43 @@
-"""What every skdeep callback shares: where it may be set, which tasks it acts on."""
+"""What every skdeep callback shares: where it may be set, which tasks it acts
+on, and the one check a fit runs on its callbacks before its first epoch."""
 
 from ..estimators._base import BaseDeep
+from ._outputs import check_outputs
 
-__all__ = ["_EpochCallback", "_controls"]
+__all__ = ["_EpochCallback", "_controls", "begin_fit"]
 
 
 def _controls(context):
     """The running fit's ``TrainingControls`` if ``context`` is an epoch task
     that ran, else None (the fit's root task, an epoch never run)."""
     return getattr(context, "_skdeep", None)
+
+
+def begin_fit(facts):
+    """The setup step of a fit's callbacks, before any training.
+
+    Checks every callback against the fit (``facts``, an
+    ``estimators._callbacks.FitFacts``): ModelCheckpoint's template and
+    monitor, CSVLogger's separator, every output path's directory, and that no
+    two callbacks write one file and none writes a file the fit reads. Only
+    then does each callback prepare for the fit. Runs once per fit, whichever
+    callback asks first; ``fit``, ``partial_fit`` and ``fit_csv`` all run it.
+
+    Raises
+    ------
+    ValueError
+        Naming the callback, the path or template field, and the fix (an
+        ``OutputPathError`` for a path).
+    """
+    if facts.checked:
+        return
+    ours = [callback for callback in facts.callbacks
+            if isinstance(callback, _EpochCallback)]
+    outputs = [output for callback in ours for output in callback._outputs(facts)]
+    check_outputs(outputs, facts.inputs)
+    facts.checked = True
+    for callback in ours:
+        callback._fit_begins(facts)
 
 
 class _EpochCallback:
@@ -26,4 +55,20 @@ class _EpochCallback:
         """Nothing to release."""
 
     def on_fit_task_begin(self, estimator, context):
-        """Nothing to do when a task begins."""
+        facts = getattr(context, "_skdeep_fit", None)
+        if facts is not None:  # the fit's root task: nothing has trained yet
+            begin_fit(facts)
+            return
+        controls = _controls(context)
+        if controls is not None:
+            self._epoch_begins(controls)
+
+    def _outputs(self, facts):
+        """Hook: check this callback against the fit; return its ``Output``s."""
+        return ()
+
+    def _fit_begins(self, facts):
+        """Hook: prepare for a fit that passed every check."""
+
+    def _epoch_begins(self, controls):
+        """Hook: act before an epoch."""

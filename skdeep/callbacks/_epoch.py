@@ -69,7 +69,11 @@ class LearningRateScheduler(_EpochCallback):
     Parameters
     ----------
     schedule : callable
-        ``schedule(epoch, lr) -> float > 0``.
+        ``schedule(epoch, lr) -> float >= 0``. A rate of 0 (the start of a
+        linear warm-up, ``lambda epoch, lr: 0.01 * epoch / 5``) leaves the
+        weights of Adam and AdamW where they are for that epoch; SGD with
+        momentum still moves them by the velocity of earlier epochs, as in
+        Keras. A negative, infinite or NaN rate is refused.
     verbose : int, default=0
         1 prints the rate set at each epoch.
 
@@ -97,17 +101,15 @@ class LearningRateScheduler(_EpochCallback):
             raise ValueError("LearningRateScheduler: solver='lbfgs' has no "
                              "learning rate; use solver='adam', 'adamw' or 'sgd'.")
 
-    def on_fit_task_begin(self, estimator, context):
-        controls = _controls(context)
-        if controls is None:
-            return
+    def _epoch_begins(self, controls):
         rate = self.schedule(controls.epoch, controls.learning_rate)
         try:
             controls.learning_rate = rate
         except ValueError:
             raise ValueError(
                 f"LearningRateScheduler: schedule({controls.epoch}, ...) returned "
-                f"{rate!r}; it must return a finite learning rate > 0."
+                f"{rate!r}; it must return a finite learning rate >= 0 (0 keeps "
+                "the weights where they are for that epoch)."
             ) from None
         if self.verbose:
             print(f"Epoch {controls.epoch + 1}: LearningRateScheduler setting "

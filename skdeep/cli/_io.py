@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._csv_chunks import long_first_row
 from ..files import atomic_write, check_writable
 from ..plotting import final_estimator
 from ._args import model_format
@@ -48,18 +49,31 @@ def line_numbers(index):
     return [int(row) + 2 for row in index]
 
 
+def _check_row_widths(path):
+    """Refuse a first data row longer than the header: pandas would shift every
+    column by taking its first field for a row index."""
+    found = long_first_row(path)
+    if found is not None:
+        line, seen, width = found
+        raise CLIError(f"{path}: line {line} has {seen} fields but the header has "
+                       f"{width}; every row needs one field per column")
+
+
 def read_columns(path):
-    """The header's column names."""
+    """The header's column names (after checking the first row's width)."""
     path = Path(path)
     with _reading(path):
-        return [str(name) for name in pd.read_csv(path, nrows=0).columns]
+        columns = [str(name) for name in pd.read_csv(path, nrows=0).columns]
+        _check_row_widths(path)
+    return columns
 
 
 def read_target(path, target, max_rows):
     """The target column alone (a cheap first read), at most ``max_rows`` rows."""
     path = Path(path)
     with _reading(path):
-        column = pd.read_csv(path, usecols=[target], nrows=max_rows + 1)[target]
+        column = pd.read_csv(path, usecols=[target], nrows=max_rows + 1,
+                             index_col=False)[target]
     if column.empty:
         raise CLIError(f"{path}: has a header but no data rows")
     if len(column) > max_rows:
@@ -73,7 +87,8 @@ def read_csv(path, max_rows=None):
     """The CSV at ``path`` as a DataFrame with at least one row, or a CLIError."""
     path = Path(path)
     with _reading(path):
-        frame = pd.read_csv(path, nrows=max_rows)
+        _check_row_widths(path)
+        frame = pd.read_csv(path, nrows=max_rows, index_col=False)
     if frame.empty:
         raise CLIError(f"{path}: has a header but no data rows")
     return frame

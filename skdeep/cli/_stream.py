@@ -83,7 +83,7 @@ def _read_target(args):
     """
     distinct, missing, n_rows = set(), [], 0
     with _reading(Path(args.data)):
-        with pd.read_csv(args.data, usecols=[args.target],
+        with pd.read_csv(args.data, usecols=[args.target], index_col=False,
                          chunksize=args.chunksize) as reader:
             for chunk in reader:
                 column = chunk[args.target]

@@ -22,7 +22,13 @@ from ..training import (
     fit_stochastic,
 )
 from ..training.epochs import TrainingData
-from ._callbacks import CallbackSupport, fit_task
+from ._callbacks import (
+    CallbackSupport,
+    FitFacts,
+    file_inputs,
+    fit_task,
+    log_columns,
+)
 from ._inputs import InputScaling
 from ._params import (
     PARAMETER_CONSTRAINTS,
@@ -54,6 +60,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
     def _fit(self, X, y, sample_weight, *, incremental, classes=None,
              validation=None):
         self._validate_params()
+        read_files = file_inputs(X, y, sample_weight, *(validation or ()))
         first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
         X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
         y, classes = self._labels(y, classes, reset=first)
@@ -76,7 +83,11 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         split_rng = _generator(self.random_state)
         data = self._training_data(train, y, validation, incremental, split_rng)
         settings = self._settings(data, incremental, model.network)
-        with fit_task(self, X, y, sample_weight, settings.max_epochs) as hooks:
+        facts = FitFacts((), incremental=incremental, inputs=read_files,
+                         columns=log_columns(self, data.validation is not None),
+                         history=model.state.history)
+        with fit_task(self, X, y, sample_weight, settings.max_epochs,
+                      facts) as hooks:
             return self._train(model, data, settings, incremental, hooks)
 
     def _prepare(self, n_features, n_outputs, loss, *, first, incremental, dtype):

@@ -9,6 +9,8 @@ an ImportError that says which version to install.
 import contextlib
 import copy
 
+import numpy as np
+
 from ..training import NO_HOOKS, Hooks, TrainingControls
 
 try:
@@ -17,8 +19,8 @@ try:
 except ImportError:  # scikit-learn < 1.9
     CallbackSupportMixin = None
 
-__all__ = ["CallbackSupport", "callback_management", "fit_task",
-           "RUNTIME_ATTRIBUTES"]
+__all__ = ["CallbackSupport", "FitFacts", "callback_management", "fit_task",
+           "file_inputs", "log_columns", "RUNTIME_ATTRIBUTES"]
 
 # set on an estimator while (or because) callbacks run; never part of a model
 RUNTIME_ATTRIBUTES = frozenset({"_skl_callbacks", "_callback_fit_ctx",
@@ -59,17 +61,77 @@ def callback_management(estimator):
     return callback_management_context(estimator)
 
 
+class FitFacts:
+    """What a fit's callbacks check before its first epoch.
+
+    Handed to the callbacks on the root task (``context._skdeep_fit``), so they
+    can refuse a bad path, template or monitor before any training.
+
+    Parameters
+    ----------
+    callbacks : sequence
+        Every callback set on the estimator.
+    incremental : bool
+        True for ``partial_fit``, which continues the run of the calls before
+        it; False for a new run (``fit``, or the start of ``fit_csv``).
+    columns : tuple of str
+        The keys of this fit's epoch logs, in order.
+    inputs : tuple of str
+        Files the fit reads (a memory-mapped X, the CSV of ``fit_csv``): no
+        callback may write to one.
+    history : dict
+        The history the fit continues (empty for a new network).
+    """
+
+    def __init__(self, callbacks, *, incremental, columns, inputs=(), history=None):
+        self.callbacks, self.incremental = tuple(callbacks), incremental
+        self.columns, self.inputs = tuple(columns), tuple(inputs)
+        self.history = {} if history is None else history
+        self.checked = False
+
+    @property
+    def first_epoch(self):
+        """The 0-based index of the fit's first epoch."""
+        return len(self.history.get("loss", ()))
+
+
+def log_columns(estimator, validating):
+    """The keys of an epoch's logs: its metrics, then the rate it ran with."""
+    columns = ["loss"]
+    if validating:
+        columns += ["val_loss", estimator._SCORE_NAME]
+    if estimator.solver != "lbfgs":
+        columns.append("learning_rate")
+    return tuple(columns)
+
+
+def file_inputs(*arrays):
+    """The files behind memory-mapped arrays among ``arrays`` (a fit reads them)."""
+    files = []
+    for array in arrays:
+        while isinstance(array, np.ndarray):  # a view's base chain ends
+            if isinstance(array, np.memmap) and array.filename:
+                files.append(array.filename)
+                break
+            array = array.base
+    return tuple(files)
+
+
 @contextlib.contextmanager
-def fit_task(estimator, X, y, sample_weight, max_epochs):
+def fit_task(estimator, X, y, sample_weight, max_epochs, facts=None):
     """Run a fit as the protocol's root task; yield the epochs' ``EpochTasks``.
 
     ``X`` and ``y`` are the fit's validated data and labels, handed to every
-    task; ``sample_weight`` goes in the tasks' ``metadata``.
+    task; ``sample_weight`` goes in the tasks' ``metadata``. ``facts`` (a
+    ``FitFacts`` without its callbacks) reach the callbacks on the root task.
     """
     if CallbackSupportMixin is None:
         yield NO_HOOKS
         return
     root = estimator._init_callback_context(max_subtasks=max_epochs)
+    if facts is not None:
+        facts.callbacks = tuple(getattr(estimator, "_skl_callbacks", ()))
+        root._skdeep_fit = facts
     data = {"X": X, "y": y, "metadata": (None if sample_weight is None
                                          else {"sample_weight": sample_weight})}
     root.call_on_fit_task_begin(estimator=estimator, **data)

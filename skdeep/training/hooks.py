@@ -59,8 +59,10 @@ class TrainingControls:
         if self._optimizer is None:
             raise ValueError("solver='lbfgs' has no learning rate to set; use "
                              "solver='adam', 'adamw' or 'sgd'.")
-        if not (isinstance(value, (int, float)) or hasattr(value, "__float__")) \
-                or not math.isfinite(float(value)) or float(value) <= 0:
-            raise ValueError("the learning rate must be a finite number > 0; got "
+        if isinstance(value, bool) or not (
+                isinstance(value, (int, float)) or hasattr(value, "__float__")) \
+                or not math.isfinite(float(value)) or float(value) < 0:
+            # 0 is a rate (the weights stay put): where a warm-up starts
+            raise ValueError("the learning rate must be a finite number >= 0; got "
                              f"{value!r}.")
         self._optimizer.learning_rate = float(value)
