@@ -11,11 +11,14 @@ the best epoch so far with its optimizer state. ``skdeep.load`` it, set
 moments continue where the checkpoint left off (``Epoch 7/12``), and the CSV
 log, opened with ``append=True``, keeps its rows.
 
-Needs scikit-learn >= 1.9 (``sklearn.callback``).
+Needs scikit-learn >= 1.9 (``sklearn.callback``); with an older one this
+script says so and exits.
 """
 
 import csv
+import importlib.util
 import os
+import sys
 import tempfile
 import warnings
 
@@ -25,7 +28,13 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 import skdeep
-from skdeep import CSVLogger, DeepClassifier, LambdaCallback, ModelCheckpoint
+from skdeep import DeepClassifier
+from skdeep.callbacks import CSVLogger, LambdaCallback, ModelCheckpoint
+
+if importlib.util.find_spec("sklearn.callback") is None:
+    print("checkpoint_and_resume.py needs scikit-learn >= 1.9 for its callback "
+          "API: pip install 'scikit-learn>=1.9'")
+    sys.exit(0)
 
 # 12 epochs on purpose: still improving, which is what the warning would say
 warnings.simplefilter("ignore", ConvergenceWarning)

@@ -10,15 +10,16 @@ Two views of how a network learns:
   which shows whether more *data* would help.
 
 The figures are written as PNG files into a temporary directory. Needs
-matplotlib (``pip install 'scikit-deep[plot]'``). Set ``SKDEEP_EXAMPLES_QUICK=1`` for
-short training.
+matplotlib (``pip install 'scikit-deep[plot]'``); without it this script says so
+and exits. Set ``SKDEEP_EXAMPLES_QUICK=1`` for short training.
 """
 
+import importlib.util
 import os
+import sys
 import tempfile
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.model_selection import learning_curve
 from sklearn.pipeline import make_pipeline
@@ -27,6 +28,12 @@ from sklearn.preprocessing import StandardScaler
 from skdeep import DeepRegressor
 from skdeep.datasets import load_transactions
 from skdeep.plotting import HistoryDisplay
+
+if importlib.util.find_spec("matplotlib") is None:
+    print("learning_curves.py draws plots and needs matplotlib: "
+          "pip install 'scikit-deep[plot]'")
+    sys.exit(0)
+plt = importlib.import_module("matplotlib.pyplot")
 
 QUICK = os.environ.get("SKDEEP_EXAMPLES_QUICK") == "1"
 output = Path(tempfile.mkdtemp(prefix="skdeep-learning-curves-"))
@@ -40,7 +47,6 @@ model = make_pipeline(
 model.fit(X, y)
 display = HistoryDisplay.from_estimator(model)
 display.figure_.savefig(output / "history.png")
-plt.close(display.figure_)
 print(f"epochs: {len(model[-1].history_['loss'])}; curves drawn: "
       f"{', '.join(display.lines_)}; written to {output / 'history.png'}")
 
@@ -55,7 +61,6 @@ ax.set_xlabel("training samples")
 ax.set_ylabel("R^2")
 ax.legend()
 figure.savefig(output / "learning_curve.png")
-plt.close(figure)
 for size, score in zip(sizes, test_scores.mean(axis=1)):
     print(f"{size:>5} training samples: cross-validated R^2 {score:.3f}")
 print(f"learning curve written to {output / 'learning_curve.png'}")

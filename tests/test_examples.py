@@ -17,6 +17,7 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 EXPECTED_OUTPUT = {
     "checkpoint_and_resume.py": "Epoch 7/12",
     "column_transformer.py": "a category never seen",
+    "confusion_matrix.py": "confusion matrix (rows: true class",
     "cross_validation.py": "LinearRegression  R^2 per fold",
     "forward_propagation.py": "output by hand 9.0  predict 9.0",
     "grid_search_layers.py": "best hidden_layer_sizes:",
@@ -24,8 +25,9 @@ EXPECTED_OUTPUT = {
     "save_and_reload.py": "reloaded model gives identical predictions",
     "shot_classification.py": "probability of a made shot",
     "transactions_regression.py": "LinearRegression + pairwise interactions",
+    "validation_curves.py": "cross-validated accuracy",
 }
-NEEDS = {"learning_curves.py": "matplotlib"}
+NEEDS = {"learning_curves.py": "matplotlib", "validation_curves.py": "matplotlib"}
 # run with their short settings: starting a Dask cluster takes the time, and the
 # script hides its (deliberate) ConvergenceWarnings itself
 QUICK = {"dask_scaling.py"}
@@ -63,3 +65,18 @@ def test_forward_propagation_reproduces_the_lecture(tmp_path):
     assert "hidden [5.0, 1.0]" in relu and "predict 9.0" in relu
     tanh = next(line for line in lines if line.startswith("first slide, tanh"))
     assert "predict 1.2382242525694254" in tanh
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS), ids=lambda name: name[:-3])
+def test_example_without_its_extra_says_so_and_exits(name, tmp_path):
+    # the extra's package blocked, as if it were not installed
+    blocked = (f"import runpy, sys; sys.modules[{NEEDS[name]!r}] = None; "
+               f"runpy.run_path({str(ROOT / 'examples' / name)!r}, "
+               "run_name='__main__')")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-c", blocked], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"needs {NEEDS[name]}" in result.stdout
+    assert "scikit-deep[plot]" in result.stdout

@@ -17,7 +17,8 @@ def _texts():
     paths = [ROOT / "README.md", ROOT / "pyproject.toml",
              *sorted((ROOT / "skdeep").rglob("*.py")),
              *sorted((ROOT / "examples").glob("*.py")),
-             *sorted((ROOT / "tests").rglob("*.py"))]
+             *sorted((ROOT / "tests").rglob("*.py")),
+             *sorted((ROOT / "docs").rglob("*.rst")), ROOT / "docs" / "conf.py"]
     return [path for path in paths if path.name != Path(__file__).name]
 
 

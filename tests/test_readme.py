@@ -24,7 +24,7 @@ def _shown_output():
 
 
 def test_readme_has_examples():
-    assert len(_blocks()) >= 5
+    assert len(_blocks()) >= 2
 
 
 def test_readme_python_blocks_run(tmp_path, monkeypatch):
@@ -46,15 +46,28 @@ def test_readme_python_blocks_run(tmp_path, monkeypatch):
         if block in shown:
             assert printed.getvalue() == shown[block], block
         ran += 1
-    assert ran >= 5
+    assert ran >= 2
     assert shown, "some README block shows its output"
     assert (tmp_path / "shots.skdeep").exists()
 
 
-def test_readme_lists_every_type_skdeep_save_accepts():
-    from skdeep.persistence._sklearn import ALLOWED_TYPES
+def test_readme_is_a_front_door():
+    # the long content lives in docs/; the README stays a page one reads whole
+    assert len(README.read_text().splitlines()) <= 150
 
-    text = re.sub(r"\s+", " ", README.read_text())
-    sentence = text.split("`skdeep.save` takes ")[1].split(". ")[0]
-    missing = [name for name in ALLOWED_TYPES if f"`{name}" not in sentence]
-    assert not missing, f"the README's list of what skdeep.save takes lacks {missing}"
+
+def test_readme_setup_commands_are_the_ones_ci_runs():
+    ci = (README.parent / ".ci" / "run").read_text()
+    commands = re.findall(r"```bash\n(.*?)\n```", README.read_text(), flags=re.S)
+    ran_by_ci = [line for line in ci.splitlines() if line.startswith("python -m pip")]
+    assert ran_by_ci == ["python -m pip install . && python -m skdeep demo",
+                         'python -m pip install -e ".[test]" && python -m pytest']
+    assert all(command in commands for command in ran_by_ci)
+
+
+def test_readme_links_point_at_files_that_exist():
+    links = re.findall(r"\]\(([^)#]+)\)", README.read_text())
+    local = [link for link in links if "://" not in link]
+    assert local, "the README links into docs/"
+    missing = [link for link in local if not (README.parent / link).exists()]
+    assert not missing, missing

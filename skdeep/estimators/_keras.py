@@ -257,6 +257,27 @@ class KerasWords:
                              f"{activation!r}: {_activation_hint('softmax')}.")
 
     def set_params(self, **params):
+        """Set parameters, as every scikit-learn estimator does.
+
+        A Keras argument name gets an error naming skdeep's parameter for it:
+        ``set_params(epochs=10)`` says to use ``max_iter``.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameter names and their new values.
+
+        Returns
+        -------
+        self : estimator
+            This estimator, with the new parameters.
+
+        Examples
+        --------
+        >>> from skdeep import DeepClassifier
+        >>> DeepClassifier().set_params(max_iter=10).max_iter
+        10
+        """
         try:
             return super().set_params(**params)
         except ValueError as error:

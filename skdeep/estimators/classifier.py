@@ -187,10 +187,10 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
     n_outputs_ : int
     out_activation_ : str
         'softmax', or 'logistic' (one sigmoid per label) for multilabel targets.
-    input_offset_, input_scale_ : ndarray of shape (n_features_in_,)
+    input_offset_, input_scale_ : ndarray of shape (`n_features_in_`,)
         The input statistics (0 and 1 with ``input_scaling=None``).
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when X had string column names.
 
     See Also

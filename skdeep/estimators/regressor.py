@@ -203,10 +203,10 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
         (the same lists as the attributes above).
     out_activation_ : str
         'identity', or 'exp' for the Poisson loss.
-    input_offset_, input_scale_ : ndarray of shape (n_features_in_,)
+    input_offset_, input_scale_ : ndarray of shape (`n_features_in_`,)
         The input statistics (0 and 1 with ``input_scaling=None``).
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
 
     See Also
     --------

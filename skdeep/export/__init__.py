@@ -90,7 +90,7 @@ def to_onnx(model, X_sample=None, path=None, *, options=None, target_opset=None)
         When None, classifiers use ``zipmap=False``: probabilities come out as
         an (n_samples, n_classes) tensor, as from ``predict_proba``.
     target_opset : int or dict, default=None
-        ONNX opset; :data:`TARGET_OPSET` (17) when None.
+        ONNX opset; :data:`skdeep.export.TARGET_OPSET` (17) when None.
 
     Returns
     -------
