@@ -119,9 +119,12 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         The dtype the network trains and computes in. 'auto' trains the
         stochastic solvers in float32, as Keras and PyTorch do (about twice as
         fast, with the same scores on real data), and lbfgs in the input's
-        dtype (its line search wants float64); a fit float32 cannot hold
-        (alpha over the mean sample weight above 1e15) keeps float64 under
-        'auto' and is refused with 'float32'. None follows the input as
+        dtype (its line search wants float64). Under 'auto' an input column
+        whose mean lies more than 1,000 standard deviations from 0 (a Unix
+        time, say) keeps float64, since ``coefs_[0]`` applies to raw X; so
+        does a fit float32 cannot hold (input values past 3.4e38, a column
+        scale below 1e-30, alpha over the mean sample weight above 1e15),
+        which 'float32' refuses. None follows the input as
         MLPClassifier does: float32 stays float32, anything else becomes
         float64. Whatever the compute dtype, ``predict_proba`` and friends
         return float32 for float32 input and float64 otherwise.

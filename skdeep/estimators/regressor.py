@@ -134,10 +134,12 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
         The dtype the network trains and computes in, as in
         :class:`DeepClassifier`: 'auto' trains 'adam', 'adamw' and 'sgd' in
         float32 and lbfgs in the input's dtype, except that a squared-error y
-        whose mean lies more than 1,000 standard deviations from 0 keeps
-        float64 (float32 outputs could not resolve its spread), and so does
-        a fit float32 cannot hold (|y| above 1e30, or alpha over the mean
-        sample weight above 1e15), which an explicit float32 refuses; None
+        or an input column whose mean lies more than 1,000 standard
+        deviations from 0 keeps float64 (float32 could not resolve its
+        spread through the folded first and last layers), and so does a fit
+        float32 cannot hold (y beyond 1e30 in magnitude, input values past
+        3.4e38, a column scale below 1e-30, or alpha over the mean sample
+        weight above 1e15), which an explicit float32 refuses; None
         follows the input as MLPRegressor does. A warm start or ``partial_fit``
         continues in the fitted network's dtype. ``predict`` returns float32
         for float32 input and float64 otherwise.
