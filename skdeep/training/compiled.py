@@ -16,7 +16,7 @@ import numpy as np
 from ..optim import SGD, Adam, AdamW
 from .epochs import NonFiniteLoss
 
-__all__ = ["CompiledEpochs", "compiled_epochs"]
+__all__ = ["CompiledEpochs", "compiled_epochs", "kernels_available"]
 
 # dropout draws per call of the kernel: bounds the memory they take
 MAX_UNIFORMS = 2**22
@@ -33,9 +33,17 @@ LOSS_CODES = {"squared_error": 0, "poisson": 1, "softmax_cross_entropy": 2,
 def _kernels():
     """The compiled kernels, or None when Numba is not importable."""
     try:  # through sys.modules, where a test can take numba away
-        return importlib.import_module(f"{__package__}._kernel_step")
+        kernels = importlib.import_module(f"{__package__}._kernel_step")
+        # the BLAS numba calls, loaded now so a thread limit sees it
+        importlib.import_module("scipy.linalg.cython_blas")
     except ImportError:
         return None
+    return kernels
+
+
+def kernels_available():
+    """True when the compiled step can run here (Numba imports)."""
+    return _kernels() is not None
 
 
 def compiled_epochs(network, optimizer, train, settings, batch_size):
