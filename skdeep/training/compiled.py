@@ -41,9 +41,14 @@ def _kernels():
     return kernels
 
 
+def _enabled():
+    return os.environ.get("SKDEEP_COMPILED", "1") != "0"
+
+
 def kernels_available():
-    """True when the compiled step can run here (Numba imports)."""
-    return _kernels() is not None
+    """True when the compiled step can run here: Numba imports, and
+    ``SKDEEP_COMPILED=0`` does not turn it off (then nothing is imported)."""
+    return _enabled() and _kernels() is not None
 
 
 def compiled_epochs(network, optimizer, train, settings, batch_size):
@@ -54,7 +59,7 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     sample weights, dense float32 / float64 input in the network's dtype, and
     targets reported in y's units for the squared error.
     """
-    if os.environ.get("SKDEEP_COMPILED", "1") == "0":
+    if not _enabled():
         return None
     dtype = network.params.dtype
     units = settings.units
@@ -72,6 +77,11 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
         return None
     return CompiledEpochs(kernels, network, optimizer, train,
                           settings=settings, batch_size=batch_size)
+
+
+def _writeable(array):
+    array = np.ascontiguousarray(array)
+    return array if array.flags.writeable else array.copy()
 
 
 class CompiledEpochs:
@@ -96,8 +106,9 @@ class CompiledEpochs:
         dtype = network.params.dtype
         weight = (np.empty(0) if train.sample_weight is None
                   else np.ascontiguousarray(train.sample_weight, np.float64))
-        self._data = (np.ascontiguousarray(train.X),
-                      np.ascontiguousarray(train.targets), weight)
+        # C order, and writeable: a read-only array (a memmap opened 'r') would
+        # be another signature to compile, so it is copied once
+        self._data = (_writeable(train.X), _writeable(train.targets), weight)
         self._net = (network.params, np.array(network.layer_sizes, np.int64),
                      np.array([ACTIVATION_CODES[name] for name in network.activations],
                               np.int64), LOSS_CODES[network.loss])
