@@ -4,6 +4,11 @@ Numba versions of what ``skdeep.ops`` and ``skdeep.optim`` do with NumPy ufuncs,
 each pass fused into one loop over the batch. They follow the same formulas in
 the same order, so the two paths agree to rounding; ``fastmath`` stays off for
 that reason. Kinds are integer codes (one compiled signature per dtype).
+
+Numba's on-disk cache (``__pycache__/*.nbi``, ``*.nbc``) keeps the kernels of
+``_kernel_step`` with these functions compiled in, and does not notice an edit
+of this module alone: after editing it, delete those files (or point
+``NUMBA_CACHE_DIR`` elsewhere) before testing.
 """
 
 import math
