@@ -23,10 +23,11 @@ import math
 
 import numpy as np
 from numba import njit
+from numba.core.errors import NumbaError
 
 from . import _kernels as k
 
-__all__ = ["run_batches"]
+__all__ = ["NumbaError", "run_batches"]
 
 _OPTIONS = k._OPTIONS
 

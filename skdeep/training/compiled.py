@@ -71,12 +71,24 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
         and network.loss in LOSS_CODES
         and all(name in ACTIVATION_CODES for name in network.activations)
         and (units is None or units.loss_name == "squared_error")
+        and all(vector.dtype == dtype for vector in _state_vectors(optimizer))
     )
     kernels = _kernels() if covered else None
     if kernels is None:
         return None
-    return CompiledEpochs(kernels, network, optimizer, train,
-                          settings=settings, batch_size=batch_size)
+    epochs = CompiledEpochs(kernels, network, optimizer, train, settings=settings,
+                            batch_size=batch_size)
+    try:  # compiles (or loads) the kernels for these types, running no batch
+        epochs.run_batches(0, 0, np.empty(0, np.int64), np.empty(0, dtype))
+    except kernels.NumbaError:  # a Numba that cannot compile them: NumPy trains
+        return None
+    return epochs
+
+
+def _state_vectors(optimizer):
+    if isinstance(optimizer, SGD):
+        return (optimizer.velocities,)
+    return optimizer.first_moments, optimizer.second_moments
 
 
 def _writeable(array):
@@ -161,6 +173,19 @@ class CompiledEpochs:
                 n_rows += len(rows)
         return rng.random(n_rows * self._draws_per_row, dtype=self._dtype)
 
+    def run_batches(self, first, stop, order, uniforms, losses=None):
+        """Train on batches ``first .. stop - 1`` of ``order`` (row indices);
+        return how many ran (fewer: the last one's loss is not finite)."""
+        settings, opt = self.settings, self._optimizer_args()
+        clip = -1.0 if settings.clip_norm is None else float(settings.clip_norm)
+        train = (float(settings.alpha), clip, self._rates, self._scale, uniforms)
+        losses = np.zeros((0, 2)) if losses is None else losses
+        try:
+            return self._run(self._data, self._net, opt, train,
+                             (order, first, stop, self.batch_size, losses))
+        finally:
+            self.optimizer.t = int(opt[4][0])
+
     def run_epoch(self, *, rng, progress, epoch):
         """One pass over the training set; return the sample-averaged loss as
         trained and as reported (``loop.run_epoch``'s contract)."""
@@ -170,19 +195,13 @@ class CompiledEpochs:
                  else np.arange(n_samples))
         n_batches = -(-n_samples // size)
         losses = np.zeros((n_batches, 2))
-        opt = self._optimizer_args()
-        clip = -1.0 if settings.clip_norm is None else float(settings.clip_norm)
-        try:
-            for first, stop in self._chunks(n_batches, progress.shows_batches):
-                train = (float(settings.alpha), clip, self._rates, self._scale,
-                         self._uniforms(rng, order, first, stop, data[2]))
-                done = self._run(data, self._net, opt, train,
-                                 (order, first, stop, size, losses))
-                if done < stop - first:
-                    raise NonFiniteLoss(losses[first + done - 1, 0])
-                progress.batch(epoch, stop, n_batches)
-        finally:
-            self.optimizer.t = int(opt[4][0])
+        for first, stop in self._chunks(n_batches, progress.shows_batches):
+            done = self.run_batches(first, stop, order,
+                                    self._uniforms(rng, order, first, stop, data[2]),
+                                    losses)
+            if done < stop - first:
+                raise NonFiniteLoss(losses[first + done - 1, 0])
+            progress.batch(epoch, stop, n_batches)
         rows = np.full(n_batches, size, np.float64)
         rows[-1] = n_samples - size * (n_batches - 1)
         return (float(np.dot(losses[:, 0], rows)) / n_samples,

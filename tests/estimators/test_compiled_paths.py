@@ -195,3 +195,19 @@ def test_uncovered_runs_train_on_the_numpy_path(options, data, monkeypatch, chos
         DeepRegressor(hidden_layer_sizes=(6,), max_iter=2, random_state=0,
                       **options).fit(data, y)
     assert chosen == ([] if options.get("solver") == "lbfgs" else ["numpy"])
+
+
+def test_a_numba_that_cannot_compile_leaves_training_to_numpy(monkeypatch, chosen):
+    from skdeep.training import _kernel_step
+
+    def fails(*args):
+        raise _kernel_step.NumbaError("no compiler for this machine")
+
+    monkeypatch.setenv("SKDEEP_COMPILED", "1")
+    reference = _on("numpy", monkeypatch, lambda: DeepRegressor(
+        hidden_layer_sizes=(6,), max_iter=2, random_state=0).fit(X, Y_REAL))
+    monkeypatch.setattr(_kernel_step, "run_batches", fails)
+    model = _on("compiled", monkeypatch, lambda: DeepRegressor(
+        hidden_layer_sizes=(6,), max_iter=2, random_state=0).fit(X, Y_REAL))
+    assert chosen == ["numpy", "numpy"]
+    assert model.loss_curve_ == reference.loss_curve_
