@@ -56,8 +56,14 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--samples", type=int, default=10_000)
     parser.add_argument("--quick", action="store_true", help="3 widths, 1 batch")
+    parser.add_argument("--widths", default="", help="comma-separated widths")
+    parser.add_argument("--batches", default="", help="comma-separated batch sizes")
     args = parser.parse_args(argv)
     widths, batches = ((64, 128, 256), (200,)) if args.quick else (WIDTHS, BATCHES)
+    if args.widths:
+        widths = tuple(int(w) for w in args.widths.split(","))
+    if args.batches:
+        batches = tuple(int(b) for b in args.batches.split(","))
     print(f"load average before: {os.getloadavg()}")
     print(f"rule: all {args.threads} threads when 2 m w^2 >= "
           f"{PARALLEL_PRODUCT_FLOPS:.3g} flops\n")
