@@ -91,17 +91,16 @@ def add_bias_activate(z, bias, code, kept):
     n_rows, width = z.shape
     keep = kept.shape[0] > 0
     for i in range(n_rows):
-        row = z[i]
         if code == 1:  # the common case in its own loop, so it vectorises
             for j in range(width):
-                value = row[j] + bias[j]
-                row[j] = value if value > 0 else 0
+                value = z[i, j] + bias[j]
+                z[i, j] = value if value > 0 else 0
             continue
         for j in range(width):
-            value = row[j] + bias[j]
+            value = z[i, j] + bias[j]
             if keep:
                 kept[i, j] = value
-            row[j] = _activate(code, value)
+            z[i, j] = _activate(code, value)
 
 
 @njit(**_OPTIONS)
@@ -143,32 +142,33 @@ def times_slope(delta, x, code, mask):
 
 
 @njit(**_OPTIONS)
-def _row_loss(code, raw, targets, grad):
-    """One sample's loss (float64); writes d(loss)/d(raw) into ``grad``."""
-    width, loss = raw.shape[0], 0.0
+def _row_loss(code, raw, targets, grad, i):
+    """Sample i's loss (float64); writes d(loss)/d(raw[i]) into ``grad[i]``.
+    (2-D indexing throughout: a row view per sample costs more than its loss.)"""
+    width, loss = raw.shape[1], 0.0
     if code == 2:
-        top = raw[0]
+        top = raw[i, 0]
         for j in range(1, width):
-            top = max(top, raw[j])
+            top = max(top, raw[i, j])
         total = 0.0
         for j in range(width):
-            grad[j] = math.exp(raw[j] - top)
-            total += grad[j]
+            grad[i, j] = math.exp(raw[i, j] - top)
+            total += grad[i, j]
         for j in range(width):
-            grad[j] = grad[j] / total - targets[j]
-            loss -= float(targets[j]) * float(raw[j])
+            grad[i, j] = grad[i, j] / total - targets[i, j]
+            loss -= float(targets[i, j]) * float(raw[i, j])
         return loss + float(top) + math.log(total)
     for j in range(width):
-        z, y = float(raw[j]), float(targets[j])
+        z, y = float(raw[i, j]), float(targets[i, j])
         if code == 0:
-            grad[j] = raw[j] - targets[j]
-            loss += 0.5 * float(grad[j]) ** 2
+            grad[i, j] = raw[i, j] - targets[i, j]
+            loss += 0.5 * float(grad[i, j]) ** 2
         elif code == 1:
             rate = math.exp(z)
-            grad[j] = rate - y
+            grad[i, j] = rate - y
             loss += rate - y * z + (y * math.log(y) if y > 0 else 0.0) - y
         else:
-            grad[j] = _sigmoid(raw[j]) - targets[j]
+            grad[i, j] = _sigmoid(raw[i, j]) - targets[i, j]
             loss += max(z, 0.0) - y * z + math.log1p(math.exp(-abs(z)))
     return loss
 
@@ -179,7 +179,7 @@ def loss_and_grad(code, raw, targets, weight, weight_sum, grad):
     ``weight / weight_sum`` (``weight`` with 0 entries: unweighted)."""
     weighted, total = weight.shape[0] > 0, 0.0
     for i in range(raw.shape[0]):
-        per_sample = _row_loss(code, raw[i], targets[i], grad[i])
+        per_sample = _row_loss(code, raw, targets, grad, i)
         factor = 1.0 / weight_sum
         if weighted:
             per_sample *= weight[i]
