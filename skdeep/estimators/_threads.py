@@ -14,8 +14,12 @@ __all__ = ["training_threads"]
 # (m, k) @ (k, n) product) BLAS gets every thread; below it, one, because a
 # second thread woken for every small product costs more than it brings.
 # Measured with benchmarks/bench_threads.py (whole epochs of the compiled step
-# at 1 and 2 threads, square layers of width 64-512 at batch 32, 200 and 512)
-# on the 2-core machine; the table is in benchmarks/README.md.
+# at 1 and 2 threads, square layers 64-384 wide at batch 32 and 200) on the
+# quiet 2-core machine, 2026-12-06: up to 6.6e6 flops the two agree within 2 %
+# (OpenBLAS keeps such products on one thread anyway, and a limit of one spares
+# the wake-ups), from 9.4e6 two threads are 1.17-1.6x faster (256-wide layers
+# at batch 200: 0.037 against 0.053 s/epoch). The table is in
+# benchmarks/README.md.
 PARALLEL_PRODUCT_FLOPS = 2**23
 
 
