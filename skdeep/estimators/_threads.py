@@ -6,18 +6,29 @@ from contextlib import contextmanager, nullcontext
 
 from threadpoolctl import ThreadpoolController
 
+from ..training.compiled import kernels_available
+
 __all__ = ["training_threads"]
 
-# Below this many flops in the largest product of a step, a second BLAS thread
-# costs more than it brings: it is woken for every product and the elementwise
-# work between products leaves it idle (measured on 2 cores: a 100-100 network
-# at batch 200 trains about 1.35x faster in float32 on one thread).
-SMALL_STEP_FLOPS = 2**25
+# From this many flops in the largest product of a step (2 m k n for an
+# (m, k) @ (k, n) product) BLAS gets every thread; below it, one, because a
+# second thread woken for every small product costs more than it brings.
+# Measured with benchmarks/bench_threads.py (whole epochs of the compiled step
+# at 1 and 2 threads, square layers 64-384 wide at batch 32 and 200) on the
+# quiet 2-core machine, 2026-12-06: up to 6.6e6 flops the two agree within 2 %
+# (OpenBLAS keeps such products on one thread anyway, and a limit of one spares
+# the wake-ups), from 9.4e6 two threads are 1.17-1.6x faster (256-wide layers
+# at batch 200: 0.037 against 0.053 s/epoch). The table is in
+# benchmarks/README.md.
+PARALLEL_PRODUCT_FLOPS = 2**23
 
 
 @functools.cache
 def _controller():
-    # built once: inspecting the loaded BLAS libraries takes about half a ms
+    # built once: inspecting the loaded BLAS libraries takes about half a ms;
+    # after the compiled step's kernels are loaded, so that the limit covers
+    # the BLAS they call too (SciPy's, beside NumPy's)
+    kernels_available()
     return ThreadpoolController()
 
 
@@ -58,6 +69,6 @@ _LIMIT = _OneOwner()
 def training_threads(layer_sizes, batch_size):
     """A context that keeps BLAS on one thread when every product is small."""
     largest = max(a * b for a, b in zip(layer_sizes, layer_sizes[1:]))
-    if 2 * batch_size * largest >= SMALL_STEP_FLOPS:
+    if 2 * batch_size * largest >= PARALLEL_PRODUCT_FLOPS:
         return nullcontext()
     return _LIMIT.one_thread()

@@ -9,8 +9,9 @@ from ..exceptions import DivergenceError
 from ..ops import LOSSES
 from .data import Dataset
 
-__all__ = ["TrainingData", "LastGood", "end_epoch", "restore_weights", "diverged",
-           "is_finite", "finish", "stopped_by_callback"]
+__all__ = ["NonFiniteLoss", "TrainingData", "LastGood", "end_epoch",
+           "restore_weights", "diverged", "is_finite", "finish",
+           "stopped_by_callback"]
 
 
 class TrainingData(NamedTuple):
@@ -20,6 +21,13 @@ class TrainingData(NamedTuple):
     train: Dataset
     validation: Dataset | None = None
     score: Callable | None = None
+
+
+class NonFiniteLoss(Exception):
+    """A batch loss stopped being finite (raised within an epoch)."""
+
+    def __init__(self, loss):
+        self.loss = loss
 
 
 class _NonFiniteOutputs(ArithmeticError):

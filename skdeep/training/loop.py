@@ -6,9 +6,11 @@ import numpy as np
 
 from ..network import Workspace
 from ..ops import LOSSES
+from .compiled import compiled_epochs
 from .data import BatchGatherer
 from .epochs import (
     LastGood,
+    NonFiniteLoss,
     diverged,
     end_epoch,
     finish,
@@ -19,11 +21,6 @@ from .hooks import NO_HOOKS
 from .progress import Progress
 
 __all__ = ["fit_stochastic"]
-
-
-class _NonFiniteLoss(Exception):
-    def __init__(self, loss):
-        self.loss = loss
 
 
 def train_step(network, optimizer, workspace, batch, settings, rng):
@@ -69,7 +66,7 @@ def run_epoch(network, optimizer, gatherer, workspace, *, settings, rng, progres
         loss, reported = train_step(network, optimizer, workspace,
                                     gatherer.gather(rows), settings, rng)
         if not np.isfinite(loss):
-            raise _NonFiniteLoss(loss)
+            raise NonFiniteLoss(loss)
         total += loss * len(rows)
         total_reported += reported * len(rows)
         progress.batch(epoch, b + 1, n_batches)
@@ -89,8 +86,7 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng,
     """
     progress = Progress(settings.verbose, settings.max_epochs, done=state.n_iter)
     batch_size = min(settings.batch_size, data.train.n_samples)
-    workspace = Workspace(network, batch_size, settings.dropout)
-    gatherer = BatchGatherer(data.train, batch_size)
+    epochs = _epoch_runner(network, optimizer, data.train, settings, batch_size)
     last_good = LastGood(network, optimizer)
     state.converged = state.stopped_early = False
     for epoch in range(1, settings.max_epochs + 1):
@@ -99,10 +95,8 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng,
         try:
             # overflow on the way to divergence is reported once, as the error
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                loss, reported = run_epoch(network, optimizer, gatherer, workspace,
-                                           settings=settings, rng=rng,
-                                           progress=progress, epoch=epoch)
-        except _NonFiniteLoss as error:
+                loss, reported = epochs(rng=rng, progress=progress, epoch=epoch)
+        except NonFiniteLoss as error:
             raise diverged(network, state, settings, error.loss, last_good) from None
         if not is_finite(loss, network, optimizer):
             raise diverged(network, state, settings, loss, last_good)
@@ -133,6 +127,22 @@ def fit_stochastic(network, optimizer, data, *, settings, state, rng,
         last_good.save()  # after the schedule: a rate it lowered stays lowered
     finish(network, state, settings, progress)
     return state
+
+
+def _epoch_runner(network, optimizer, train, settings, batch_size):
+    """``run(rng=, progress=, epoch=) -> (loss, reported)``: the compiled epoch
+    when it covers the run, else the NumPy one."""
+    compiled = compiled_epochs(network, optimizer, train, settings, batch_size)
+    if compiled is not None:
+        return compiled.run_epoch
+    workspace = Workspace(network, batch_size, settings.dropout)
+    gatherer = BatchGatherer(train, batch_size)
+
+    def run(*, rng, progress, epoch):
+        return run_epoch(network, optimizer, gatherer, workspace, settings=settings,
+                         rng=rng, progress=progress, epoch=epoch)
+
+    return run
 
 
 def _plateau_message(settings):

@@ -41,9 +41,14 @@ class Progress:
     def stream(self):
         return self._stream if self._stream is not None else sys.stdout
 
+    @property
+    def shows_batches(self):
+        """True when :meth:`batch` draws (verbose=1 on a terminal)."""
+        return self.verbose == 1 and getattr(self.stream, "isatty", lambda: False)()
+
     def batch(self, epoch, done, total):
         """Redraw the in-epoch bar (terminals only, verbose=1)."""
-        if self.verbose != 1 or not getattr(self.stream, "isatty", lambda: False)():
+        if not self.shows_batches:
             return
         filled = BAR_WIDTH * done // total
         bar = "=" * filled + (">" if filled < BAR_WIDTH else "")
