@@ -41,6 +41,7 @@ def test_a_linear_warm_up_from_zero_trains():
     loss = model.loss_curve_
     # one batch per epoch, so an epoch's loss is that of the weights it starts
     # from: epoch 0 ran at rate 0, so epoch 1 starts where epoch 0 did
-    assert loss[1] == loss[0]
+    # (to rounding: the compiled step may sum the batch in another order)
+    assert loss[1] == pytest.approx(loss[0], rel=1e-12)
     assert loss[2] < loss[1]  # epoch 1 moved them
     assert loss[-1] < 0.5 * loss[0]
