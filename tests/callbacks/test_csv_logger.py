@@ -8,6 +8,7 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.datasets import make_classification
 
 from skdeep import CSVLogger, DeepClassifier, LambdaCallback, ModelCheckpoint
 from skdeep.streaming import fit_csv
@@ -15,6 +16,12 @@ from skdeep.streaming import fit_csv
 pytest.importorskip("sklearn.callback")
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture
+def data():
+    X, y = make_classification(120, 4, random_state=0)
+    return X, y
 
 
 def _model(*callbacks, **params):
