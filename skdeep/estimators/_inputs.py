@@ -8,8 +8,10 @@ from scipy import sparse
 from sklearn.utils.sparsefuncs import mean_variance_axis
 
 from ..training.units import InputUnits
+from ._tables import TablePlan, has_table
 
-__all__ = ["InputScaling", "input_statistics", "scale_inputs", "warn_unscaled"]
+__all__ = ["InputScaling", "input_layout", "input_statistics", "scale_inputs",
+           "start_embeddings", "warn_unscaled"]
 
 # a spread below this fraction of a column's largest magnitude is rounding noise
 # of a constant column: scaling by it would blow the noise up to unit size
@@ -24,7 +26,13 @@ class InputScaling:
     def _scale_inputs(self, X, sample_weight, dtype, *, reset):
         """The inputs the network trains on, in ``dtype``; a first fit
         (``reset``) measures X first (``input_scaling``)."""
-        if reset:
+        if reset and has_table(self):
+            # numeric columns measured on their observed values; indicators
+            # and codes are not scaled
+            self.input_offset_, self.input_scale_ = TablePlan.of(
+                self).observed_statistics(X, sample_weight, self.input_scaling,
+                                          input_statistics)
+        elif reset:
             self.input_offset_, self.input_scale_ = input_statistics(
                 X, sample_weight, self.input_scaling)
             if self.input_scaling is None:
@@ -42,6 +50,30 @@ class InputScaling:
         if offset is None or (not offset.any() and (scale == 1).all()):
             return None
         return InputUnits(offset, scale)
+
+
+def input_layout(estimator, n_columns):
+    """``(n_inputs, categorical_sizes)`` of a new network for encoded input of
+    ``n_columns``: the first layer's width (one-hot width with categorical
+    columns) and the categories of each categorical column."""
+    if not has_table(estimator):
+        return n_columns, ()
+    plan = TablePlan.of(estimator)
+    return plan.n_dense + sum(plan.sizes), plan.sizes
+
+
+def start_embeddings(network, X):
+    """Zero the first-layer rows no training row selects (the 'other' and
+    'missing' rows of a column without rare, unseen or missing values): an
+    unseen category at predict then adds nothing, as with
+    ``OneHotEncoder(handle_unknown='ignore')``, and they stay zero until a
+    later fit selects them (zero gradient, zero L2 term)."""
+    if network.categorical is None:
+        return
+    rows = network.categorical.rows(X).ravel()
+    used = np.bincount(rows, minlength=network.layer_sizes[0]) > 0
+    used[: network.categorical.n_dense] = True
+    network.weights[0][~used] = 0
 
 
 def input_statistics(X, sample_weight, scaling):
@@ -94,6 +126,11 @@ def scale_inputs(X, offset, scale, dtype):
     if sparse.issparse(X):
         scaled = sparse.csr_matrix(X, dtype=np.float64) @ sparse.diags(1.0 / scale)
         return sparse.csr_matrix(scaled, dtype=dtype)
+    if len(offset) < X.shape[1]:  # a table's trailing code columns stay as they are
+        scaled = np.array(X, dtype=np.float64)
+        scaled[:, : len(offset)] -= offset
+        scaled[:, : len(offset)] /= scale
+        return scaled.astype(dtype, copy=False)
     scaled = np.subtract(X, offset, dtype=np.float64)
     scaled /= scale
     return scaled.astype(dtype, copy=False)
