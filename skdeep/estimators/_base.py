@@ -40,6 +40,7 @@ from ._params import (
 )
 from ._resume import TrainedUnits, carried_optimizer
 from ._summary import summary_table
+from ._tables import describe_inputs
 from ._support import _as_dtype, _generator, _Model, _take
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
@@ -419,7 +420,8 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         ...
         """
         check_is_fitted(self)
-        print(summary_table(self._network, type(self).__name__), file=file)
+        print(summary_table(self._network, type(self).__name__,
+                            describe_inputs(self)), file=file)
 
     def __getstate__(self):
         # a copy: BaseEstimator may hand back the live __dict__ itself

@@ -13,6 +13,8 @@ for a category seen in fewer than ``MIN_CATEGORY_COUNT`` training rows or
 never seen, row ``len(categories) + 1`` for a missing value (NaN, None, NA).
 """
 
+from numbers import Number
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -20,7 +22,8 @@ from sklearn.utils.validation import _check_feature_names, _check_n_features
 
 from ._text import NUMERIC_SHARE, _stray, _typo_message, describe_text_columns
 
-__all__ = ["MIN_CATEGORY_COUNT", "TablePlan", "encode_table", "has_table"]
+__all__ = ["MIN_CATEGORY_COUNT", "TablePlan", "describe_inputs", "encode_table",
+           "has_table"]
 
 # a category seen in fewer training rows shares its column's 'other' row with
 # the unseen ones: a row that a single sample trains only memorises it
@@ -61,6 +64,25 @@ def encode_table(estimator, X, *, reset):
     return TablePlan.of(estimator).encode(estimator, frame)
 
 
+def describe_inputs(estimator):
+    """Lines saying what the first layer reads: numeric columns, missing
+    indicators and embeddings (one per categorical column, with its rows)."""
+    if not has_table(estimator):
+        return []
+    plan = TablePlan.of(estimator)
+    names = getattr(estimator, "feature_names_in_", None)
+
+    def label(j):
+        return str(names[j]) if names is not None else f"x{j}"
+
+    embeddings = ", ".join(
+        f"{label(j)} ({len(categories)} categories + other + missing)"
+        for j, categories in zip(plan.categorical, plan.categories))
+    return [f"Inputs: {len(plan.numeric)} numeric, {len(plan.indicators)} missing "
+            f"indicator(s), {len(plan.categories)} embedding(s)"
+            + (f": {embeddings}" if embeddings else "")]
+
+
 def _is_frame(X):
     return (hasattr(X, "columns") and hasattr(X, "dtypes")) or hasattr(X, "schema")
 
@@ -79,7 +101,12 @@ def _as_frame(X):
         return None
     if array.ndim != 2 or array.dtype.kind not in "biufO" or 0 in array.shape:
         return None
+    if array.dtype == object and not all(
+            value is None or isinstance(value, (str, bool, Number))
+            for value in array.ravel().tolist()):
+        return None  # not category values: the plain path's checks say why
     frame = pd.DataFrame(array)
+    frame.attrs["positional"] = True  # messages name columns by position
     return frame.infer_objects() if array.dtype == object else frame
 
 
@@ -207,23 +234,26 @@ def _is_categorical_dtype(dtype):
 
 
 def _refuse_typos(estimator, frame, mask):
-    """Text columns that are numbers but for a few stray cells are typos, not
-    categories: refuse them unless named in categorical_features."""
-    messages = []
+    """Text columns of numbers (all, or all but a few stray cells: typos) are
+    not categories: refuse them unless named in categorical_features."""
+    bad = []
     for j in np.flatnonzero(mask):
         column = frame.iloc[:, j]
         if isinstance(column.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(
                 column.dtype):
             continue
         stray, numbers = _stray(column)
-        if stray.any() and numbers.sum() >= NUMERIC_SHARE * (stray.sum()
-                                                             + numbers.sum()):
-            messages.append(_typo_message(frame.columns[j], column[stray].tolist(),
-                                          column.index[stray].tolist()))
-    if messages:
+        if numbers.any() and numbers.sum() >= NUMERIC_SHARE * (stray.sum()
+                                                               + numbers.sum()):
+            bad.append(frame.columns[j])
+    if bad:
+        message = describe_text_columns(frame, bad)
+        if frame.attrs.get("positional"):
+            message = message.replace(f"column {bad[0]!r}",
+                                      f"column {bad[0]} (0-based)")
         raise ValueError(
-            f"{type(estimator).__name__}: " + "; ".join(messages) + ". If the column "
-            "really holds categories, name it in categorical_features.")
+            f"{type(estimator).__name__}: {message} If a column really holds "
+            "categories, name it in categorical_features.")
 
 
 def _refuse_text(estimator, frame, numeric):
