@@ -40,8 +40,8 @@ from ._params import (
 )
 from ._resume import TrainedUnits, carried_optimizer
 from ._summary import summary_table
-from ._tables import describe_inputs
 from ._support import _as_dtype, _generator, _Model, _take
+from ._tables import describe_inputs
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.utils.validation import _check_feature_names, _check_n_features
 
-from ._text import NUMERIC_SHARE, _stray, _typo_message, describe_text_columns
+from ._text import NUMERIC_SHARE, _stray, describe_text_columns
 
 __all__ = ["MIN_CATEGORY_COUNT", "TablePlan", "describe_inputs", "encode_table",
            "has_table"]

@@ -72,6 +72,7 @@ def test_bad_table_attributes_are_refused(table, name, value, message, tmp_path)
 def test_summary_shows_the_inputs(table, capsys):
     frame, y = table
     _fit(DeepRegressor, frame, y).summary()
+    out = capsys.readouterr().out
     assert ("Inputs: 2 numeric, 1 missing indicator(s), 3 embedding(s): city "
             "(3 categories + other + missing), zone (2 categories + other + "
-            "missing), flag (2 categories + other + missing)") in capsys.readouterr().out
+            "missing), flag (2 categories + other + missing)") in out
