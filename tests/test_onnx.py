@@ -461,3 +461,14 @@ def test_infrequent_categories_are_refused_with_a_value_error():
     with pytest.raises(ValueError, match="OneHotEncoder.*infrequent categories "
                        "of \\['city'\\].*max_categories=None"):
         to_onnx(pipeline)
+
+
+def test_a_raw_table_model_is_refused_until_its_export_exists():
+    """Issue 23: the graph for categorical columns and gaps is not written yet;
+    a graph that ignored them would disagree with predict, so it is refused."""
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    X[::4, 1] = np.nan
+    model = DeepRegressor(hidden_layer_sizes=(4,), max_iter=2).fit(X, X[:, 0] * 0)
+    with pytest.raises(ValueError, match="DeepRegressor: no ONNX export yet for a "
+                                         "model fitted on a raw table"):
+        to_onnx(model, X[:1])

@@ -49,8 +49,8 @@ BAD_INPUTS = [
      "'dropout'"),
     ("bad-solver", DeepRegressor, "fitted", "fit", {"solver": "rmsprop"},
      ValueError, "'solver'"),
-    ("nan-X-fit", DeepClassifier, "fitted", "fit", (with_value(np.nan), Y_CLASSES),
-     ValueError, "NaN"),
+    # NaN in X at fit is a missing value since issue 23 (tests/estimators/
+    # test_tables.py); at predict, a model fitted without gaps still refuses it
     ("inf-X-fit", DeepRegressor, "fitted", "fit", (with_value(np.inf), Y_REAL),
      ValueError, "infinity"),
     ("nan-X-predict", DeepClassifier, "fitted", "predict", (with_value(np.nan),),
@@ -77,9 +77,11 @@ BAD_INPUTS = [
      ValueError, "2 features"),
     ("feature-names", DeepClassifier, "frame", "predict",
      (FRAME.rename(columns={"a": "z"}),), ValueError, "feature names"),
-    ("string-column", DeepClassifier, "fitted", "fit",
-     (FRAME.assign(city=["Oslo"] * 40), Y_CLASSES), ValueError,
-     r"\['city'\].*ColumnTransformer.*OneHotEncoder"),
+    # a text column at fit is categorical since issue 23; at predict, a
+    # model fitted on numbers refuses it
+    ("string-column", DeepClassifier, "frame", "predict",
+     (FRAME.assign(a=["Oslo"] * 40),), ValueError,
+     r"\['a'\].*ColumnTransformer.*OneHotEncoder"),
     ("continuous-y", DeepClassifier, "fitted", "fit", (X_GOOD, Y_REAL), ValueError,
      "continuous.*DeepRegressor"),
     ("unseen-label", DeepClassifier, "fitted", "partial_fit",

@@ -30,7 +30,7 @@ from ._callbacks import (
     fit_task,
     log_columns,
 )
-from ._inputs import InputScaling
+from ._inputs import InputScaling, input_layout, start_embeddings
 from ._params import (
     PARAMETER_CONSTRAINTS,
     STOCHASTIC_SOLVERS,
@@ -42,6 +42,7 @@ from ._params import (
 from ._resume import TrainedUnits, carried_optimizer, check_continuable
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
+from ._tables import describe_inputs
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
@@ -94,6 +95,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
                               incremental=incremental, dtype=dtype)
         if first:
             self._start_from_constant(model.network, targets, sample_weight)
+            start_embeddings(model.network, X)
         inputs = self._scale_inputs(X, model.network.params.dtype)
         train = _as_dtype(Dataset(inputs, targets, None if sample_weight is None
                                   else sample_weight / weight_unit),
@@ -117,9 +119,10 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         carried over (in its own dtype)."""
         if first:
             rng = _generator(self.random_state)
-            sizes = (n_features, *hidden_sizes(self), n_outputs)
+            n_inputs, categorical_sizes = input_layout(self, n_features)
+            sizes = (n_inputs, *hidden_sizes(self), n_outputs)
             network = MLP(sizes, hidden_activations(self, len(sizes) - 2), loss,
-                          dtype).initialize(rng, self.weight_init)
+                          dtype, categorical_sizes).initialize(rng, self.weight_init)
             return _Model(network, None, TrainingState(), rng)
         if n_outputs != self._network.layer_sizes[-1]:
             raise ValueError(
@@ -423,6 +426,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
                 and X.dtype in (np.float32, np.float64)
                 and "_network" in self.__dict__
                 and "feature_names_in_" not in self.__dict__
+                and "is_categorical_" not in self.__dict__
                 and X.shape[1] == self.n_features_in_ and X.shape[0] > 0
                 # a finite sum means no NaN or inf, without an n-by-d mask;
                 # an overflowing sum just takes the general path
@@ -491,7 +495,8 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         ...
         """
         check_is_fitted(self)
-        print(summary_table(self._network, type(self).__name__), file=file)
+        print(summary_table(self._network, type(self).__name__,
+                            describe_inputs(self)), file=file)
 
     def __getstate__(self):
         # a copy: BaseEstimator may hand back the live __dict__ itself

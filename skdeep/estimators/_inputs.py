@@ -8,8 +8,10 @@ from scipy import sparse
 from sklearn.utils.sparsefuncs import mean_variance_axis
 
 from ..training.units import InputUnits
+from ._tables import TablePlan, has_table
 
-__all__ = ["InputScaling", "input_statistics", "scale_inputs", "warn_unscaled"]
+__all__ = ["InputScaling", "input_layout", "input_statistics", "scale_inputs",
+           "start_embeddings", "warn_unscaled"]
 
 # a spread below this fraction of a column's largest magnitude is rounding noise
 # of a constant column: scaling by it would blow the noise up to unit size
@@ -25,7 +27,14 @@ class InputScaling:
 
     def _measure_inputs(self, X, sample_weight):
         """Measure X for ``input_scaling`` (a first fit); with None, warn when
-        its columns differ in scale by orders of magnitude."""
+        its columns differ in scale by orders of magnitude. A table's numeric
+        columns are measured on their observed values; its indicator and code
+        columns are not scaled."""
+        if has_table(self):
+            self.input_offset_, self.input_scale_ = TablePlan.of(
+                self).observed_statistics(X, sample_weight, self.input_scaling,
+                                          input_statistics)
+            return
         self.input_offset_, self.input_scale_ = input_statistics(
             X, sample_weight, self.input_scaling)
         if self.input_scaling is None:
@@ -46,6 +55,30 @@ class InputScaling:
         if offset is None or (not offset.any() and (scale == 1).all()):
             return None
         return InputUnits(offset, scale)
+
+
+def input_layout(estimator, n_columns):
+    """``(n_inputs, categorical_sizes)`` of a new network for encoded input of
+    ``n_columns``: the first layer's width (one-hot width with categorical
+    columns) and the categories of each categorical column."""
+    if not has_table(estimator):
+        return n_columns, ()
+    plan = TablePlan.of(estimator)
+    return plan.n_dense + sum(plan.sizes), plan.sizes
+
+
+def start_embeddings(network, X):
+    """Zero the first-layer rows no training row selects (the 'other' and
+    'missing' rows of a column without rare, unseen or missing values): an
+    unseen category at predict then adds nothing, as with
+    ``OneHotEncoder(handle_unknown='ignore')``, and they stay zero until a
+    later fit selects them (zero gradient, zero L2 term)."""
+    if network.categorical is None:
+        return
+    rows = network.categorical.rows(X).ravel()
+    used = np.bincount(rows, minlength=network.layer_sizes[0]) > 0
+    used[: network.categorical.n_dense] = True
+    network.weights[0][~used] = 0
 
 
 def input_statistics(X, sample_weight, scaling):
@@ -98,13 +131,16 @@ def scale_inputs(X, offset, scale, dtype):
     if sparse.issparse(X):
         scaled = sparse.csr_matrix(X, dtype=np.float64) @ sparse.diags(1.0 / scale)
         return sparse.csr_matrix(scaled, dtype=dtype)
-    # in blocks of rows, so the float64 arithmetic costs a block, not a copy of X
+    # in blocks of rows, so the float64 arithmetic costs a block, not a copy of
+    # X; a table's trailing code columns (beyond ``offset``) stay as they are
+    n_scaled = len(offset)
     scaled = np.empty(X.shape, dtype=dtype)
     for start in range(0, X.shape[0], SCALING_BLOCK_ROWS):
-        block = np.subtract(X[start:start + SCALING_BLOCK_ROWS], offset,
-                            dtype=np.float64)
+        rows = slice(start, start + SCALING_BLOCK_ROWS)
+        block = np.subtract(X[rows, :n_scaled], offset, dtype=np.float64)
         block /= scale
-        scaled[start:start + SCALING_BLOCK_ROWS] = block
+        scaled[rows, :n_scaled] = block
+        scaled[rows, n_scaled:] = X[rows, n_scaled:]
     return scaled
 
 

@@ -46,6 +46,7 @@ PARAMETER_CONSTRAINTS = {
     "weight_init": [StrOptions({*INITIALIZERS, "auto"})],
     "weight_decay": [Interval(Real, 0, None, closed="left")],
     "input_scaling": [StrOptions({"standard"}), None],
+    "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
 }
 
 

@@ -3,8 +3,9 @@
 __all__ = ["summary_table"]
 
 
-def summary_table(network, name):
-    """The table ``summary()`` prints: one row per Dense layer, then totals."""
+def summary_table(network, name, inputs=()):
+    """The table ``summary()`` prints: the ``inputs`` lines (what the first
+    layer reads, for a raw table), one row per Dense layer, then totals."""
     rows = [("Layer (type)", "Output Shape", "Activation", "Param #")]
     sizes = network.layer_sizes
     activations = (*network.activations, network.output_activation)
@@ -19,7 +20,7 @@ def summary_table(network, name):
 
     total = network.n_params
     return "\n".join([
-        f'Model: "{name}"', line, fmt(rows[0]), line,
+        f'Model: "{name}"', *inputs, line, fmt(rows[0]), line,
         *[fmt(row) for row in rows[1:]], line,
         f"Total params: {total:,}", f"Trainable params: {total:,}",
         "Non-trainable params: 0", line,

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import _check_y, check_consistent_length, validate_data
 
 from ._params import compute_dtype
+from ._tables import encode_table
 from ._text import describe_text_columns, describe_text_in_array
 
 __all__ = ["check_X", "check_X_y", "check_weights", "reraise_with_name"]
@@ -95,7 +96,12 @@ def _dtype(estimator, training, reset=True):
 
 
 def check_X(estimator, X, *, reset, training=False):
-    """Validated 2-D float array (or CSR/CSC matrix) for fit or predict."""
+    """Validated 2-D float array (or CSR/CSC matrix) for fit or predict; a raw
+    table is encoded with the fitted plan (see ``_tables``)."""
+    with reraise_with_name(estimator):
+        encoded = encode_table(estimator, X, reset=reset)
+    if encoded is not None:
+        return encoded
     check_string_columns(estimator, X)
     with reraise_with_name(estimator, X):
         return validate_data(estimator, X, reset=reset, accept_sparse=SPARSE_FORMATS,
@@ -103,7 +109,15 @@ def check_X(estimator, X, *, reset, training=False):
 
 
 def check_X_y(estimator, X, y, *, reset, y_numeric):
-    """Validated X and y of matching length; y keeps its dtype unless numeric."""
+    """Validated X and y of matching length; y keeps its dtype unless numeric.
+    A raw table is encoded with its plan, learned here when ``reset``."""
+    with reraise_with_name(estimator):
+        encoded = encode_table(estimator, X, reset=reset)
+        if encoded is not None:
+            y = _check_y(y, multi_output=True, y_numeric=y_numeric,
+                         estimator=estimator)
+            check_consistent_length(encoded, y)
+            return encoded, y
     check_string_columns(estimator, X)
     with reraise_with_name(estimator, X):
         return validate_data(estimator, X, y, reset=reset,

@@ -158,6 +158,23 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         folded into the first layer, so ``coefs_`` and ``intercepts_`` apply to
         raw X. None trains on X itself, as MLP does (with a warning when the
         columns' spreads differ by 10,000 times or more).
+    categorical_features : 'from_dtype', array-like of str or int, bool mask or \
+            None, default='from_dtype'
+        The columns learned as categories, as in HistGradientBoosting:
+        'from_dtype' takes a DataFrame's (pandas, polars, pyarrow) category,
+        text and bool columns; or column names, indices, a boolean mask, or
+        None (numbers only). Each categorical column is an embedding: its
+        category selects a row of the first layer's weights (a one-hot input,
+        computed as a gather). Categories seen in fewer than 5 training rows
+        share one 'other' row with the categories never seen; a missing value
+        (NaN, None, NA) has its own 'missing' row; neither is an error at
+        predict. The categories come from the first ``fit`` or
+        ``partial_fit`` call and stay for warm starts and later calls. A text
+        column of numbers with a few stray values (a typo such as '4o') is
+        refused unless named here. NaN in a numeric column is filled with the
+        column's training mean, and a column with gaps in training gets a
+        learned 0/1 missing indicator (``SimpleImputer(add_indicator=True)``
+        inside the network); infinite values are refused.
 
     Attributes
     ----------
@@ -192,6 +209,25 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         'softmax', or 'logistic' (one sigmoid per label) for multilabel targets.
     input_offset_, input_scale_ : ndarray of shape (`n_features_in_`,)
         The input statistics (0 and 1 with ``input_scaling=None``).
+        For a table with categorical columns or gaps, of shape (n_dense,):
+        the numeric columns, then the missing indicators (0 and 1).
+    is_categorical_ : ndarray of shape (`n_features_in_`,), dtype=bool
+        Which columns are categorical. Set (with the three below) only when a
+        fit saw categorical columns or missing values; otherwise X is read as
+        numbers only, as before.
+    categories_ : list of ndarray
+        Per categorical column, the categories with a weight row of their
+        own, in row order (sorted, or a pandas category's order).
+    fill_values_ : ndarray of shape (n_numeric,)
+        Training mean of each numeric column (of its observed values), which
+        fills its gaps.
+    missing_indicator_features_ : ndarray of int
+        Indices of the numeric columns with gaps in training: each has a
+        missing indicator input. ``coefs_[0]`` then reads the one-hot table: the numeric columns with
+        gaps filled by ``fill_values_``, the indicators, then per categorical
+        column one row per entry of ``categories_``, an 'other' row (rare and
+        unseen categories) and a 'missing' row; the hand-written forward pass
+        on that table gives ``predict``.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Only when X had string column names.
@@ -231,7 +267,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
                  dtype="auto", weight_init="glorot", weight_decay=0.01,
                  class_weight=None,
-                 input_scaling="standard"):
+                 input_scaling="standard", categorical_features="from_dtype"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -264,6 +300,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         self.weight_decay = weight_decay
         self.class_weight = class_weight
         self.input_scaling = input_scaling
+        self.categorical_features = categorical_features
 
     @explain_keras_keywords
     @atomic
@@ -395,6 +432,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         tags.input_tags.sparse = True
+        tags.input_tags.allow_nan = True  # missing values are filled and flagged
         return tags
 
 

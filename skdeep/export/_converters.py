@@ -49,6 +49,12 @@ def check_exportable(model):
     if "_network" not in vars(model):
         raise ValueError(f"{name} is not fitted; call fit before exporting it to "
                          "ONNX.")
+    if "is_categorical_" in vars(model):
+        raise ValueError(
+            f"{name}: no ONNX export yet for a model fitted on a raw table "
+            "(categorical columns or missing values: is_categorical_ is set); "
+            "export one fitted behind a ColumnTransformer (OneHotEncoder, "
+            "SimpleImputer) in a Pipeline, or serve it with skdeep.save/load.")
     unknown = sorted(set(hidden_activations(model)) - set(ACTIVATION_BUILDERS))
     if unknown:
         raise ValueError(f"{name}: no ONNX export for the activation(s) {unknown}; "

@@ -9,6 +9,7 @@ from ..ops import (
     initializer_for,
     matmul,
 )
+from .embedding import CategoricalInputs
 from .workspace import Workspace
 
 __all__ = ["MLP"]
@@ -33,6 +34,11 @@ class MLP:
     loss : str
         A key of ``skdeep.ops.LOSSES``; decides the output activation.
     dtype : numpy dtype, default=np.float64
+    categorical_sizes : sequence of int, default=()
+        Number of categories of each categorical input column. With any, the
+        last ``len(categorical_sizes)`` input columns hold category codes and
+        the first layer gathers weight rows for them (see
+        ``CategoricalInputs``); ``layer_sizes[0]`` counts the one-hot width.
 
     Attributes
     ----------
@@ -41,9 +47,13 @@ class MLP:
         Views into ``params``.
     biases : list of ndarray of shape (fan_out,)
         Views into ``params``.
+    categorical : CategoricalInputs or None
+        How the first layer reads category codes; None for numeric input only
+        (the seam for training steps that handle dense input only).
     """
 
-    def __init__(self, layer_sizes, activations, loss, dtype=np.float64):
+    def __init__(self, layer_sizes, activations, loss, dtype=np.float64,
+                 categorical_sizes=()):
         self.layer_sizes = tuple(int(size) for size in layer_sizes)
         self.activations = tuple(activations)
         if len(self.activations) != len(self.layer_sizes) - 2:
@@ -55,6 +65,17 @@ class MLP:
         self.n_params = self.n_weights + sum(sizes[1:])
         self.params = np.zeros(self.n_params, dtype=dtype)
         self.weights, self.biases = self.split(self.params)
+        self.categorical_sizes = tuple(int(size) for size in categorical_sizes)
+        self.categorical = (CategoricalInputs(sizes[0] - sum(self.categorical_sizes),
+                                              self.categorical_sizes)
+                            if self.categorical_sizes else None)
+
+    @property
+    def n_inputs(self):
+        """Columns of the input X: ``layer_sizes[0]``, or with categorical
+        inputs the numeric columns plus one code column per categorical one."""
+        return (self.layer_sizes[0] if self.categorical is None
+                else self.categorical.n_columns)
 
     @property
     def output_activation(self):
@@ -89,7 +110,8 @@ class MLP:
 
     def copy(self):
         """A deep copy (its own parameter vector and views)."""
-        new = MLP(self.layer_sizes, self.activations, self.loss, self.params.dtype)
+        new = MLP(self.layer_sizes, self.activations, self.loss, self.params.dtype,
+                  self.categorical_sizes)
         new.params[...] = self.params
         return new
 
@@ -106,7 +128,11 @@ class MLP:
         layer_input, last = X, len(self.weights) - 1
         for i, (weights, bias) in enumerate(zip(self.weights, self.biases)):
             ws.layer_inputs[i] = layer_input
-            z = matmul(layer_input, weights, out=ws.activations[i][:n_rows])
+            if i == 0 and self.categorical is not None:
+                z = self.categorical.forward(layer_input, weights,
+                                             ws.activations[i][:n_rows])
+            else:
+                z = matmul(layer_input, weights, out=ws.activations[i][:n_rows])
             z += bias
             if i < last:
                 if ws.pre_activations[i] is not None:  # its derivative needs z
@@ -135,7 +161,10 @@ class MLP:
         """
         ws, n_rows, delta = workspace, grad_raw.shape[0], grad_raw
         for i in range(len(self.weights) - 1, -1, -1):
-            matmul(ws.layer_inputs[i].T, delta, out=ws.grad_weights[i])
+            if i == 0 and self.categorical is not None:
+                self.categorical.grad(ws.layer_inputs[0], delta, ws.grad_weights[0])
+            else:
+                matmul(ws.layer_inputs[i].T, delta, out=ws.grad_weights[i])
             # column sums as a BLAS matrix-vector product: several times faster
             # than np.sum(axis=0) on a row-major batch
             np.dot(ws.ones[:n_rows], delta, out=ws.grad_biases[i])
@@ -190,9 +219,10 @@ class MLP:
 
     def __getstate__(self):
         return {"layer_sizes": self.layer_sizes, "activations": self.activations,
-                "loss": self.loss, "params": self.params}
+                "loss": self.loss, "params": self.params,
+                "categorical_sizes": self.categorical_sizes}
 
     def __setstate__(self, state):
         self.__init__(state["layer_sizes"], state["activations"], state["loss"],
-                      state["params"].dtype)
+                      state["params"].dtype, state.get("categorical_sizes", ()))
         self.params[...] = state["params"]

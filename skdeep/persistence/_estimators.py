@@ -28,9 +28,11 @@ __all__ = ["DEEP_ESTIMATORS", "encode_deep", "decode_deep"]
 
 DEEP_ESTIMATORS = {"DeepClassifier": DeepClassifier, "DeepRegressor": DeepRegressor}
 # fit sets these before the engine exists; _commit derives the rest
+_TABLE_ATTRIBUTES = ("is_categorical_", "categories_", "fill_values_",
+                     "missing_indicator_features_")
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multilabel",
                      "_one_hot", "target_offset_", "target_scale_", "input_offset_",
-                     "input_scale_")
+                     "input_scale_", *_TABLE_ATTRIBUTES)
 _ENGINE = ("_network", "_optimizer", "_state", "_rng", "_trained_params")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
             "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
@@ -86,9 +88,12 @@ def encode_deep(estimator, encoder, where):
 
 
 def _encode_network(network, encoder):
-    return {"layer_sizes": list(network.layer_sizes),
+    node = {"layer_sizes": list(network.layer_sizes),
             "activations": list(network.activations), "loss": network.loss,
             "params": encoder.array(network.params)}
+    if network.categorical_sizes:
+        node["categorical_sizes"] = list(network.categorical_sizes)
+    return node
 
 
 def _encode_optimizer(optimizer, encoder, where):
@@ -183,7 +188,8 @@ def _decode_inputs(fitted, decoder, cls, where):
     needed = {"n_features_in_"} | ({"classes_", "_multilabel"}
                                    if cls is DeepClassifier else set())
     allowed = needed | {"feature_names_in_", "_one_hot", "target_offset_",
-                        "target_scale_", "input_offset_", "input_scale_"}
+                        "target_scale_", "input_offset_", "input_scale_",
+                        *_TABLE_ATTRIBUTES}
     expect(needed <= set(inputs) <= allowed, where,
            f"fitted inputs must be {sorted(needed)} (and feature_names_in_); got "
            f"{sorted(map(str, inputs))}.")
@@ -205,20 +211,28 @@ def _decode_network(node, decoder, where):
     expect(params.shape == (n_params,), where, f"layer sizes {sizes} need "
            f"{n_params} parameters; the file has {params.shape}.")
     expect(np.isfinite(params).all(), where, "network parameters must be finite.")
-    network = MLP(sizes, activations, node["loss"], params.dtype)
+    categorical = node.get("categorical_sizes", [])
+    expect(isinstance(categorical, list) and all(
+        type(n) is int and n >= 2 for n in categorical)
+        and sum(categorical) <= sizes[0], where, "invalid categorical_sizes: one "
+        "count of at least 2 per categorical column, within the first layer.")
+    network = MLP(sizes, activations, node["loss"], params.dtype, categorical)
     network.params[...] = params
     return network
 
 
 def _check_inputs(estimator, network, where):
     n_features = estimator.n_features_in_
-    expect(type(n_features) is int and n_features == network.layer_sizes[0], where,
-           f"n_features_in_={n_features!r} does not match the network.")
+    n_scaled = _check_table(estimator, network, where)
+    expect(type(n_features) is int and (n_scaled is not None
+                                        or n_features == network.layer_sizes[0]),
+           where, f"n_features_in_={n_features!r} does not match the network.")
     names = getattr(estimator, "feature_names_in_", None)
     expect(names is None or (names.dtype == object and names.shape == (n_features,)
                              and all(isinstance(n, str) for n in names)),
            where, "feature_names_in_ must be one string per feature.")
-    _check_input_statistics(estimator, n_features, where)
+    _check_input_statistics(estimator, n_features if n_scaled is None else n_scaled,
+                            where)
     if not isinstance(estimator, DeepClassifier):
         _check_target_statistics(estimator, network, where)
         return
@@ -235,6 +249,45 @@ def _check_inputs(estimator, network, where):
         return
     expect(n_outputs >= 1 and np.array_equal(np.unique(classes), classes), where,
            "classes_ must be sorted unique labels.")
+
+
+def _check_table(estimator, network, where):
+    """The plan of a raw table agrees with itself, n_features_in_ and the
+    network (see ``estimators._tables``); returns the number of scaled inputs,
+    or None for a model without a plan."""
+    present = [name for name in _TABLE_ATTRIBUTES if name in estimator.__dict__]
+    if not present:
+        expect(network.categorical is None, where,
+               "a network with categorical inputs needs is_categorical_ and "
+               "categories_.")
+        return None
+    expect(len(present) == len(_TABLE_ATTRIBUTES), where,
+           f"{sorted(_TABLE_ATTRIBUTES)} must be saved together.")
+    mask, categories = estimator.is_categorical_, estimator.categories_
+    fill, indicators = estimator.fill_values_, estimator.missing_indicator_features_
+    n_features = estimator.n_features_in_
+    expect(isinstance(mask, np.ndarray) and mask.dtype == bool
+           and mask.shape == (n_features,), where,
+           "is_categorical_ must be one bool per feature.")
+    numeric = np.flatnonzero(~mask)
+    expect(isinstance(categories, list) and len(categories) == mask.sum() and all(
+        isinstance(c, np.ndarray) and c.ndim == 1 and len(set(c.tolist())) == len(c)
+        for c in categories), where,
+        "categories_ must hold one array of distinct categories per categorical "
+        "column.")
+    expect(tuple(len(c) + 2 for c in categories) == network.categorical_sizes, where,
+           "categories_ does not match the network's categorical inputs.")
+    expect(isinstance(fill, np.ndarray) and fill.dtype == np.float64
+           and fill.shape == numeric.shape and np.isfinite(fill).all(), where,
+           "fill_values_ must be one finite float64 per numeric column.")
+    expect(isinstance(indicators, np.ndarray) and indicators.dtype.kind == "i"
+           and indicators.ndim == 1 and np.isin(indicators, numeric).all()
+           and (np.diff(indicators) > 0).all(), where,
+           "missing_indicator_features_ must be increasing numeric column indices.")
+    n_scaled = len(numeric) + len(indicators)
+    expect(network.layer_sizes[0] == n_scaled + sum(network.categorical_sizes),
+           where, "the table's columns do not match the network's first layer.")
+    return n_scaled
 
 
 def _check_input_statistics(estimator, n_features, where):

@@ -57,7 +57,8 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     Covered: Adam, AdamW and SGD (momentum, Nesterov), every hidden
     activation and loss of ``skdeep.ops``, dropout, L2, gradient clipping,
     sample weights, dense float32 / float64 input in the network's dtype, and
-    targets reported in y's units for the squared error.
+    targets reported in y's units for the squared error. Not covered:
+    categorical input columns (their gather and scatter-add run in NumPy).
     """
     if not _enabled():
         return None
@@ -65,6 +66,7 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     units = settings.units
     covered = (
         type(optimizer) in _OPTIMIZER_KINDS
+        and network.categorical is None
         and dtype in (np.float32, np.float64)
         and isinstance(train.X, np.ndarray) and train.X.dtype == dtype
         and train.targets.dtype == dtype

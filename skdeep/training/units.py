@@ -102,9 +102,12 @@ class InputUnits:
     scale) @ W)``: folding divides the first layer's rows by the scale and moves
     the offset into its bias, so the folded network takes raw X.
 
+    Only the first ``len(input_offset)`` rows are folded: the rows of
+    categorical inputs (codes selecting weight rows) are not scaled.
+
     Parameters
     ----------
-    input_offset, input_scale : ndarray of shape (n_features,)
+    input_offset, input_scale : ndarray of shape (n_scaled,)
     """
 
     def __init__(self, input_offset, input_scale):
@@ -113,7 +116,7 @@ class InputUnits:
 
     def fold(self, network):
         """Turn the trained network into one that reads raw X."""
-        weights, bias = network.weights[0], network.biases[0]
+        weights, bias = network.weights[0][: len(self.input_offset)], network.biases[0]
         # float64 arithmetic: a float32 network rounds once, on the way back
         trained = weights.astype(np.float64)
         bias[...] = bias.astype(np.float64) - np.dot(
@@ -122,7 +125,7 @@ class InputUnits:
 
     def unfold(self, network):
         """Undo ``fold``: back to the standardized inputs the network trains on."""
-        weights, bias = network.weights[0], network.biases[0]
+        weights, bias = network.weights[0][: len(self.input_offset)], network.biases[0]
         trained = weights.astype(np.float64) * self.input_scale[:, None]
         bias[...] = bias.astype(np.float64) + np.dot(self.input_offset, weights.astype(
             np.float64))

@@ -46,10 +46,12 @@ def test_a_typo_at_predict_names_the_row(frame):
 
 
 def test_a_text_column_is_to_be_encoded(frame):
+    """Without categorical_features (the default 'from_dtype' learns text
+    columns as categories, see test_tables.py)."""
     X, y = frame
     X = X.assign(city=np.where(np.arange(30) % 2, "Paris", "Lyon"))
     with pytest.raises(ValueError) as caught:
-        DeepClassifier(max_iter=1).fit(X, y)
+        DeepClassifier(max_iter=1, categorical_features=None).fit(X, y)
     message = str(caught.value)
     assert "['city']" in message and "OneHotEncoder" in message
     assert "'Lyon'" in message and "numeric except" not in message
