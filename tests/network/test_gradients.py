@@ -97,7 +97,7 @@ def test_dropout_gradient_matches_finite_differences(activation, rng):
     raw = network.forward(X, ws, rng=np.random.default_rng(3))
     LOSSES["squared_error"].value_and_grad(raw, targets, None, ws.grad_raw)
     analytic = network.backward(ws.grad_raw, ws).copy()
-    mask = ws.masks[0][:5].copy()
+    mask = ws.dropout_masks[0][:5].copy()
     assert set(np.unique(mask)) <= {0.0, 2.0}
 
     def objective():

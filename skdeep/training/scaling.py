@@ -1,14 +1,14 @@
-"""Training on scaled inputs and targets: the maps back to X's and y's units,
-folded into the first and last layers, and the losses reported in y's units."""
+"""Training on scaled inputs and targets: the maps back to raw X and to y,
+folded into the first and last layers, and the losses in y's units."""
 
 import numpy as np
 
 from ..ops import LOSSES
 
-__all__ = ["InputUnits", "OutputUnits"]
+__all__ = ["InputScaling", "TargetScaling"]
 
 
-class OutputUnits:
+class TargetScaling:
     """How a network trained on ``(y - target_offset) / target_scale`` maps to y.
 
     Raw outputs ``z`` of the network as trained become raw outputs in y's units
@@ -95,7 +95,7 @@ class OutputUnits:
                                                      np.empty_like(raw_y))
 
 
-class InputUnits:
+class InputScaling:
     """How a network trained on ``(X - input_offset) / input_scale`` reads raw X.
 
     ``(X - offset) / scale @ W + b == X @ (W / scale[:, None]) + (b - (offset /
