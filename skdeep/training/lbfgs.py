@@ -68,20 +68,9 @@ def fit_lbfgs(model, data, settings, hooks=NO_HOOKS):
         settings, stop_early=settings.stop_early and settings.monitor != "loss")
     loss_and_grad, in_y_units = _objective(model.network, data, settings)
     with training_run(model, data, settings, hooks) as run:
-        network, state, first = run.network, run.state, run.state.n_iter
-        clock = [time.perf_counter()]
-
-        def callback(x, loss):
-            network.params[...] = x
-            if not is_finite(run, loss):
-                raise diverged(run, loss)
-            if end_epoch(run, (loss, in_y_units(x, loss)), clock[0]):
-                raise StopIteration
-            clock[0] = time.perf_counter()
-            if state.n_iter - first < settings.max_epochs:
-                hooks.epoch_begin(state.n_iter + 1)
-
-        hooks.epoch_begin(first + 1)
+        network, state = run.network, run.state
+        callback = _iteration_end(run, in_y_units)
+        hooks.epoch_begin(state.n_iter + 1)
         result = minimize_lbfgs(loss_and_grad, network.params,
                                 max_iter=settings.max_epochs,
                                 max_fun=settings.max_fun, tol=settings.tol,
@@ -93,3 +82,23 @@ def fit_lbfgs(model, data, settings, hooks=NO_HOOKS):
         state.converged = state.stopped_early or result.status == 0
         finish(run)
     return result
+
+
+def _iteration_end(run, in_y_units):
+    """SciPy's ``callback(x, loss)``: the iteration that ended is an epoch
+    (``end_epoch``), and the next one begins unless it would pass
+    ``max_epochs``; StopIteration ends the run."""
+    network, state, hooks = run.network, run.state, run.hooks
+    first, clock = state.n_iter, [time.perf_counter()]
+
+    def callback(x, loss):
+        network.params[...] = x
+        if not is_finite(run, loss):
+            raise diverged(run, loss)
+        if end_epoch(run, (loss, in_y_units(x, loss)), clock[0]):
+            raise StopIteration
+        clock[0] = time.perf_counter()
+        if state.n_iter - first < run.settings.max_epochs:
+            hooks.epoch_begin(state.n_iter + 1)
+
+    return callback

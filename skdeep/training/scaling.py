@@ -50,7 +50,7 @@ class TargetScaling:
         bias[...] = bias.astype(np.float64) * self.raw_scale + self.raw_shift
 
     def unfold(self, network):
-        """Undo ``fold``: back to the units the network trains in."""
+        """Undo ``fold``: back to the scaled targets the network trains on."""
         weights, bias = network.weights[-1], network.biases[-1]
         weights[...] = weights.astype(np.float64) / self.raw_scale
         bias[...] = (bias.astype(np.float64) - self.raw_shift) / self.raw_scale
@@ -58,7 +58,7 @@ class TargetScaling:
     def loss(self, network, raw, targets, sample_weight, alpha, *, penalty=None):
         """The loss (plus L2 term) the folded network has against y.
 
-        ``raw`` and ``targets`` are in the trained units (neither is changed);
+        ``raw`` and ``targets`` are on the trained scale (neither is changed);
         ``penalty``, when given, is the network's L2 term as trained. The L2
         term reported is ``alpha * ||W||^2 / (2 * weight_sum)`` over the folded
         weights: the output layer's columns are multiplied by ``raw_scale``.
