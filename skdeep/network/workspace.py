@@ -16,7 +16,7 @@ class Workspace:
     network : MLP
     n_rows : int
         Largest batch the buffers must hold; smaller batches use leading rows.
-    dropout : sequence of float, optional
+    dropout_rates : sequence of float, optional
         Dropout rate per hidden layer; zero rates get no mask buffers.
     training : bool, default=True
         False allocates only what a forward pass needs (prediction).
@@ -45,11 +45,11 @@ class Workspace:
         What each layer received in the last forward pass (set by ``forward``).
     """
 
-    def __init__(self, network, n_rows, dropout=None, *, training=True):
+    def __init__(self, network, n_rows, dropout_rates=None, *, training=True):
         dtype = network.params.dtype
         units = network.layer_sizes[1:]
         self.n_rows = n_rows
-        self.dropout_rates = (tuple(dropout) if dropout
+        self.dropout_rates = (tuple(dropout_rates) if dropout_rates
                               else (0.0,) * (len(units) - 1))
         self.activations = [np.empty((n_rows, size), dtype) for size in units]
         self.layer_inputs = [None] * len(units)
