@@ -171,9 +171,9 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
         if n_rows == 0:
             raise ValueError(f"fit_csv: {os.fspath(path)!r} has a header but no "
                              "data rows; there is nothing to train on.")
-    _commit(estimator, model)
+    _adopt_state(estimator, model)
     if scaler is not None:
-        _commit(scaler, fitted_scaler)
+        _adopt_state(scaler, fitted_scaler)
     return estimator
 
 
@@ -191,7 +191,7 @@ def _check_callbacks(estimator, path):
                        history=estimator.history_ if fitted else {}))
 
 
-def _commit(original, trained):
+def _adopt_state(original, trained):
     """Give ``original`` the state of its trained copy, keeping its identity."""
     state = vars(original)
     state.clear()

@@ -2,7 +2,7 @@
 
 import copy
 import functools
-import warnings
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -15,7 +15,6 @@ from ..network import MLP
 from ..ops import OUTPUT_ACTIVATIONS
 from ..optim import SGD, Adam, AdamW, LearningRateSchedule
 from ..training import (
-    NO_HOOKS,
     Dataset,
     TrainingSettings,
     TrainingState,
@@ -30,22 +29,21 @@ from ._callbacks import (
     fit_task,
     log_columns,
 )
-from ._inputs import InputScaling, input_layout, start_embeddings
+from ._inputs import InputHooks, input_layout, start_embeddings
 from ._params import (
     PARAMETER_CONSTRAINTS,
-    STOCHASTIC_SOLVERS,
+    activation_names,
     compute_dtype,
     dropout_rates,
-    hidden_activations,
     hidden_sizes,
 )
-from ._resume import TrainedUnits, carried_optimizer, check_continuable
+from ._resume import ScalingFolds, carried_optimizer, check_continuable
 from ._summary import summary_table
 from ._support import _as_dtype, _generator, _Model, _take
 from ._tables import describe_inputs
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
-
+from ._warnings import warn_caller
 
 # float32's largest value is 3.4e38: beyond these, a float32 network's Adam
 # moments (squared gradients) or outputs overflow, so dtype='auto' keeps float64
@@ -58,12 +56,39 @@ FLOAT32_MAGNITUDE_LIMIT = 1e30
 FLOAT32_OFFSET_LIMIT = 1e3
 
 
-class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
+class FitArrays(NamedTuple):
+    """One fit's checked arrays (``BaseDeep._check_arrays``).
+
+    ``X`` as validated and ``y`` its labels; ``targets`` (n_samples, n_outputs)
+    and ``loss``, what the network trains on; ``sample_weight`` float64 (times
+    class_weight) or None, of mean ``weight_unit``; ``alpha`` the L2 factor for
+    weights divided by that mean; ``dtype`` the dtype a new network trains in.
+    """
+
+    X: object
+    y: object
+    targets: np.ndarray
+    loss: str
+    sample_weight: np.ndarray | None
+    weight_unit: float
+    alpha: float
+    dtype: np.dtype
+
+    @property
+    def weight_seen(self):
+        """The weights the callbacks see: fit's, in X's dtype."""
+        return (None if self.sample_weight is None
+                else self.sample_weight.astype(self.X.dtype, copy=False))
+
+
+class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
     """Parameters, fit skeleton and fitted attributes common to both estimators.
 
     Subclasses provide ``_encode(y, reset, classes)`` returning float targets of
     shape (n_samples, n_outputs) and the loss name, ``_score_raw(raw, targets,
-    sample_weight)``, and ``_SCORE_NAME``.
+    sample_weight)``, and ``_SCORE_NAME``. ``reset`` is True for a fit that
+    starts a new network and measures the data afresh, False for one that
+    continues the fitted network (a warm start, partial_fit).
     """
 
     _parameter_constraints = PARAMETER_CONSTRAINTS
@@ -72,58 +97,57 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
     # -- fitting: fit and partial_fit of the subclasses call _fit -------------
     def _fit(self, X, y, sample_weight, *, incremental, classes=None,
              validation=None):
+        """STYLE.md's six steps: parameters, data, targets, network and
+        optimizer, training, fitted attributes."""
         self._validate_params()
-        read_files = file_inputs(X, y, sample_weight, *(validation or ()))
-        first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
-        if not first:
+        reset = not ((incremental or self.warm_start) and hasattr(self, "_network"))
+        if not reset:
             check_continuable(self, self._network, self._optimizer, incremental)
-        X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
-        y, classes = self._labels(y, classes, reset=first)
-        if not (first or incremental):
+        read_files = file_inputs(X, y, sample_weight, *(validation or ()))
+        arrays = self._check_arrays(X, y, sample_weight, classes, reset=reset,
+                                    incremental=incremental)
+        model = self._prepare(arrays, reset=reset, incremental=incremental)
+        data = self._training_data(arrays, model.network, validation, incremental)
+        settings = self._training_settings(data, incremental, model.network,
+                                           alpha=arrays.alpha)
+        facts = FitFacts((), incremental=incremental, inputs=read_files,
+                         columns=log_columns(self, data.validation is not None),
+                         history=model.state.history)
+        with fit_task(self, arrays.X, arrays.y, arrays.weight_seen,
+                      settings.max_epochs, facts) as hooks:
+            n_iter = self._train(model, data, settings, hooks, incremental)
+            self._publish(model, n_iter)
+        return self
+
+    def _check_arrays(self, X, y, sample_weight, classes, *, reset, incremental):
+        """The data and targets of a fit, checked and encoded (``FitArrays``).
+        A first fit (``reset``) measures the inputs; the dtype of a new network
+        is decided here, once, from X, y and the weights as given."""
+        X, y = check_X_y(self, X, y, reset=reset, y_numeric=self._y_numeric)
+        y, classes = self._labels(y, classes, reset=reset)
+        if not (reset or incremental):
             self._check_warm_start(y)
-        targets, loss = self._encode(y, reset=first, classes=classes)
+        targets, loss = self._encode(y, reset=reset, classes=classes)
         sample_weight, weight_unit = self._sample_weight(X, y, sample_weight,
                                                          incremental)
         # weights of mean 1 with alpha / weight_unit: the same objective, whose
         # float32 sums of weights like 1e37 or 1e-38 neither overflow nor vanish
         alpha = self.alpha / weight_unit
-        if first:
+        if reset:
             self._measure_inputs(X, sample_weight)
         dtype = self._training_dtype(X, targets, sample_weight, alpha)
-        targets = self._scale_targets(targets, sample_weight, reset=first)
-        model = self._prepare(X.shape[1], targets.shape[1], loss, first=first,
-                              incremental=incremental, dtype=dtype)
-        if first:
-            self._start_from_constant(model.network, targets, sample_weight)
-            start_embeddings(model.network, X)
-        inputs = self._scale_inputs(X, model.network.params.dtype)
-        train = _as_dtype(Dataset(inputs, targets, None if sample_weight is None
-                                  else sample_weight / weight_unit),
-                          model.network.params.dtype)
-        # its own stream, so a warm start draws the same validation split as the
-        # first fit did (for an integer random_state; None draws a new one)
-        split_rng = _generator(self.random_state)
-        data = self._training_data(train, y, validation, incremental, split_rng)
-        settings = self._settings(data, incremental, model.network, alpha=alpha)
-        facts = FitFacts((), incremental=incremental, inputs=read_files,
-                         columns=log_columns(self, data.validation is not None),
-                         history=model.state.history)
-        weight_seen = (None if sample_weight is None  # callbacks see fit's weights
-                       else sample_weight.astype(X.dtype, copy=False))
-        with fit_task(self, X, y, weight_seen, settings.max_epochs,
-                      facts) as hooks:
-            return self._train(model, data, settings, incremental, hooks)
+        targets = self._scale_targets(targets, sample_weight, reset=reset)
+        return FitArrays(X, y, targets, loss, sample_weight, weight_unit, alpha,
+                         dtype)
 
-    def _prepare(self, n_features, n_outputs, loss, *, first, incremental, dtype):
-        """The network, optimizer, state and rng to train: new (in ``dtype``) or
-        carried over (in its own dtype)."""
-        if first:
+    def _prepare(self, arrays, *, reset, incremental):
+        """The model to train: a new network (in ``arrays.dtype``) with a new
+        optimizer, or the fitted ones carried over (in their own dtype)."""
+        if reset:
             rng = _generator(self.random_state)
-            n_inputs, categorical_sizes = input_layout(self, n_features)
-            sizes = (n_inputs, *hidden_sizes(self), n_outputs)
-            network = MLP(sizes, hidden_activations(self, len(sizes) - 2), loss,
-                          dtype, categorical_sizes).initialize(rng, self.weight_init)
-            return _Model(network, None, TrainingState(), rng)
+            network = self._new_network(arrays, rng)
+            return _Model(network, self._new_optimizer(network), TrainingState(), rng)
+        n_outputs = arrays.targets.shape[1]
         if n_outputs != self._network.layer_sizes[-1]:
             raise ValueError(
                 f"{type(self).__name__}: y has {n_outputs} outputs but the fitted "
@@ -133,12 +157,40 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         network, state = self._resumed_network(), copy.deepcopy(self._state)
         if incremental:
             optimizer = copy.deepcopy(getattr(self, "_optimizer", None))
-            return _Model(network, optimizer, state, copy.deepcopy(self._rng))
-        # a warm start keeps weights, history, the optimizer's moments and the
-        # shuffling stream (so it continues a run), but monitors afresh
-        state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
-        optimizer = carried_optimizer(self, network, state.samples_seen)
+        else:
+            # a warm start keeps weights, history, the optimizer's moments and
+            # the shuffling stream (so it continues a run), but monitors afresh
+            state.best, state.best_params, state.no_improvement_count = np.inf, None, 0
+            optimizer = carried_optimizer(self, network, state.samples_seen)
+        if optimizer is None:
+            optimizer = self._new_optimizer(network)
         return _Model(network, optimizer, state, copy.deepcopy(self._rng))
+
+    def _new_network(self, arrays, rng):
+        """A network initialized from ``rng``, its output bias at the best
+        constant and its unused embedding rows at zero."""
+        n_inputs, categorical_sizes = input_layout(self, arrays.X.shape[1])
+        sizes = (n_inputs, *hidden_sizes(self), arrays.targets.shape[1])
+        network = MLP(sizes, activation_names(self, len(sizes) - 2), arrays.loss,
+                      arrays.dtype, categorical_sizes).initialize(rng, self.weight_init)
+        self._start_from_constant(network, arrays.targets, arrays.sample_weight)
+        start_embeddings(network, arrays.X)
+        return network
+
+    def _new_optimizer(self, network):
+        """The solver's optimizer for a new run; None for lbfgs, which has none."""
+        n_params, dtype = network.n_params, network.params.dtype
+        if self.solver == "adam":
+            return Adam(n_params, dtype, learning_rate=self.learning_rate_init,
+                        beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
+        if self.solver == "adamw":  # biases follow the weights: only weights decay
+            return AdamW(n_params, dtype, learning_rate=self.learning_rate_init,
+                         beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon,
+                         weight_decay=self.weight_decay, n_decayed=network.n_weights)
+        if self.solver == "sgd":
+            return SGD(n_params, dtype, learning_rate=self.learning_rate_init,
+                       momentum=self.momentum, nesterov=self.nesterovs_momentum)
+        return None
 
     def _labels(self, y, classes, *, reset):
         """Hook: the labels ``y`` stands for and the ``classes`` to fit."""
@@ -170,9 +222,9 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         """Whether an input column lies more than ``FLOAT32_OFFSET_LIMIT``
         standard deviations from 0 (a Unix time, say): ``coefs_[0]`` applies to
         raw X, and float32 could not resolve such a column's spread."""
-        units = self._input_units()
-        return units is not None and bool(
-            (np.abs(units.input_offset) > FLOAT32_OFFSET_LIMIT * units.input_scale)
+        scaling = self._fitted_input_scaling()
+        return scaling is not None and bool(
+            (np.abs(scaling.input_offset) > FLOAT32_OFFSET_LIMIT * scaling.input_scale)
             .any())
 
     def _float32_cannot_hold(self, X, targets, alpha):
@@ -183,12 +235,13 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         weight_sum`` per batch (weights of mean 1), and Adam squares it."""
         values = X.data if sparse.issparse(X) else X
         largest = float(np.max(np.abs(values), initial=0.0))
-        if largest > np.finfo(np.float32).max:
+        if largest > float(np.finfo(np.float32).max):  # a float32 would overflow
             return (f"input values of magnitude {largest:.3g} (float32 ends at "
                     "3.4e38)")
-        units = self._input_units()
-        if units is not None and units.input_scale.min() < 1 / FLOAT32_MAGNITUDE_LIMIT:
-            return (f"an input column of scale {units.input_scale.min():.3g} (the "
+        scaling = self._fitted_input_scaling()
+        if (scaling is not None
+                and scaling.input_scale.min() < 1 / FLOAT32_MAGNITUDE_LIMIT):
+            return (f"an input column of scale {scaling.input_scale.min():.3g} (the "
                     "first layer's weights are divided by it)")
         if alpha > FLOAT32_PENALTY_LIMIT:
             return (f"the L2 term's factor alpha / mean(sample_weight) = "
@@ -202,9 +255,9 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         """Hook: the targets the network trains on (``reset``: a first fit)."""
         return targets
 
-    def _output_units(self, loss):
-        """Hook: the ``training.OutputUnits`` the network trains in, or None when
-        it trains on the targets of ``_encode`` themselves."""
+    def _fitted_target_scaling(self, loss):
+        """Hook: the ``training.scaling.TargetScaling`` of the targets the network
+        trains on, or None when it trains on the targets of ``_encode``."""
         return None
 
     def _sample_weight(self, X, y, sample_weight, incremental):
@@ -224,23 +277,34 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
     def _apply_class_weight(self, y, sample_weight, incremental):
         return sample_weight
 
-    def _training_data(self, train, y, validation, incremental, rng):
-        """Training set plus the validation set: given, held out, or none."""
+    def _training_data(self, arrays, network, validation, incremental):
+        """The training set in the network's dtype (X scaled, then cast once),
+        plus the validation set: given, held out, or none."""
+        dtype = network.params.dtype
+        weight = (None if arrays.sample_weight is None
+                  else arrays.sample_weight / arrays.weight_unit)
+        train = _as_dtype(Dataset(self._scale_inputs(arrays.X, dtype), arrays.targets,
+                                  weight), dtype)
+        # its own stream, so a warm start draws the same validation split as the
+        # first fit did (for an integer random_state; None draws a new one)
+        rng = _generator(self.random_state)
         if validation is not None:
-            X_val, y_val = validation
-            X_val = check_X(self, X_val, reset=False, training=True)
-            X_val = self._scale_inputs(X_val, train.X.dtype)
-            y_val, _ = self._labels(y_val, None, reset=False)
-            val_targets, _ = self._encode(y_val, reset=False, classes=None)
-            val_targets = self._scale_targets(val_targets, None, reset=False)
-            val = _as_dtype(Dataset(X_val, val_targets), train.targets.dtype)
+            val = self._validation_set(*validation, dtype)
         elif self.early_stopping and not incremental:
-            train, val = self._hold_out(train, y, rng)
+            train, val = self._hold_out(train, arrays.y, rng)
         else:
             return TrainingData(train)
         score = functools.partial(self._score_raw, targets=val.targets,
                                   sample_weight=val.sample_weight)
         return TrainingData(train, val, score)
+
+    def _validation_set(self, X_val, y_val, dtype):
+        """``X_val`` and ``y_val`` checked and encoded like the training data."""
+        X_val = self._scale_inputs(check_X(self, X_val, reset=False), dtype)
+        y_val, _ = self._labels(y_val, None, reset=False)
+        val_targets, _ = self._encode(y_val, reset=False, classes=None)
+        val_targets = self._scale_targets(val_targets, None, reset=False)
+        return _as_dtype(Dataset(X_val, val_targets), dtype)
 
     def _hold_out(self, train, y, rng):
         """Random (stratified for single-label classes) validation split."""
@@ -279,7 +343,8 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         rows = rng.permutation(len(y))
         return rows[n_val:], rows[:n_val]
 
-    def _settings(self, data, incremental, network, *, alpha):
+    def _training_settings(self, data, incremental, network, *, alpha):
+        """The ``TrainingSettings`` of this fit, from the parameters."""
         validating = data.validation is not None
         monitored = self.early_stopping and validating and not incremental
         n_samples = data.train.n_samples
@@ -294,50 +359,29 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
             stop_early=not incremental,
             restore_best_weights=bool(monitored and self.restore_best_weights),
             verbose=int(self.verbose), max_fun=self.max_fun,
-            score_name=self._SCORE_NAME, units=self._output_units(network.loss),
+            score_name=self._SCORE_NAME,
+            target_scaling=self._fitted_target_scaling(network.loss),
             schedule=LearningRateSchedule(self.learning_rate, self.learning_rate_init,
                                           power_t=self.power_t),
         )
 
-    def _train(self, model, data, settings, incremental, hooks=NO_HOOKS):
-        network, state = model.network, model.state
-        optimizer = model.optimizer
-        if optimizer is None and self.solver in STOCHASTIC_SOLVERS:
-            optimizer = self._make_optimizer(network)
-        hooks.attach(_Model(network, optimizer, state, model.rng), settings.units)
-        epochs_before = state.n_iter
+    def _train(self, model, data, settings, hooks, incremental):
+        """Hand ``model`` to the solver's loop; return the epochs of this call
+        (``n_iter_``, as in MLP: ``history_`` and ``t_`` go on). A divergence
+        publishes the restored weights, which ``atomic`` keeps, and propagates."""
+        fit = fit_lbfgs if self.solver == "lbfgs" else fit_stochastic
+        epochs_before = model.state.n_iter
         batch_rows = (data.train.n_samples if self.solver == "lbfgs"
                       else settings.batch_size)
         try:
-            with training_threads(network.layer_sizes, batch_rows):
-                if self.solver == "lbfgs":
-                    result = fit_lbfgs(network, data, settings=settings, state=state,
-                                       hooks=hooks)
-                else:
-                    result = fit_stochastic(network, optimizer, data,
-                                            settings=settings, state=state,
-                                            rng=model.rng, hooks=hooks)
+            with training_threads(model.network.layer_sizes, batch_rows):
+                result = fit(model, data, settings, hooks)
         except DivergenceError as error:
+            self._publish(model, model.state.n_iter - epochs_before)
             raise DivergenceError(f"{type(self).__name__}: {error}") from None
-        finally:
-            # n_iter_: the epochs of this call, as in MLP (history_ and t_ go on)
-            self._publish(_Model(network, optimizer, state, model.rng),
-                          state.n_iter - epochs_before)
         if not incremental:
-            self._warn_convergence(state, result)
-        return self
-
-    def _make_optimizer(self, network):
-        n_params, dtype = network.n_params, network.params.dtype
-        if self.solver == "adam":
-            return Adam(n_params, dtype, learning_rate=self.learning_rate_init,
-                        beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon)
-        if self.solver == "adamw":  # biases follow the weights: only weights decay
-            return AdamW(n_params, dtype, learning_rate=self.learning_rate_init,
-                         beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon,
-                         weight_decay=self.weight_decay, n_decayed=network.n_weights)
-        return SGD(n_params, dtype, learning_rate=self.learning_rate_init,
-                   momentum=self.momentum, nesterov=self.nesterovs_momentum)
+            self._warn_convergence(model.state, result)
+        return model.state.n_iter - epochs_before
 
     def _commit(self, model, n_iter, trained=None):
         """Copy the model into the fitted ``*_`` attributes: ``model.network``
@@ -377,16 +421,14 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
                        " Increase max_iter or max_fun, or scale the inputs.")
         else:
             watched = ("the validation " + self.monitor[4:]
-                       if self.early_stopping and "val_loss" in self.history_
+                       if self.early_stopping and "val_loss" in state.history
                        else "the training loss")
             message = (f"{name}: the {self.solver} solver reached max_iter="
                        f"{self.max_iter} epochs while {watched} was still "
                        f"improving by more than tol={self.tol}. Increase max_iter"
                        + ("." if self.early_stopping else
                           ", or set early_stopping=True to stop on a validation set."))
-        # stacklevel 7 points at the caller of fit (through its two wrappers,
-        # explain_keras_keywords and atomic)
-        warnings.warn(message, ConvergenceWarning, stacklevel=7)
+        warn_caller(message, ConvergenceWarning)
 
     # -- prediction ----------------------------------------------------------
     def _raw_output(self, X):

@@ -142,20 +142,18 @@ def fit_task(estimator, X, y, sample_weight, max_epochs, facts=None):
                               **data)
 
 
-
 class EpochTasks(Hooks):
     """One protocol subtask per epoch, ``fitted_estimator`` built on demand."""
 
     def __init__(self, estimator, root, data):
         self.estimator, self.root, self.data = estimator, root, data
         self.model, self.controls, self.task = None, TrainingControls(None), None
-        self.units, self.epochs_before = None, 0
+        self.epochs_before = 0
 
-    def attach(self, model, units):
-        """The ``_Model`` being trained (known once the optimizer exists) and
-        the ``OutputUnits`` it trains in (None: y's own)."""
+    def attach(self, model):
+        """The ``_Model`` being trained, its optimizer included."""
         self.model, self.controls = model, TrainingControls(model.optimizer)
-        self.units, self.epochs_before = units, model.state.n_iter
+        self.epochs_before = model.state.n_iter
 
     def epoch_begin(self, epoch):
         self.task = self.root.subcontext(task_name="epoch")

@@ -1,16 +1,15 @@
 """What raw numeric input becomes before the network sees it: the statistics of
 ``input_scaling='standard'`` and the warning about unscaled columns without it."""
 
-import warnings
-
 import numpy as np
 from scipy import sparse
 from sklearn.utils.sparsefuncs import mean_variance_axis
 
-from ..training.units import InputUnits
+from ..training.scaling import InputScaling
 from ._tables import TablePlan, has_table
+from ._warnings import warn_caller
 
-__all__ = ["InputScaling", "input_layout", "input_statistics", "scale_inputs",
+__all__ = ["InputHooks", "input_layout", "input_statistics", "scale_inputs",
            "start_embeddings", "warn_unscaled"]
 
 # a spread below this fraction of a column's largest magnitude is rounding noise
@@ -22,7 +21,7 @@ SCALING_BLOCK_ROWS = 4096
 SPREAD_RATIO_WARNING = 1e4
 
 
-class InputScaling:
+class InputHooks:
     """Mixin with the fit skeleton's input hooks (see BaseDeep)."""
 
     def _measure_inputs(self, X, sample_weight):
@@ -42,19 +41,20 @@ class InputScaling:
 
     def _scale_inputs(self, X, dtype):
         """The inputs the network trains on, in ``dtype``."""
-        units = self._input_units()
-        if units is None:
+        scaling = self._fitted_input_scaling()
+        if scaling is None:
             return X
-        return scale_inputs(X, units.input_offset, units.input_scale, dtype)
+        return scale_inputs(X, scaling.input_offset, scaling.input_scale, dtype)
 
-    def _input_units(self):
-        """The ``InputUnits`` the network trains in; None when it trains on raw
-        X (no input_scaling, a model saved before it existed, unit scale)."""
+    def _fitted_input_scaling(self):
+        """The ``training.scaling.InputScaling`` the network trains behind; None
+        when it trains on raw X (no input_scaling, a model saved before it
+        existed, unit scale)."""
         offset = self.__dict__.get("input_offset_")
         scale = self.__dict__.get("input_scale_")
         if offset is None or (not offset.any() and (scale == 1).all()):
             return None
-        return InputUnits(offset, scale)
+        return InputScaling(offset, scale)
 
 
 def input_layout(estimator, n_columns):
@@ -162,11 +162,10 @@ def warn_unscaled(estimator, X):
     def label(j):
         return f"{names[j]!r}" if names is not None else f"column {j}"
 
-    warnings.warn(
+    warn_caller(
         f"{type(estimator).__name__}: with input_scaling=None the input columns "
         f"differ in scale by a factor of {ratio:.2g}: {label(widest)} has standard "
         f"deviation {spread[widest]:.3g}, {label(narrowest)} {spread[narrowest]:.3g}."
         " The network sees them unscaled, so the widest dominate and training may "
         "diverge or stall; set input_scaling='standard' (the default), or scale X "
-        "first, e.g. make_pipeline(StandardScaler(), ...).",
-        UserWarning, stacklevel=6)
+        "first, e.g. make_pipeline(StandardScaler(), ...).")

@@ -1,7 +1,6 @@
 """Class labels <-> network targets for DeepClassifier: one-hot or indicator
 encoding, class weights, the stratified split and the validation accuracy."""
 
-import warnings
 from numbers import Number
 
 import numpy as np
@@ -10,6 +9,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
+
+from ._warnings import warn_caller
 
 
 class LabelTargets:
@@ -148,11 +149,10 @@ class LabelTargets:
             # a warning, not MLPClassifier's error: the split still works, and
             # one rare class should not end a grid search
             reason, fix = _unstratified_reason(y, n_val)
-            warnings.warn(
+            warn_caller(
                 f"{type(self).__name__}: {reason}, so the early-stopping "
                 "validation split is not stratified and a class may be missing "
-                f"from one side; pass X_val and y_val to fit, or {fix}.",
-                UserWarning, stacklevel=8)  # fit's caller, through the wrappers
+                f"from one side; pass X_val and y_val to fit, or {fix}.")
         train_rows, val_rows = train_test_split(
             np.arange(len(y)), test_size=n_val, stratify=stratify,
             random_state=int(rng.integers(2**31 - 1)))

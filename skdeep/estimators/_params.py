@@ -76,7 +76,7 @@ def per_layer(estimator, name, n_hidden, is_valid, allowed):
     return values
 
 
-def hidden_activations(estimator, n_hidden):
+def activation_names(estimator, n_hidden):
     """One activation name per hidden layer, synonyms translated, so the network
     (its summary and saved files) records 'logistic' for 'sigmoid'."""
     names = per_layer(estimator, "activation", n_hidden,

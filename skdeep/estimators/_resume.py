@@ -6,20 +6,22 @@ import copy
 import numpy as np
 
 from ..optim import LearningRateSchedule
-from ._params import STOCHASTIC_SOLVERS, hidden_activations, hidden_sizes
+from ._params import STOCHASTIC_SOLVERS, activation_names, hidden_sizes
 
-__all__ = ["TrainedUnits", "carried_optimizer", "check_continuable", "mismatch"]
+__all__ = ["ScalingFolds", "carried_optimizer", "check_continuable", "mismatch"]
 
 
-class TrainedUnits:
+class ScalingFolds:
     """Mixin: the network as trained (on standardized X and y) against the
     public one (``coefs_`` on raw X, in y's units), for fitting and resuming.
-    Needs the ``_input_units()`` and ``_output_units(loss)`` hooks."""
+    Needs the ``_fitted_input_scaling()`` and ``_fitted_target_scaling(loss)``
+    hooks."""
 
     def _folds(self, loss):
-        """The maps from the units the network trains in to raw X and y."""
-        return [units for units in (self._input_units(), self._output_units(loss))
-                if units is not None]
+        """The scalings folded into the public network: from the inputs and
+        targets the network trains on to raw X and y."""
+        scalings = (self._fitted_input_scaling(), self._fitted_target_scaling(loss))
+        return [scaling for scaling in scalings if scaling is not None]
 
     def _publish(self, model, n_iter):
         """Commit a model as trained: the public network (``coefs_``) is its
@@ -30,13 +32,13 @@ class TrainedUnits:
             self._commit(model, n_iter)
             return
         public = model.network.copy()
-        for units in folds:
-            units.fold(public)
+        for scaling in folds:
+            scaling.fold(public)
         self._commit(model._replace(network=public), n_iter,
                      trained=model.network.params)
 
     def _resumed_network(self):
-        """A copy of the network in the units it trains in. The trained
+        """A copy of the network as it trains (on the scaled data). The trained
         parameters, unless ``coefs_`` / ``intercepts_`` were written into since
         (they no longer fold to the public ones): then those, unfolded."""
         network = self._network.copy()
@@ -45,13 +47,13 @@ class TrainedUnits:
         if trained is not None:
             folded = network.copy()
             folded.params[...] = trained
-            for units in folds:
-                units.fold(folded)
+            for scaling in folds:
+                scaling.fold(folded)
             if folded.params.tobytes() == self._network.params.tobytes():
                 network.params[...] = trained
                 return network
-        for units in reversed(folds):
-            units.unfold(network)
+        for scaling in reversed(folds):
+            scaling.unfold(network)
         return network
 
 _SOLVERS = {"Adam": "adam", "AdamW": "adamw", "SGD": "sgd"}
@@ -67,8 +69,8 @@ def mismatch(estimator, network, optimizer):
     """
     n_hidden = len(network.layer_sizes) - 2
     try:
-        sizes, activations = hidden_sizes(estimator), hidden_activations(
-            estimator, n_hidden)
+        sizes = hidden_sizes(estimator)
+        activations = activation_names(estimator, n_hidden)
     except ValueError:
         return (f"hidden_layer_sizes={estimator.hidden_layer_sizes!r} and activation="
                 f"{estimator.activation!r} do not describe the network's "
@@ -109,7 +111,7 @@ def check_continuable(estimator, network, optimizer, incremental):
         "parameter back.")
 
 
-def _settings(optimizer):
+def _hyper_parameters(optimizer):
     """The optimizer's hyper-parameters: everything but its moments, step count
     and current rate."""
     return {name: value for name, value in vars(optimizer).items()
@@ -129,8 +131,9 @@ def carried_optimizer(estimator, network, samples_seen):
     fitted = getattr(estimator, "_optimizer", None)
     if fitted is None or estimator.solver not in STOCHASTIC_SOLVERS:
         return None
-    fresh = estimator._make_optimizer(network)
-    if type(fresh) is not type(fitted) or _settings(fresh) != _settings(fitted):
+    fresh = estimator._new_optimizer(network)
+    if (type(fresh) is not type(fitted)
+            or _hyper_parameters(fresh) != _hyper_parameters(fitted)):
         return None
     carried = copy.deepcopy(fitted)
     carried.learning_rate = fresh.learning_rate

@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import _check_y, check_consistent_length, validate_data
 
-from ._params import compute_dtype
 from ._tables import encode_table
 from ._text import describe_text_columns, describe_text_in_array
 
@@ -79,23 +78,26 @@ def check_string_columns(estimator, X):
                          f"{describe_text_columns(X, bad)}")
 
 
-def _dtype(estimator, training, reset=True):
-    """Training data goes straight to the compute dtype (one copy at most), or
-    to the fitted network's when a fit continues it (``reset`` False), unless
-    the estimator scales its inputs: then, as input to predict, it keeps float32
-    or becomes float64, so the scaling rounds once, after it has measured and
-    scaled the numbers as given (a float32 cast first would round a Unix time to
-    128 s, and the training dtype is decided from those statistics)."""
-    if getattr(estimator, "input_scaling", None) is not None:
-        training = False
+# validation keeps float32 as float32 and makes anything else float64
+KEEP_PRECISION = (np.float64, np.float32)
+
+
+def _dtype(estimator, reset):
+    """The dtype X is validated in: the fitted network's when a fit continues it
+    (``reset`` False: one copy at most), unless the estimator scales its inputs;
+    otherwise, as input to predict, float32 stays float32 and anything else
+    becomes float64. A new network's dtype is decided after validation, from X's
+    values and statistics (``BaseDeep._training_dtype``), and X is cast to it
+    once, after any scaling: a float32 cast first would round a Unix time to
+    128 s, or an X a float64 network then trains on."""
     network = getattr(estimator, "_network", None)
-    if training and not reset and network is not None:
+    if (not reset and network is not None
+            and getattr(estimator, "input_scaling", None) is None):
         return network.params.dtype
-    dtype = compute_dtype(estimator) if training else None
-    return (np.float64, np.float32) if dtype is None else dtype
+    return KEEP_PRECISION
 
 
-def check_X(estimator, X, *, reset, training=False):
+def check_X(estimator, X, *, reset):
     """Validated 2-D float array (or CSR/CSC matrix) for fit or predict; a raw
     table is encoded with the fitted plan (see ``_tables``)."""
     with reraise_with_name(estimator):
@@ -105,7 +107,7 @@ def check_X(estimator, X, *, reset, training=False):
     check_string_columns(estimator, X)
     with reraise_with_name(estimator, X):
         return validate_data(estimator, X, reset=reset, accept_sparse=SPARSE_FORMATS,
-                             dtype=_dtype(estimator, training))
+                             dtype=KEEP_PRECISION)
 
 
 def check_X_y(estimator, X, y, *, reset, y_numeric):
@@ -122,7 +124,7 @@ def check_X_y(estimator, X, y, *, reset, y_numeric):
     with reraise_with_name(estimator, X):
         return validate_data(estimator, X, y, reset=reset,
                              accept_sparse=SPARSE_FORMATS,
-                             dtype=_dtype(estimator, training=True, reset=reset),
+                             dtype=_dtype(estimator, reset),
                              multi_output=True, y_numeric=y_numeric)
 
 

@@ -6,7 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from ..training.units import OutputUnits
+from ..training.scaling import TargetScaling
 from ._base import FLOAT32_MAGNITUDE_LIMIT, FLOAT32_OFFSET_LIMIT, BaseDeep
 from ._keras import KerasWords, explain_keras_keywords
 from ._params import PARAMETER_CONSTRAINTS
@@ -409,17 +409,18 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
         if reset:
             self.target_offset_, self.target_scale_ = target_statistics(
                 targets, sample_weight, self.loss, self.target_scaling)
-        units = self._output_units(self.loss)
-        return targets if units is None else units.scale_targets(targets)
+        scaling = self._fitted_target_scaling(self.loss)
+        return targets if scaling is None else scaling.scale_targets(targets)
 
-    def _output_units(self, loss):
-        """The units the network trains in; None when they are y's own (no
-        target_scaling, a model saved before it existed, or a unit scale)."""
+    def _fitted_target_scaling(self, loss):
+        """The ``training.scaling.TargetScaling`` of the targets the network
+        trains on; None when it trains on y itself (no target_scaling, a model
+        saved before it existed, or a unit scale)."""
         offset = self.__dict__.get("target_offset_")
         scale = self.__dict__.get("target_scale_")
         if offset is None or (not offset.any() and (scale == 1).all()):
             return None
-        return OutputUnits(offset, scale, loss)
+        return TargetScaling(offset, scale, loss)
 
     def _start_from_constant(self, network, targets, sample_weight):
         """Start the output bias at the best constant prediction: the (weighted)

@@ -24,7 +24,7 @@ _INSTALL_HINT = ('needs the optional packages skl2onnx and onnx; install them '
                  'with: pip install "scikit-deep[onnx]" (skl2onnx, onnx, onnxruntime)')
 
 
-def _require(caller):
+def _import_skl2onnx(caller):
     """Import skl2onnx (and onnx) or raise an ImportError naming the extra."""
     try:
         import onnx  # noqa: F401
@@ -59,7 +59,7 @@ def register_converters():
     >>> [output.name for output in onx.graph.output]
     ['variable']
     """
-    _require("skdeep.export.register_converters")
+    _import_skl2onnx("skdeep.export.register_converters")
     from ._converters import register
 
     register()
@@ -123,7 +123,7 @@ def to_onnx(model, X_sample=None, path=None, *, options=None, target_opset=None)
     >>> bool(np.allclose(probabilities, model.predict_proba(X[:3]), rtol=1e-5))
     True
     """
-    skl2onnx = _require("skdeep.to_onnx")
+    skl2onnx = _import_skl2onnx("skdeep.to_onnx")
     from ._inputs import convert
 
     if path is not None:

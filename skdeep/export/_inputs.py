@@ -28,7 +28,7 @@ def convert(skl2onnx, model, X_sample, *, options, target_opset):
     if not isinstance(network, (DeepClassifier, DeepRegressor)):
         raise ValueError(
             "skdeep.to_onnx converts a DeepClassifier, a DeepRegressor or a "
-            f"Pipeline ending in one; got {_describe(model)}. Use "
+            f"Pipeline ending in one; got {type(model).__name__}. Use "
             "skl2onnx.to_onnx for other models.")
     check_exportable(network)
     for where, step in _leaf_steps(model):
@@ -47,10 +47,6 @@ def convert(skl2onnx, model, X_sample, *, options, target_opset):
         X_sample = np.asarray(X_sample)
     return skl2onnx.to_onnx(model, X_sample, options=options,
                             target_opset=target_opset)
-
-
-def _describe(model):
-    return type(model).__name__
 
 
 def _first_step(model):

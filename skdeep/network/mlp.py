@@ -138,20 +138,20 @@ class MLP:
                 if ws.pre_activations[i] is not None:  # its derivative needs z
                     np.copyto(ws.pre_activations[i][:n_rows], z)
                 HIDDEN_ACTIVATIONS[self.activations[i]].forward(z)
-                ws.dropped_out[i] = rng is not None and ws.dropout[i] > 0
-                if ws.dropped_out[i]:
+                ws.dropout_applied[i] = rng is not None and ws.dropout_rates[i] > 0
+                if ws.dropout_applied[i]:
                     z = self._drop(z, ws, i, rng)
             layer_input = z
         return layer_input
 
     @staticmethod
     def _drop(activation, ws, layer, rng):
-        n_rows, rate = activation.shape[0], ws.dropout[layer]
-        mask = ws.masks[layer][:n_rows]
+        n_rows, rate = activation.shape[0], ws.dropout_rates[layer]
+        mask = ws.dropout_masks[layer][:n_rows]
         rng.random(out=mask, dtype=mask.dtype)  # float32 or float64
         np.greater_equal(mask, rate, out=mask)
         mask *= 1.0 / (1.0 - rate)  # inverted dropout: expected activation unchanged
-        return np.multiply(activation, mask, out=ws.dropped[layer][:n_rows])
+        return np.multiply(activation, mask, out=ws.dropout_outputs[layer][:n_rows])
 
     def backward(self, grad_raw, workspace, *, alpha=0.0, weight_sum=1.0):
         """Flat gradient of ``loss + alpha * ||weights||^2 / (2 * weight_sum)``.
@@ -171,8 +171,8 @@ class MLP:
             if i == 0:
                 break
             previous = np.dot(delta, self.weights[i].T, out=ws.deltas[i - 1][:n_rows])
-            if ws.dropped_out[i - 1]:
-                previous *= ws.masks[i - 1][:n_rows]
+            if ws.dropout_applied[i - 1]:
+                previous *= ws.dropout_masks[i - 1][:n_rows]
             activation = HIDDEN_ACTIVATIONS[self.activations[i - 1]]
             kept = ws.pre_activations if activation.from_input else ws.activations
             activation.derivative(kept[i - 1][:n_rows], previous)

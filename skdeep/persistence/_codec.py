@@ -27,7 +27,8 @@ SCALAR_TYPES_BY_NAME = {name: kind for kind, name in SCALAR_TYPES.items()}
 
 
 def expect(condition, where, message):
-    """Raise ModelFileError naming the manifest location unless ``condition``."""
+    """Raise ModelFileError naming the manifest location unless ``condition``
+    (``_format.expect_file`` speaks of the file as a whole)."""
     if not condition:
         raise ModelFileError(f"model file: {where}: {message}")
 

@@ -102,17 +102,17 @@ def _check_container(file, max_bytes):
                 "source, use joblib.load, otherwise ask for a skdeep.save file.")
         raise ModelFileError("model file: not a skdeep model file (it is not a "
                              "zip archive); write model files with skdeep.save.")
-    _require(size <= max_bytes, f"the file has {size} bytes, more than max_bytes="
-             f"{max_bytes}; pass a larger max_bytes to load it if you trust it.")
+    expect_file(size <= max_bytes, f"the file has {size} bytes, more than max_bytes="
+                f"{max_bytes}; pass a larger max_bytes to load it if you trust it.")
     tail_size = len(DIGEST_PREFIX) + DIGEST_HEX
-    _require(size > tail_size + 22, "the file is truncated.")
+    expect_file(size > tail_size + 22, "the file is truncated.")
     file.seek(size - tail_size)
     tail = file.read(tail_size)
-    _require(tail.startswith(DIGEST_PREFIX), "no skdeep integrity record at the "
-             "end of the file: it is truncated, or was not written by skdeep.save.")
-    _require(_digest(file, size - DIGEST_HEX).encode() == tail[-DIGEST_HEX:],
-             "the file is corrupted: its SHA-256 does not match the one recorded "
-             "when it was saved.")
+    expect_file(tail.startswith(DIGEST_PREFIX), "no skdeep integrity record at the "
+                "end of the file: it is truncated, or was not written by skdeep.save.")
+    expect_file(_digest(file, size - DIGEST_HEX).encode() == tail[-DIGEST_HEX:],
+                "the file is corrupted: its SHA-256 does not match the one recorded "
+                "when it was saved.")
     file.seek(0)
     return size
 
@@ -122,39 +122,39 @@ def _check_members(archive, size, max_bytes):
     before anything is inflated (a zip's declared sizes are only claims)."""
     infos, total = {}, 0
     members = archive.infolist()
-    _require(len(members) <= MAX_MEMBERS, f"{len(members)} members is too many.")
+    expect_file(len(members) <= MAX_MEMBERS, f"{len(members)} members is too many.")
     for info in members:
         name = info.filename
-        _require(name == MANIFEST or _MEMBER.fullmatch(name),
-                 f"unexpected member {name!r}.")
-        _require(name not in infos, f"member {name!r} appears twice.")
-        _require(info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-                 and not info.flag_bits & 0x1,
-                 f"member {name!r} uses an unsupported compression or encryption.")
+        expect_file(name == MANIFEST or _MEMBER.fullmatch(name),
+                    f"unexpected member {name!r}.")
+        expect_file(name not in infos, f"member {name!r} appears twice.")
+        expect_file(info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+                    and not info.flag_bits & 0x1,
+                    f"member {name!r} uses an unsupported compression or encryption.")
         _check_sizes(info, size, max_bytes)
         total += info.file_size
-        _require(total <= max_bytes, f"members declare {total}+ bytes, more than "
-                 f"max_bytes={max_bytes}.")
+        expect_file(total <= max_bytes, f"members declare {total}+ bytes, more than "
+                    f"max_bytes={max_bytes}.")
         infos[name] = info
     packed = sum(info.compress_size for info in members)
-    _require(packed <= size, f"the members declare {packed} compressed bytes, but "
-             f"the file has only {size} bytes.")
-    _require(MANIFEST in infos, "manifest.json is missing.")
-    _require(infos[MANIFEST].file_size <= MAX_MANIFEST_BYTES,
-             f"manifest.json is larger than {MAX_MANIFEST_BYTES} bytes.")
+    expect_file(packed <= size, f"the members declare {packed} compressed bytes, but "
+                f"the file has only {size} bytes.")
+    expect_file(MANIFEST in infos, "manifest.json is missing.")
+    expect_file(infos[MANIFEST].file_size <= MAX_MANIFEST_BYTES,
+                f"manifest.json is larger than {MAX_MANIFEST_BYTES} bytes.")
     return infos
 
 
 def _check_sizes(info, size, max_bytes):
     name = info.filename
     end = info.header_offset + 30 + len(name) + info.compress_size
-    _require(end <= size, f"member {name!r} declares {info.compress_size} "
-             f"compressed bytes, but the file has only {size} bytes.")
-    _require(info.file_size <= max_bytes, f"member {name!r} declares "
-             f"{info.file_size} bytes, more than max_bytes={max_bytes}.")
+    expect_file(end <= size, f"member {name!r} declares {info.compress_size} "
+                f"compressed bytes, but the file has only {size} bytes.")
+    expect_file(info.file_size <= max_bytes, f"member {name!r} declares "
+                f"{info.file_size} bytes, more than max_bytes={max_bytes}.")
     # deflate cannot exceed ~1032:1, so a larger claim is a lie
-    _require(info.file_size <= MAX_RATIO * max(info.compress_size, 1),
-             f"member {name!r} declares an impossible compression ratio.")
+    expect_file(info.file_size <= MAX_RATIO * max(info.compress_size, 1),
+                f"member {name!r} declares an impossible compression ratio.")
 
 
 def _read_manifest(archive, info):
@@ -166,42 +166,42 @@ def _read_manifest(archive, info):
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ModelFileError(f"model file: manifest.json is not valid JSON: "
                              f"{error}") from None
-    _require(isinstance(manifest, dict) and manifest.get("format") == FORMAT_NAME,
-             "manifest.json does not describe a skdeep model.")
+    expect_file(isinstance(manifest, dict) and manifest.get("format") == FORMAT_NAME,
+                "manifest.json does not describe a skdeep model.")
     version = manifest.get("format_version")
-    _require(type(version) is int and version == FORMAT_VERSION,
-             f"format version {version!r} is not supported; this skdeep reads "
-             f"version {FORMAT_VERSION}. Load it with the skdeep version that "
-             f"saved it ({manifest.get('skdeep_version')!r}) and save it again.")
+    expect_file(type(version) is int and version == FORMAT_VERSION,
+                f"format version {version!r} is not supported; this skdeep reads "
+                f"version {FORMAT_VERSION}. Load it with the skdeep version that "
+                f"saved it ({manifest.get('skdeep_version')!r}) and save it again.")
     return manifest
 
 
 def _check_index(manifest, infos, max_bytes):
     index = manifest.get("arrays")
-    _require(isinstance(index, dict), "the array index is missing.")
-    _require(set(index) == set(infos) - {MANIFEST},
-             "the array index does not match the arrays in the file: missing "
-             f"{sorted(set(index) - set(infos))}, unlisted "
-             f"{sorted(set(infos) - set(index) - {MANIFEST})}.")
+    expect_file(isinstance(index, dict), "the array index is missing.")
+    expect_file(set(index) == set(infos) - {MANIFEST},
+                "the array index does not match the arrays in the file: missing "
+                f"{sorted(set(index) - set(infos))}, unlisted "
+                f"{sorted(set(infos) - set(index) - {MANIFEST})}.")
     total = 0
     for name, entry in index.items():
-        _require(isinstance(entry, dict) and set(entry) == {"shape", "dtype",
+        expect_file(isinstance(entry, dict) and set(entry) == {"shape", "dtype",
                                                              "sha256"},
-                 f"index entry of {name!r} is malformed.")
+                    f"index entry of {name!r} is malformed.")
         shape, dtype = entry["shape"], entry["dtype"]
-        _require(isinstance(shape, list) and len(shape) <= 32
-                 and all(type(n) is int and n >= 0 for n in shape),
-                 f"{name!r} has an invalid shape {shape!r}.")
-        _require(isinstance(dtype, str), f"{name!r} has an invalid dtype.")
+        expect_file(isinstance(shape, list) and len(shape) <= 32
+                    and all(type(n) is int and n >= 0 for n in shape),
+                    f"{name!r} has an invalid shape {shape!r}.")
+        expect_file(isinstance(dtype, str), f"{name!r} has an invalid dtype.")
         count = math.prod(shape)
-        _require(count <= MAX_ARRAY_ELEMENTS, f"{name!r} claims {count} elements, "
-                 f"more than the limit of {MAX_ARRAY_ELEMENTS}.")
+        expect_file(count <= MAX_ARRAY_ELEMENTS, f"{name!r} claims {count} elements, "
+                    f"more than the limit of {MAX_ARRAY_ELEMENTS}.")
         total += count * check_dtype(dtype, name, False).itemsize
-        _require(total <= max_bytes, f"arrays claim {total}+ bytes, more than "
-                 f"max_bytes={max_bytes}.")
-        _require(isinstance(entry["sha256"], str)
-                 and re.fullmatch("[0-9a-f]{64}", entry["sha256"]),
-                 f"{name!r} has an invalid checksum.")
+        expect_file(total <= max_bytes, f"arrays claim {total}+ bytes, more than "
+                    f"max_bytes={max_bytes}.")
+        expect_file(isinstance(entry["sha256"], str)
+                    and re.fullmatch("[0-9a-f]{64}", entry["sha256"]),
+                    f"{name!r} has an invalid checksum.")
     return index
 
 
@@ -209,17 +209,17 @@ def _read_array(archive, info, entry):
     name = info.filename
     dtype, shape = np.dtype(entry["dtype"]), tuple(entry["shape"])
     n_bytes = math.prod(shape) * dtype.itemsize
-    _require(n_bytes <= info.file_size <= n_bytes + 65536 + 12,
-             f"{name!r} has {info.file_size} bytes, which does not fit its index.")
+    expect_file(n_bytes <= info.file_size <= n_bytes + 65536 + 12,
+                f"{name!r} has {info.file_size} bytes, which does not fit its index.")
     with archive.open(info) as stream:
         version = npy.read_magic(stream)
-        _require(version in ((1, 0), (2, 0)), f"{name!r} has npy version {version}.")
+        expect_file(version in ((1, 0), (2, 0)), f"{name!r} has npy version {version}.")
         header = _read_header(stream, version, name)
-        _require(header == (shape, False, dtype), f"{name!r} has header {header}, "
-                 f"but the index says shape {shape} and dtype {dtype.str}.")
+        expect_file(header == (shape, False, dtype), f"{name!r} has header {header}, "
+                    f"but the index says shape {shape} and dtype {dtype.str}.")
         data = _read_exactly(stream, n_bytes, name)
-    _require(hashlib.sha256(data).hexdigest() == entry["sha256"],
-             f"{name!r} is corrupted: its SHA-256 does not match the index.")
+    expect_file(hashlib.sha256(data).hexdigest() == entry["sha256"],
+                f"{name!r} is corrupted: its SHA-256 does not match the index.")
     return data.view(dtype).reshape(shape)
 
 
@@ -246,15 +246,15 @@ def _read_exactly(stream, n_bytes, name):
             data.resize(min(n_bytes, 2 * data.size), refcheck=False)
         with memoryview(data) as view:
             got = stream.readinto(view[filled:min(data.size, filled + _CHUNK)])
-        _require(got, f"{name!r} is truncated.")
+        expect_file(got, f"{name!r} is truncated.")
         filled += got
-    _require(stream.read(1) == b"", f"{name!r} has bytes after its data.")
+    expect_file(stream.read(1) == b"", f"{name!r} has bytes after its data.")
     return data
 
 
 def _unique_keys(pairs):
     keys = [key for key, _ in pairs]
-    _require(len(set(keys)) == len(keys), "manifest.json repeats a key.")
+    expect_file(len(set(keys)) == len(keys), "manifest.json repeats a key.")
     return dict(pairs)
 
 
@@ -267,11 +267,13 @@ def _finite(text):
     # json reads 1e999 as inf; a manifest writes non-finite floats as explicit
     # nodes, so a literal that overflows is a forgery
     value = float(text)
-    _require(math.isfinite(value), f"manifest.json holds the number {text[:40]}, "
-             "which is not finite.")
+    expect_file(math.isfinite(value), f"manifest.json holds the number {text[:40]}, "
+                "which is not finite.")
     return value
 
 
-def _require(condition, message):
+def expect_file(condition, message):
+    """Raise ModelFileError about the file as a whole unless ``condition``
+    (``_codec.expect`` names a place in the manifest)."""
     if not condition:
         raise ModelFileError(f"model file: {message}")

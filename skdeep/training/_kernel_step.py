@@ -11,12 +11,12 @@ one fused loop (``_kernels``). Arguments travel as tuples:
   (``first`` holds its velocities); ``config`` float64 ``(learning_rate, beta_1,
   beta_2, epsilon, weight_decay, momentum, nesterov, n_decayed)``; ``t`` a
   one-element int64 step counter;
-- ``train``: ``(alpha, clip_norm, dropout_rates, units_scale, uniforms)``,
-  clip_norm <= 0 for none, units_scale with 0 entries when the loss is reported
-  as trained, ``uniforms`` the dropout draws of these batches in the order the
-  NumPy path draws them;
+- ``train``: ``(alpha, clip_norm, dropout_rates, target_scale, uniforms)``,
+  clip_norm <= 0 for none, target_scale with 0 entries when y is not scaled
+  (the loss as trained is then in y's units), ``uniforms`` the dropout draws
+  of these batches in the order the NumPy path draws them;
 - ``batches``: ``(order, first_batch, stop_batch, batch_size, losses)``;
-  ``losses[b]`` receives batch b's loss as trained and as reported.
+  ``losses[b]`` receives batch b's loss as trained and in y's units.
 """
 
 import math
@@ -116,7 +116,7 @@ def _backward(X, net, ws, views, grad_views):
 
 @njit(**_OPTIONS)
 def _losses(net, train, targets, weight, weight_sum, ws, n_weights):
-    """The batch loss as trained and as reported; fills the output delta."""
+    """The batch loss as trained and in y's units; fills the output delta."""
     params, loss_code, alpha, scale = net[0], net[3], train[0], train[3]
     acts, deltas = ws[0], ws[1]
     n_rows = targets.shape[0]
@@ -127,10 +127,10 @@ def _losses(net, train, targets, weight, weight_sum, ws, n_weights):
     loss += penalty
     if scale.shape[0] == 0:
         return loss, loss
-    reported = k.scaled_squared_error(raw, targets, weight, weight_sum, scale)
+    in_y_units = k.scaled_squared_error(raw, targets, weight, weight_sum, scale)
     if alpha:
-        reported += penalty + 0.5 * alpha * _extra_norm(net, scale) / weight_sum
-    return loss, reported
+        in_y_units += penalty + 0.5 * alpha * _extra_norm(net, scale) / weight_sum
+    return loss, in_y_units
 
 
 @njit(**_OPTIONS)

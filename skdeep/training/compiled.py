@@ -2,7 +2,7 @@
 
 ``compiled_epochs`` is the one place that chooses it, once per fit: it returns
 a ``CompiledEpochs`` when the run is covered and Numba imports, else None and
-the NumPy path (``loop.run_epoch``, the reference) trains. Both paths draw the
+the NumPy path (``loop.NumPyEpochs``, the reference) trains. Both paths draw the
 shuffling order and the dropout masks from the same stream in the same order,
 so they reach the same weights to rounding. ``SKDEEP_COMPILED=0`` in the
 environment turns the compiled path off.
@@ -57,13 +57,13 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     Covered: Adam, AdamW and SGD (momentum, Nesterov), every hidden
     activation and loss of ``skdeep.ops``, dropout, L2, gradient clipping,
     sample weights, dense float32 / float64 input in the network's dtype, and
-    targets reported in y's units for the squared error. Not covered:
+    losses in y's units for the squared error on scaled targets. Not covered:
     categorical input columns (their gather and scatter-add run in NumPy).
     """
     if not _enabled():
         return None
     dtype = network.params.dtype
-    units = settings.units
+    scaling = settings.target_scaling
     covered = (
         type(optimizer) in _OPTIMIZER_KINDS
         and network.categorical is None
@@ -72,7 +72,7 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
         and train.targets.dtype == dtype
         and network.loss in LOSS_CODES
         and all(name in ACTIVATION_CODES for name in network.activations)
-        and (units is None or units.loss_name == "squared_error")
+        and (scaling is None or scaling.loss_name == "squared_error")
         and all(vector.dtype == dtype for vector in _state_vectors(optimizer))
     )
     kernels = _kernels() if covered else None
@@ -129,9 +129,9 @@ class CompiledEpochs:
         n_hidden = len(network.layer_sizes) - 2
         self._rates = np.zeros(n_hidden)
         self._rates[: len(settings.dropout)] = settings.dropout
-        units = settings.units
-        self._scale = (np.empty(0) if units is None
-                       else np.ascontiguousarray(units.target_scale, np.float64))
+        scaling = settings.target_scaling
+        self._scale = (np.empty(0) if scaling is None
+                       else np.ascontiguousarray(scaling.target_scale, np.float64))
         self._dtype = dtype
         # the dropout draws of one batch row, in the NumPy path's layer order
         self._draws_per_row = sum(width for width, rate in zip(
@@ -190,7 +190,7 @@ class CompiledEpochs:
 
     def run_epoch(self, *, rng, progress, epoch):
         """One pass over the training set; return the sample-averaged loss as
-        trained and as reported (``loop.run_epoch``'s contract)."""
+        trained and in y's units (``loop.NumPyEpochs.run_epoch``'s contract)."""
         settings, data = self.settings, self._data
         n_samples, size = data[0].shape[0], self.batch_size
         order = (rng.permutation(n_samples) if settings.shuffle

@@ -15,9 +15,9 @@ __all__ = ["Hooks", "NO_HOOKS", "TrainingControls"]
 class Hooks:
     """Between-epoch hooks that do nothing: what a fit without callbacks runs."""
 
-    def attach(self, model, units):
-        """Called before training with the model being trained and the
-        ``OutputUnits`` it trains in (None: y's own)."""
+    def attach(self, model):
+        """Called before the first epoch with the model being trained: its
+        ``(network, optimizer, state, rng)``."""
 
     def epoch_begin(self, epoch):
         """Called before epoch ``epoch`` (1-based, cumulative) starts."""

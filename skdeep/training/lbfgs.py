@@ -1,5 +1,6 @@
-"""Full-batch training with L-BFGS, recording history like the minibatch loop."""
+"""Full-batch training with L-BFGS, each iteration an epoch of ``end_epoch``."""
 
+import dataclasses
 import time
 
 import numpy as np
@@ -7,24 +8,17 @@ import numpy as np
 from ..network import Workspace
 from ..ops import LOSSES
 from ..optim import minimize_lbfgs
-from .epochs import (
-    LastGood,
-    diverged,
-    end_epoch,
-    finish,
-    is_finite,
-    stopped_by_callback,
-)
+from .epochs import diverged, end_epoch, finish, is_finite, training_run
 from .hooks import NO_HOOKS
-from .progress import Progress
 
 __all__ = ["fit_lbfgs"]
 
 
 def _objective(network, data, settings):
     """``f(x) -> (loss, grad)`` on the whole training set, in float64 for SciPy,
-    and ``reported(x, loss)``: the loss at x in y's units (``settings.units``)."""
-    train = data.train
+    and ``in_y_units(x, loss)``: the loss at x in y's units (with
+    ``settings.target_scaling``, else ``loss`` itself)."""
+    train, scaling = data.train, settings.target_scaling
     workspace = Workspace(network, train.n_samples)
     weight_sum = (train.n_samples if train.sample_weight is None
                   else float(train.sample_weight.sum()))
@@ -40,74 +34,71 @@ def _objective(network, data, settings):
             loss = loss_fn(raw, train.targets, train.sample_weight,
                            workspace.grad_raw)
             loss += network.penalty(settings.alpha, weight_sum)
-            if settings.units is not None:
-                last["x"], last["reported"] = x.copy(), settings.units.loss(
+            if scaling is not None:
+                last["x"], last["loss"] = x.copy(), scaling.loss(
                     network, raw, train.targets, train.sample_weight,
                     settings.alpha)
             grad = network.backward(workspace.grad_raw, workspace,
                                     alpha=settings.alpha, weight_sum=weight_sum)
         return loss, grad.astype(np.float64)
 
-    def reported(x, loss):
-        if settings.units is None:
+    def in_y_units(x, loss):
+        if scaling is None:
             return loss
         if not np.array_equal(last.get("x"), x):
             loss_and_grad(x)
-        return last["reported"]
+        return last["loss"]
 
-    return loss_and_grad, reported
+    return loss_and_grad, in_y_units
 
 
-def fit_lbfgs(network, data, *, settings, state, hooks=NO_HOOKS):
-    """Train ``network`` in place with L-BFGS-B; one iteration counts as an epoch.
+def fit_lbfgs(model, data, settings, hooks=NO_HOOKS):
+    """Train ``model`` (network, None, state, rng) in place with L-BFGS-B.
 
-    Each iteration is recorded, printed and monitored like an epoch of the
-    minibatch loop; a plateau of the monitored quantity ends the run when
-    ``settings.stop_early`` and the monitor is a validation quantity.
-    Returns the SciPy result. ``hooks`` hear of each iteration as of an epoch,
-    the way scikit-learn's LogisticRegression reports L-BFGS: an iteration
-    begins when the previous one ends (SciPy reports only ends), and one begun
-    when SciPy stops without running it is closed empty.
+    One iteration counts as an epoch: ``end_epoch`` records, prints and
+    monitors it as an epoch of the minibatch loop. A plateau of the monitored
+    quantity ends the run when ``settings.stop_early`` and the monitor is a
+    validation quantity (L-BFGS's own ``tol`` ends a plateau of the training
+    loss). Returns the SciPy result. ``hooks`` hear of each iteration as of an
+    epoch, the way scikit-learn's LogisticRegression reports L-BFGS: an
+    iteration begins when the previous one ends (SciPy reports only ends), and
+    one begun when SciPy stops without running it is closed empty.
     """
-    first = state.n_iter
-    progress = Progress(settings.verbose, first + settings.max_epochs)
-    last_good = LastGood(network)
-    clock = [time.perf_counter()]
+    settings = dataclasses.replace(
+        settings, stop_early=settings.stop_early and settings.monitor != "loss")
+    loss_and_grad, in_y_units = _objective(model.network, data, settings)
+    with training_run(model, data, settings, hooks) as run:
+        network, state = run.network, run.state
+        callback = _iteration_end(run, in_y_units)
+        hooks.epoch_begin(state.n_iter + 1)
+        result = minimize_lbfgs(loss_and_grad, network.params,
+                                max_iter=settings.max_epochs,
+                                max_fun=settings.max_fun, tol=settings.tol,
+                                callback=callback)
+        if not state.stopped_early:
+            network.params[...] = result.x
+            if not is_finite(run, result.fun):
+                raise diverged(run, result.fun)
+        state.converged = state.stopped_early or result.status == 0
+        finish(run)
+    return result
 
-    loss_and_grad, reported = _objective(network, data, settings)
+
+def _iteration_end(run, in_y_units):
+    """SciPy's ``callback(x, loss)``: the iteration that ended is an epoch
+    (``end_epoch``), and the next one begins unless it would pass
+    ``max_epochs``; StopIteration ends the run."""
+    network, state, hooks = run.network, run.state, run.hooks
+    first, clock = state.n_iter, [time.perf_counter()]
 
     def callback(x, loss):
         network.params[...] = x
-        if not is_finite(loss, network):
-            raise diverged(network, state, settings, loss, last_good)
-        metrics, plateau = end_epoch(network, data, loss, settings=settings,
-                                     state=state, last_good=last_good,
-                                     reported=reported(x, loss))
-        now = time.perf_counter()
-        progress.epoch_end(state.n_iter, now - clock[0], metrics)
-        clock[0] = now
-        last_good.save()
-        if hooks.epoch_end(state.n_iter, metrics):
-            stopped_by_callback(state, progress)
+        if not is_finite(run, loss):
+            raise diverged(run, loss)
+        if end_epoch(run, (loss, in_y_units(x, loss)), clock[0]):
             raise StopIteration
-        if plateau and settings.stop_early and settings.monitor != "loss":
-            state.stopped_early = True
-            raise StopIteration
-        if state.n_iter - first < settings.max_epochs:
+        clock[0] = time.perf_counter()
+        if state.n_iter - first < run.settings.max_epochs:
             hooks.epoch_begin(state.n_iter + 1)
 
-    state.converged = state.stopped_early = False
-    hooks.epoch_begin(first + 1)
-    result = minimize_lbfgs(
-        loss_and_grad, network.params,
-        max_iter=settings.max_epochs, max_fun=settings.max_fun, tol=settings.tol,
-        callback=callback,
-    )
-    hooks.close()
-    if not state.stopped_early:
-        network.params[...] = result.x
-        if not is_finite(result.fun, network):
-            raise diverged(network, state, settings, result.fun, last_good)
-    state.converged = state.stopped_early or result.status == 0
-    finish(network, state, settings, progress)
-    return result
+    return callback

@@ -15,9 +15,9 @@ class TrainingSettings:
     ``monitor`` is ``'loss'``, ``'val_loss'`` or ``'val_score'``; ``stop_early``
     says whether a plateau of the monitored quantity ends training; ``schedule``
     is an ``optim.LearningRateSchedule`` (used by the stochastic solvers);
-    ``units`` is an ``OutputUnits`` when the network trains on scaled targets
-    (losses are then recorded in y's units, while ``tol`` and the monitors
-    compare the losses as trained), else None.
+    ``target_scaling`` is a ``scaling.TargetScaling`` when the network trains
+    on scaled targets (losses are then recorded in y's units, while ``tol`` and
+    the monitors compare the losses as trained), else None.
     """
 
     max_epochs: int
@@ -35,7 +35,7 @@ class TrainingSettings:
     max_fun: int = 15000
     score_name: str = "val_score"
     schedule: object = None
-    units: object = None
+    target_scaling: object = None
 
     @property
     def uses_dropout(self):

@@ -93,11 +93,11 @@ def test_dropout_gradient_matches_finite_differences(activation, rng):
     (gelu and silu also keep their pre-activations, which dropout must not touch)."""
     network = MLP((3, 6, 2), [activation], "squared_error").initialize(rng)
     X, targets = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
-    ws = Workspace(network, 5, dropout=[0.5])
+    ws = Workspace(network, 5, dropout_rates=[0.5])
     raw = network.forward(X, ws, rng=np.random.default_rng(3))
     LOSSES["squared_error"].value_and_grad(raw, targets, None, ws.grad_raw)
     analytic = network.backward(ws.grad_raw, ws).copy()
-    mask = ws.masks[0][:5].copy()
+    mask = ws.dropout_masks[0][:5].copy()
     assert set(np.unique(mask)) <= {0.0, 2.0}
 
     def objective():

@@ -12,7 +12,7 @@ from skdeep.optim import SGD, Adam, AdamW
 from skdeep.training import Dataset, Progress, TrainingSettings
 from skdeep.training import compiled as compiled_module
 from skdeep.training.loop import _epoch_runner
-from skdeep.training.units import OutputUnits
+from skdeep.training.scaling import TargetScaling
 
 pytest.importorskip("numba")
 
@@ -72,7 +72,7 @@ def _train(engine, problem, config, monkeypatch):
         max_epochs=2, batch_size=config.get("batch_size", 32),
         shuffle=config.get("shuffle", True), alpha=config.get("alpha", 0.0),
         dropout=config.get("dropout", ()), clip_norm=config.get("clip_norm"),
-        units=config.get("units"))
+        target_scaling=config.get("target_scaling"))
     run = _epoch_runner(network, optimizer, problem, settings, settings.batch_size)
     chosen = getattr(run, "__self__", None)
     assert isinstance(chosen, compiled_module.CompiledEpochs) == (engine == "compiled")
@@ -135,7 +135,8 @@ def test_every_loss_with_and_without_sample_weights(loss, weighted, dtype,
     {"batch_size": 230},
     {"batch_size": 7, "dropout": (0.0, 0.5)},
     {"loss": "squared_error", "alpha": 0.01,
-     "units": OutputUnits([1.0, -2.0, 0.5], [2.0, 0.5, 3.0], "squared_error")},
+     "target_scaling": TargetScaling([1.0, -2.0, 0.5], [2.0, 0.5, 3.0],
+                                     "squared_error")},
 ], ids=["clip_norm", "no_shuffle", "one_batch", "dropout_on_one_layer",
         "loss_in_y_units"])
 def test_options(changes, dtype, monkeypatch):

@@ -1,14 +1,14 @@
-"""Training on scaled inputs and targets: the maps back to X's and y's units,
-folded into the first and last layers, and the losses reported in y's units."""
+"""Training on scaled inputs and targets: the maps back to raw X and to y,
+folded into the first and last layers, and the losses in y's units."""
 
 import numpy as np
 
 from ..ops import LOSSES
 
-__all__ = ["InputUnits", "OutputUnits"]
+__all__ = ["InputScaling", "TargetScaling"]
 
 
-class OutputUnits:
+class TargetScaling:
     """How a network trained on ``(y - target_offset) / target_scale`` maps to y.
 
     Raw outputs ``z`` of the network as trained become raw outputs in y's units
@@ -50,7 +50,7 @@ class OutputUnits:
         bias[...] = bias.astype(np.float64) * self.raw_scale + self.raw_shift
 
     def unfold(self, network):
-        """Undo ``fold``: back to the units the network trains in."""
+        """Undo ``fold``: back to the scaled targets the network trains on."""
         weights, bias = network.weights[-1], network.biases[-1]
         weights[...] = weights.astype(np.float64) / self.raw_scale
         bias[...] = (bias.astype(np.float64) - self.raw_shift) / self.raw_scale
@@ -58,7 +58,7 @@ class OutputUnits:
     def loss(self, network, raw, targets, sample_weight, alpha, *, penalty=None):
         """The loss (plus L2 term) the folded network has against y.
 
-        ``raw`` and ``targets`` are in the trained units (neither is changed);
+        ``raw`` and ``targets`` are on the trained scale (neither is changed);
         ``penalty``, when given, is the network's L2 term as trained. The L2
         term reported is ``alpha * ||W||^2 / (2 * weight_sum)`` over the folded
         weights: the output layer's columns are multiplied by ``raw_scale``.
@@ -95,7 +95,7 @@ class OutputUnits:
                                                      np.empty_like(raw_y))
 
 
-class InputUnits:
+class InputScaling:
     """How a network trained on ``(X - input_offset) / input_scale`` reads raw X.
 
     ``(X - offset) / scale @ W + b == X @ (W / scale[:, None]) + (b - (offset /
