@@ -46,7 +46,6 @@ from ._tables import describe_inputs
 from ._threads import training_threads
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
 
-
 # float32's largest value is 3.4e38: beyond these, a float32 network's Adam
 # moments (squared gradients) or outputs overflow, so dtype='auto' keeps float64
 FLOAT32_PENALTY_LIMIT = 1e15
