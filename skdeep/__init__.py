@@ -9,9 +9,8 @@ for scikit-learn.
 
 from importlib import import_module as _import_module
 
+from ._version import __version__
 from .exceptions import DivergenceError, ModelFileError
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CSVLogger",

@@ -23,6 +23,7 @@ import importlib
 import os
 import sys
 
+from .._version import __version__
 from ..files import OutputPathError
 from ._args import add_fit_csv, add_train, model_format
 from ._errors import CLIError
@@ -147,8 +148,6 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser():
     """The argparse parser with one subcommand per row of ``COMMANDS``."""
-    from .. import __version__
-
     parser = _Parser(
         prog="skdeep", description="Train, use and inspect skdeep networks from "
         "CSV files. With no command, runs the demo.")

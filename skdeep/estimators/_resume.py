@@ -3,8 +3,6 @@ the trained parameters it continues from."""
 
 import copy
 
-import numpy as np
-
 from ..optim import LearningRateSchedule
 from ._params import STOCHASTIC_SOLVERS, activation_names, hidden_sizes
 
@@ -114,9 +112,7 @@ def check_continuable(estimator, network, optimizer, incremental):
 def _hyper_parameters(optimizer):
     """The optimizer's hyper-parameters: everything but its moments, step count
     and current rate."""
-    return {name: value for name, value in vars(optimizer).items()
-            if name not in ("t", "learning_rate") and not name.startswith("_")
-            and not isinstance(value, np.ndarray)}
+    return {name: getattr(optimizer, name) for name in optimizer.SETTINGS}
 
 
 def carried_optimizer(estimator, network, samples_seen):

@@ -238,11 +238,12 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
         fills its gaps.
     missing_indicator_features_ : ndarray of int
         Indices of the numeric columns with gaps in training: each has a
-        missing indicator input. ``coefs_[0]`` then reads the one-hot table: the numeric columns with
-        gaps filled by ``fill_values_``, the indicators, then per categorical
-        column one row per entry of ``categories_``, an 'other' row (rare and
-        unseen categories) and a 'missing' row; the hand-written forward pass
-        on that table gives ``predict``.
+        missing indicator input. ``coefs_[0]`` then reads the one-hot table:
+        the numeric columns with gaps filled by ``fill_values_``, the
+        indicators, then per categorical column one row per entry of
+        ``categories_``, an 'other' row (rare and unseen categories) and a
+        'missing' row; the hand-written forward pass on that table gives
+        ``predict``.
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
 

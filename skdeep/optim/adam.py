@@ -31,6 +31,11 @@ class Adam(ScratchBuffer, RestorableState):
     first_moments, second_moments : ndarray of shape (n_params,)
     """
 
+    # the settings fixed at construction and the vectors a step updates, by
+    # name: what saving, resuming and the compiled step read (one list each)
+    SETTINGS = ("beta_1", "beta_2", "epsilon")
+    STATE = ("first_moments", "second_moments")
+
     def __init__(self, n_params, dtype, *, learning_rate, beta_1, beta_2, epsilon):
         self.learning_rate = float(learning_rate)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon

@@ -52,6 +52,8 @@ class AdamW(Adam):
     [0.95, -1.9, 3.0]
     """
 
+    SETTINGS = (*Adam.SETTINGS, "weight_decay", "n_decayed")
+
     def __init__(self, n_params, dtype, *, learning_rate, beta_1, beta_2, epsilon,
                  weight_decay, n_decayed=None):
         super().__init__(n_params, dtype, learning_rate=learning_rate,

@@ -30,6 +30,10 @@ class SGD(ScratchBuffer, RestorableState):
     velocities : ndarray of shape (n_params,)
     """
 
+    # see Adam.SETTINGS
+    SETTINGS = ("momentum", "nesterov")
+    STATE = ("velocities",)
+
     def __init__(self, n_params, dtype, *, learning_rate, momentum, nesterov):
         self.learning_rate = float(learning_rate)
         self.momentum, self.nesterov = momentum, nesterov

@@ -20,6 +20,7 @@ import zlib
 
 import numpy as np
 
+from .._version import __version__
 from ..exceptions import ModelFileError
 from ._codec import Decoder, Encoder, expect
 from ._format import (
@@ -93,8 +94,6 @@ def save(obj, path):
     >>> bool((loaded.predict_proba(X) == model.predict_proba(X)).all())
     True
     """
-    from .. import __version__
-
     check_root(obj)
     encoder = Encoder(encode_estimator)
     tree = encoder.encode(obj)

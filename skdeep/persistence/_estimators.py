@@ -37,12 +37,8 @@ _ENGINE = ("_network", "_optimizer", "_state", "_rng", "_trained_params")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
             "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
             "validation_scores_", "validation_loss_curve_", "best_validation_score_")
-_OPTIMIZERS = {"adam": (Adam, ("beta_1", "beta_2", "epsilon"),
-                        ("first_moments", "second_moments")),
-               "adamw": (AdamW, ("beta_1", "beta_2", "epsilon", "weight_decay",
-                                 "n_decayed"), ("first_moments", "second_moments")),
-               "sgd": (SGD, ("momentum", "nesterov"), ("velocities",))}
-_OPTIMIZER_KINDS = {cls: kind for kind, (cls, _, _) in _OPTIMIZERS.items()}
+_OPTIMIZERS = {"adam": Adam, "adamw": AdamW, "sgd": SGD}
+_OPTIMIZER_KINDS = {cls: kind for kind, cls in _OPTIMIZERS.items()}
 # the estimator parameter that bounds each optimizer setting
 _HYPER_PARAMETERS = {"beta_1": "beta_1", "beta_2": "beta_2", "epsilon": "epsilon",
                      "weight_decay": "weight_decay", "momentum": "momentum",
@@ -103,12 +99,12 @@ def _encode_optimizer(optimizer, encoder, where):
     if kind is None:
         raise TypeError(f"{where}: optimizer {type(optimizer).__name__} cannot be "
                         "saved.")
-    _, hyper, moments = _OPTIMIZERS[kind]
     node = {"kind": kind, "t": int(optimizer.t),
             "learning_rate": encoder.encode(optimizer.learning_rate, where)}
     node.update({name: encoder.encode(getattr(optimizer, name), where)
-                 for name in hyper})
-    node.update({name: encoder.array(getattr(optimizer, name)) for name in moments})
+                 for name in optimizer.SETTINGS})
+    node.update({name: encoder.array(getattr(optimizer, name))
+                 for name in optimizer.STATE})
     return node
 
 
@@ -332,11 +328,11 @@ def _decode_optimizer(node, decoder, network, where):
     where = f"{where}.optimizer"
     expect(isinstance(node, dict) and node.get("kind") in _OPTIMIZERS, where,
            "unknown optimizer.")
-    cls, hyper, moments = _OPTIMIZERS[node["kind"]]
-    expect(set(node) == {"kind", "t", "learning_rate", *hyper, *moments}, where,
-           "unexpected or missing optimizer fields.")
+    cls = _OPTIMIZERS[node["kind"]]
+    expect(set(node) == {"kind", "t", "learning_rate", *cls.SETTINGS, *cls.STATE},
+           where, "unexpected or missing optimizer fields.")
     values = {name: decoder.decode(node[name], where)
-              for name in ("learning_rate", *hyper)}
+              for name in ("learning_rate", *cls.SETTINGS)}
     expect(all(isinstance(v, (bool, int, float, np.number)) and math.isfinite(v)
                for v in values.values()), where,
            "optimizer settings must be finite numbers.")
@@ -350,7 +346,7 @@ def _decode_optimizer(node, decoder, network, where):
     optimizer.t = field(node, "t", int, where)
     expect(0 <= optimizer.t <= MAX_COUNT, where,
            f"the step count t={optimizer.t} must lie between 0 and {MAX_COUNT}.")
-    for name in moments:
+    for name in cls.STATE:
         array = decoder.array(field(node, name, dict, where), where)
         expect(array.shape == (n_params,) and array.dtype == dtype, where,
                f"{name} must match the network's parameters.")

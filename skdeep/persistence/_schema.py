@@ -14,7 +14,7 @@ import numpy as np
 
 from ._codec import expect
 
-__all__ = ["SCHEMAS", "check_fitted", "check_params"]
+__all__ = ["COMMON_SCHEMA", "SCHEMAS", "check_fitted", "check_params"]
 
 _OUTPUTS = {"default", "pandas"}
 MAX_JOBS = 64  # a file's n_jobs; load itself never starts a worker
@@ -135,7 +135,7 @@ def _anything_checked_by_column_transformer(value, est):
     return True  # the ColumnTransformer's own check reads these together
 
 
-_COMMON = {"n_features_in_": lambda v, est: _is_int(v),
+COMMON_SCHEMA = {"n_features_in_": lambda v, est: _is_int(v),
            "feature_names_in_": _names, "_sklearn_output_config": _output_config}
 
 SCHEMAS = {
@@ -199,7 +199,7 @@ def check_fitted(est, fitted, where):
     expect(_REQUIRED.get(name, set()) | {"n_features_in_"} <= set(fitted)
            or name == "Pipeline", where,
            f"a fitted {name} needs {sorted(_REQUIRED.get(name, set()))}.")
-    rules = {**_COMMON, **SCHEMAS[name]}
+    rules = {**COMMON_SCHEMA, **SCHEMAS[name]}
     for attribute in sorted(fitted, key=list(rules).index):
         ok = rules[attribute](getattr(est, attribute), est)
         expect(ok, where, f"{attribute} does not fit a {name} with "

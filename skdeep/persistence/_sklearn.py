@@ -18,27 +18,15 @@ from sklearn.preprocessing import (
 from ..estimators._callbacks import RUNTIME_ATTRIBUTES
 from ._codec import expect, field
 from ._estimators import DEEP_ESTIMATORS, construct, decode_deep, encode_deep
-from ._schema import check_fitted, check_params
+from ._schema import COMMON_SCHEMA, SCHEMAS, check_fitted, check_params
 
 __all__ = ["ALLOWED_TYPES", "encode_estimator", "decode_estimator", "check_root"]
 
-_COMMON = {"n_features_in_", "feature_names_in_", "_sklearn_output_config"}
-_FITTED = {
-    StandardScaler: {"mean_", "var_", "scale_", "n_samples_seen_"},
-    MinMaxScaler: {"min_", "scale_", "data_min_", "data_max_", "data_range_",
-                   "n_samples_seen_"},
-    OneHotEncoder: {"categories_", "drop_idx_", "_drop_idx_after_grouping",
-                    "_infrequent_enabled", "_infrequent_indices",
-                    "_default_to_infrequent_mappings", "_n_features_outs"},
-    SimpleImputer: {"statistics_", "indicator_", "_fit_dtype", "_fill_dtype"},
-    MissingIndicator: {"features_", "_n_features", "_precomputed"},
-    FunctionTransformer: set(),
-    ColumnTransformer: {"_columns", "_transformer_to_input_indices", "_remainder",
-                        "sparse_output_", "transformers_", "output_indices_",
-                        "_name_to_fitted_passthrough",
-                        "_transformers_feature_names_out"},
-    Pipeline: set(),
-}
+# the allow-listed classes; the attributes each may carry are its schema's keys
+_CLASSES = (StandardScaler, MinMaxScaler, OneHotEncoder, SimpleImputer,
+            MissingIndicator, FunctionTransformer, ColumnTransformer, Pipeline)
+_COMMON = set(COMMON_SCHEMA)
+_FITTED = {cls: set(SCHEMAS[cls.__name__]) for cls in _CLASSES}
 SKLEARN_TYPES = {cls.__name__: cls for cls in _FITTED}
 ALLOWED_TYPES = {**SKLEARN_TYPES, **DEEP_ESTIMATORS}
 def _unsupported(value, where):

@@ -88,9 +88,7 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
 
 
 def _state_vectors(optimizer):
-    if isinstance(optimizer, SGD):
-        return (optimizer.velocities,)
-    return optimizer.first_moments, optimizer.second_moments
+    return tuple(getattr(optimizer, name) for name in optimizer.STATE)
 
 
 def _writeable(array):
