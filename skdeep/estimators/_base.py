@@ -378,7 +378,10 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
                 result = fit(model, data, settings, hooks)
         except DivergenceError as error:
             self._publish(model, model.state.n_iter - epochs_before)
-            raise DivergenceError(f"{type(self).__name__}: {error}") from None
+            unscaled = ("" if self.input_scaling is not None else
+                        " With input_scaling=None the network sees X unscaled: "
+                        "input_scaling='standard' (the default) scales it.")
+            raise DivergenceError(f"{type(self).__name__}: {error}{unscaled}") from None
         if not incremental:
             self._warn_convergence(model.state, result)
         return model.state.n_iter - epochs_before

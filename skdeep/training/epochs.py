@@ -242,8 +242,8 @@ def diverged(run, loss, what=None):
         run.last_good.restore()
         restored = (f"the weights from the end of epoch {state.n_iter} were restored"
                     if state.n_iter else "the initial weights were restored")
-    fix = "scale the inputs (for example with StandardScaler)" + (
-        " or lower learning_rate_init" if run.optimizer is not None else "")
+    fix = ("lower learning_rate_init, or bound each step with clip_norm"
+           if run.optimizer is not None else "check X and y for extreme values")
     return DivergenceError(
         f"training diverged in epoch {state.n_iter + 1} ({what}) and {restored}; "
         f"{fix}."
