@@ -463,12 +463,11 @@ def test_infrequent_categories_are_refused_with_a_value_error():
         to_onnx(pipeline)
 
 
-def test_a_raw_table_model_is_refused_until_its_export_exists():
-    """Issue 23: the graph for categorical columns and gaps is not written yet;
-    a graph that ignored them would disagree with predict, so it is refused."""
+def test_a_raw_table_model_exports_its_gaps():
+    """Issue 23: the graph fills gaps and adds their indicators as predict does
+    (tests/export/test_onnx_tables.py covers categories and the inputs)."""
     X = np.random.default_rng(0).normal(size=(40, 3))
     X[::4, 1] = np.nan
     model = DeepRegressor(hidden_layer_sizes=(4,), max_iter=2).fit(X, X[:, 0] * 0)
-    with pytest.raises(ValueError, match="DeepRegressor: no ONNX export yet for a "
-                                         "model fitted on a raw table"):
-        to_onnx(model, X[:1])
+    (values,) = _run(to_onnx(model, X[:1]), X)
+    _assert_close(values.ravel(), model.predict(X), "float32")

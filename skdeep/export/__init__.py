@@ -3,8 +3,9 @@
 :func:`to_onnx` converts a fitted :class:`~skdeep.DeepClassifier`,
 :class:`~skdeep.DeepRegressor`, or a Pipeline ending in one, into an ONNX model
 that onnxruntime (Python, C++, C#, Java, JavaScript) serves without Python's
-training stack. :func:`register_converters` registers the two converters with
-skl2onnx, so ``skl2onnx.to_onnx`` accepts them too.
+training stack; :func:`onnx_feeds` builds the inputs of a model fitted on a raw
+table (one per column) from a DataFrame. :func:`register_converters` registers
+the two converters with skl2onnx, so ``skl2onnx.to_onnx`` accepts them too.
 
 Needs the optional packages skl2onnx and onnx (``pip install "scikit-deep[onnx]"``,
 which also installs onnxruntime); they are imported only when called, so
@@ -13,7 +14,10 @@ which also installs onnxruntime); they are imported only when called, so
 
 import os
 
-__all__ = ["TARGET_OPSET", "register_converters", "to_onnx"]
+from ._feeds import MISSING_INT64, MISSING_STRING, onnx_feeds
+
+__all__ = ["MISSING_INT64", "MISSING_STRING", "TARGET_OPSET", "onnx_feeds",
+           "register_converters", "to_onnx"]
 
 # ONNX opset 17 (onnxruntime >= 1.13, 2022) has every operator the graphs use
 # (Gemm, Softmax with axis=1, Where, Erf, ...), and ai.onnx.ml 3 the ZipMap
@@ -71,8 +75,9 @@ def to_onnx(model, X_sample=None, path=None, *, options=None, target_opset=None)
     Parameters
     ----------
     model : DeepClassifier, DeepRegressor or Pipeline
-        Fitted. A Pipeline may start with preprocessors skl2onnx converts
-        (StandardScaler, MinMaxScaler, OneHotEncoder, SimpleImputer,
+        Fitted, on numbers or on a raw table (categorical columns, missing
+        values: see Notes). A Pipeline may start with preprocessors skl2onnx
+        converts (StandardScaler, MinMaxScaler, OneHotEncoder, SimpleImputer,
         ColumnTransformer, ...).
     X_sample : array-like or DataFrame, default=None
         A few rows like the ones to be served: their dtype gives the ONNX
@@ -81,7 +86,10 @@ def to_onnx(model, X_sample=None, path=None, *, options=None, target_opset=None)
         ``X`` input in the network's dtype, or, for a pipeline starting with a
         ColumnTransformer, one ``[None, 1]`` input per training column
         (strings for the columns a OneHotEncoder reads, float32 for the others,
-        as skl2onnx's SimpleImputer needs).
+        as skl2onnx's SimpleImputer needs). A model fitted on a raw table
+        takes its inputs from its fitted columns (see Notes) unless
+        ``X_sample`` is a numeric array (then one ``X`` matrix of its dtype);
+        a table given as ``X_sample`` must have the fitted columns.
     path : str or os.PathLike, default=None
         Where to write the serialized model (atomically); nothing is written
         when None.
@@ -99,6 +107,32 @@ def to_onnx(model, X_sample=None, path=None, *, options=None, target_opset=None)
         for integer or boolean classes, strings otherwise; the multilabel
         label is an (n_samples, n_labels) 0/1 matrix), ``variable`` of shape
         (n_samples, n_outputs) for a regressor.
+
+    See Also
+    --------
+    skdeep.export.onnx_feeds : builds the inputs of a raw-table model's graph
+        from a table.
+
+    Notes
+    -----
+    A model fitted on a raw table (``is_categorical_`` is set) gets one
+    ``[None, 1]`` input per column, named as ``feature_names_in_`` (``x0``,
+    ``x1``, ... for an array): numeric columns in the network's dtype (float32,
+    or float64 for a model trained in float64, e.g. on a column far from 0),
+    text and pandas category columns of text as strings, integer and bool
+    categories as int64 (bool as 0 and 1), float categories as float64. A
+    missing value is NaN in a float input, ``""``
+    (:data:`~skdeep.export.MISSING_STRING`) in a string input and the
+    smallest int64 (:data:`~skdeep.export.MISSING_INT64`) in an int64 input;
+    :func:`~skdeep.export.onnx_feeds` writes them. The graph does what
+    ``predict`` does: a gap gets its column's ``fill_values_`` entry and,
+    where training had gaps, its missing indicator; a category gets its
+    first-layer row (an ai.onnx.ml LabelEncoder, then Gather, added into the
+    first layer: the one-hot table is never built), an unseen or rare one
+    the 'other' row, a missing one the 'missing' row. The outputs are in the
+    network's dtype. Refused, with the fix in the message: categories of
+    mixed types, an empty-string category (it would read as missing), and
+    float categories float32 cannot tell apart.
 
     Raises
     ------
@@ -121,6 +155,25 @@ def to_onnx(model, X_sample=None, path=None, *, options=None, target_opset=None)
     >>> bool((labels == model.predict(X[:3])).all())
     True
     >>> bool(np.allclose(probabilities, model.predict_proba(X[:3]), rtol=1e-5))
+    True
+
+    A raw table: one input per column; an unseen city and gaps are served.
+
+    >>> import pandas as pd
+    >>> from skdeep.export import onnx_feeds
+    >>> table = pd.DataFrame({"age": rng.normal(40, 12, 100),
+    ...                       "city": rng.choice(["oslo", "rome"], 100)})
+    >>> table.loc[::10, "age"] = np.nan
+    >>> buyer = DeepClassifier((8,), max_iter=20, random_state=0).fit(
+    ...     table, table["city"] == "oslo")
+    >>> session = onnxruntime.InferenceSession(to_onnx(buyer).SerializeToString())
+    >>> [(i.name, i.type) for i in session.get_inputs()]
+    [('age', 'tensor(float)'), ('city', 'tensor(string)')]
+    >>> rows = pd.DataFrame({"age": [30.0, np.nan], "city": ["paris", None]})
+    >>> labels, probabilities = session.run(None, onnx_feeds(session, rows))
+    >>> bool((labels == buyer.predict(rows)).all())
+    True
+    >>> bool(np.allclose(probabilities, buyer.predict_proba(rows), rtol=1e-5))
     True
     """
     skl2onnx = _import_skl2onnx("skdeep.to_onnx")

@@ -1,10 +1,12 @@
 """skl2onnx shape calculators and converters for DeepClassifier and DeepRegressor.
 
 The graph reads only fitted attributes: ``coefs_``, ``intercepts_``, the hidden
-activation of each layer, ``out_activation_`` and ``classes_``. It computes in
-the model's dtype (its parameters' dtype) whatever the input's float type, and
+activation of each layer, ``out_activation_`` and ``classes_`` (and, for a model
+fitted on a raw table, the attributes ``_tables`` reads). It computes in the
+model's dtype (its parameters' dtype) whatever the input's float type, and
 casts the probabilities or values to the input's float type at the end, as
-skl2onnx's own converters type their outputs.
+skl2onnx's own converters type their outputs; a raw-table model, whose inputs
+are columns of several types, returns the model's dtype.
 """
 
 import numpy as np
@@ -14,6 +16,7 @@ from skl2onnx.common.data_types import (
     DoubleTensorType,
     FloatTensorType,
     Int64TensorType,
+    StringTensorType,
     guess_proto_type,
 )
 from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_shapes
@@ -22,6 +25,7 @@ from skl2onnx.common.utils_classifier import get_label_classes
 
 from ..estimators import DeepClassifier, DeepRegressor
 from ._graph import ACTIVATION_BUILDERS, GraphBuilder
+from ._tables import TableColumns, has_table
 
 __all__ = ["register"]
 
@@ -49,12 +53,8 @@ def check_exportable(model):
     if "_network" not in vars(model):
         raise ValueError(f"{name} is not fitted; call fit before exporting it to "
                          "ONNX.")
-    if "is_categorical_" in vars(model):
-        raise ValueError(
-            f"{name}: no ONNX export yet for a model fitted on a raw table "
-            "(categorical columns or missing values: is_categorical_ is set); "
-            "export one fitted behind a ColumnTransformer (OneHotEncoder, "
-            "SimpleImputer) in a Pipeline, or serve it with skdeep.save/load.")
+    if has_table(model):
+        TableColumns(model)  # refuses categories no ONNX input holds
     unknown = sorted(set(hidden_activations(model)) - set(ACTIVATION_BUILDERS))
     if unknown:
         raise ValueError(f"{name}: no ONNX export for the activation(s) {unknown}; "
@@ -79,39 +79,82 @@ def check_exportable(model):
                          "y.astype(str)).")
 
 
-def _output_type(input_type):
-    """The tensor type skl2onnx gives real outputs for this input type."""
-    return (DoubleTensorType if isinstance(input_type, DoubleTensorType)
+def _output_type(operator):
+    """The tensor type of real outputs: skl2onnx's for this input type, or the
+    model's dtype for a raw-table model."""
+    model = operator.raw_operator
+    if has_table(model):
+        return (DoubleTensorType if model.coefs_[0].dtype == np.float64
+                else FloatTensorType)
+    return (DoubleTensorType if isinstance(operator.inputs[0].type, DoubleTensorType)
             else FloatTensorType)
 
 
-def _classifier_shape(operator):
-    check_exportable(operator.raw_operator)
-    calculate_linear_classifier_output_shapes(operator)
+def _check_inputs(operator):
     model = operator.raw_operator
+    if has_table(model):
+        TableColumns(model).check_inputs(operator.inputs)
+    else:
+        check_input_and_output_numbers(operator, input_count_range=1)
+
+
+def _classifier_shape(operator):
+    model = operator.raw_operator
+    check_exportable(model)
+    _check_inputs(operator)
+    n_rows = operator.inputs[0].get_first_dimension()
+    if has_table(model):  # skl2onnx's calculator takes a single numeric input
+        classes = get_label_classes(operator.scope_inst, model)
+        label = (StringTensorType if all(isinstance(c, str) for c in classes)
+                 else Int64TensorType)
+        operator.outputs[0].type = label([n_rows])
+        operator.outputs[1].type = _output_type(operator)(
+            [n_rows, len(model.classes_)])
+    else:
+        calculate_linear_classifier_output_shapes(operator)
     if model.out_activation_ == "logistic":  # multilabel: one 0/1 per label
-        n_rows = operator.inputs[0].get_first_dimension()
         operator.outputs[0].type = Int64TensorType([n_rows, len(model.classes_)])
+    _check_zipmap(operator)
+
+
+def _check_zipmap(operator):
+    """Refuse zipmap=True around double probabilities: onnxruntime's ZipMap
+    takes float32 only, so the graph would not load."""
+    model = operator.raw_operator
+    zipmap = operator.scope_inst.get_options(model, dict(zipmap=True))["zipmap"]
+    if zipmap is True and any(isinstance(variable.type, DoubleTensorType) for variable
+                              in (operator.outputs[1], operator.inputs[0])):
+        raise ValueError(
+            f"{type(model).__name__}: zipmap=True wraps the probabilities in a "
+            "ZipMap, which onnxruntime runs on float32 only, and this graph's "
+            "are float64; pass zipmap=False (the default of skdeep.to_onnx) or "
+            "'columns'" + ("." if has_table(model) else ", or a float32 X_sample."))
 
 
 def _regressor_shape(operator):
-    check_input_and_output_numbers(operator, input_count_range=1,
-                                   output_count_range=1)
+    check_input_and_output_numbers(operator, output_count_range=1)
     model = operator.raw_operator
     check_exportable(model)
+    _check_inputs(operator)
     n_rows = operator.inputs[0].get_first_dimension()
-    output_type = _output_type(operator.inputs[0].type)
-    operator.outputs[0].type = output_type([n_rows, model.n_outputs_])
+    operator.outputs[0].type = _output_type(operator)([n_rows, model.n_outputs_])
 
 
-def _forward(builder, model, input_name):
-    """Cast the input to the model's dtype, run every layer; return the raw
+def _forward(builder, model, inputs):
+    """Read the inputs into the model's dtype, run every layer; return the raw
     outputs' name (before the output activation)."""
-    layer = builder.cast(input_name, builder.proto)
     activations = hidden_activations(model)
-    for i, (weights, bias) in enumerate(zip(model.coefs_, model.intercepts_)):
-        layer = builder.node("Gemm", layer, builder.constant(weights),
-                             builder.constant(bias))
+    layers = list(zip(model.coefs_, model.intercepts_))
+    if has_table(model):
+        layer = TableColumns(model).first_layer(builder, inputs, *layers[0])
+    else:
+        weights, bias = layers[0]
+        layer = builder.node("Gemm", builder.cast(inputs[0].full_name, builder.proto),
+                             builder.constant(weights), builder.constant(bias))
+    for i, (weights, bias) in enumerate(layers):
+        if i:
+            layer = builder.node("Gemm", layer, builder.constant(weights),
+                                 builder.constant(bias))
         if i < len(activations):
             layer = ACTIVATION_BUILDERS[activations[i]](builder, layer)
     return layer
@@ -129,7 +172,7 @@ def _finish(builder, values, output):
 def _convert_classifier(scope, operator, container):
     model = operator.raw_operator
     builder = GraphBuilder(scope, container, model.coefs_[0].dtype)
-    raw = _forward(builder, model, operator.inputs[0].full_name)
+    raw = _forward(builder, model, operator.inputs)
     labels, probabilities = operator.outputs[:2]
     if model.out_activation_ == "logistic":
         # predict is raw > 0, which is sigmoid(raw) > 1/2 without its rounding
@@ -153,7 +196,7 @@ def _convert_classifier(scope, operator, container):
 def _convert_regressor(scope, operator, container):
     model = operator.raw_operator
     builder = GraphBuilder(scope, container, model.coefs_[0].dtype)
-    values = _forward(builder, model, operator.inputs[0].full_name)
+    values = _forward(builder, model, operator.inputs)
     if model.out_activation_ == "exp":
         values = builder.node("Exp", values)
     _finish(builder, values, operator.outputs[0])

@@ -17,6 +17,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 from ..estimators import DeepClassifier, DeepRegressor
 from ._converters import check_exportable, register
+from ._tables import TableColumns, has_table
 
 __all__ = ["convert"]
 
@@ -37,6 +38,10 @@ def convert(skl2onnx, model, X_sample, *, options, target_opset):
     if options is None and isinstance(network, DeepClassifier):
         options = {DeepClassifier: {"zipmap": False}}
     dtype = network.coefs_[0].dtype
+    if X_sample is not None and has_table(_first_step(model)) and not (
+            _is_numeric_array(X_sample)):
+        _check_sample_columns(_first_step(model), X_sample)
+        X_sample = None  # the fitted columns give the inputs
     if X_sample is None:
         return skl2onnx.to_onnx(model, initial_types=infer_inputs(model, dtype),
                                 options=options, target_opset=target_opset)
@@ -47,6 +52,34 @@ def convert(skl2onnx, model, X_sample, *, options, target_opset):
         X_sample = np.asarray(X_sample)
     return skl2onnx.to_onnx(model, X_sample, options=options,
                             target_opset=target_opset)
+
+
+def _is_numeric_array(X):
+    """A 2-D numeric array (not a table): one matrix input."""
+    if hasattr(X, "columns") or hasattr(X, "schema"):
+        return False
+    array = np.asarray(X)
+    return array.ndim == 2 and array.dtype.kind in "biuf"
+
+
+def _check_sample_columns(model, X_sample):
+    """A table sample for a raw-table model must have the fitted columns."""
+    columns = getattr(X_sample, "column_names", None)  # pyarrow
+    columns = getattr(X_sample, "columns", None) if columns is None else columns
+    if columns is None:
+        width = np.shape(X_sample)[1] if np.ndim(X_sample) == 2 else None
+        if width != model.n_features_in_:
+            raise ValueError(
+                f"skdeep.to_onnx: X_sample has shape {np.shape(X_sample)}; the "
+                f"{type(model).__name__} was fitted on {model.n_features_in_} columns.")
+        return
+    given = [str(column) for column in columns]
+    expected = TableColumns(model).names
+    if len(given) != len(expected) or (
+            "feature_names_in_" in vars(model) and given != expected):
+        raise ValueError(
+            f"skdeep.to_onnx: X_sample's columns {given} are not the columns "
+            f"the {type(model).__name__} was fitted on, in order: {expected}.")
 
 
 def _first_step(model):
@@ -119,11 +152,14 @@ def infer_inputs(model, dtype):
     string categories reads, float32 for the others (skl2onnx converts
     SimpleImputer to an operator onnxruntime runs on float32 only). Anything
     else gets one ``X`` input of shape ``[None, n_features_in_]`` in the
-    network's dtype.
+    network's dtype, except a model fitted on a raw table: one ``[None, 1]``
+    input per column (see ``TableColumns.input_types``).
     """
     first = _first_step(model)
+    real = DoubleTensorType if np.dtype(dtype) == np.float64 else FloatTensorType
+    if has_table(first):
+        return TableColumns(first).input_types(real)
     if not isinstance(first, ColumnTransformer):
-        real = DoubleTensorType if np.dtype(dtype) == np.float64 else FloatTensorType
         return [("X", real([None, first.n_features_in_]))]
     strings = set()
     for _, step, columns in first.transformers_:
