@@ -77,7 +77,8 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         first = not ((incremental or self.warm_start) and hasattr(self, "_network"))
         if not first:
             check_continuable(self, self._network, self._optimizer, incremental)
-        X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric)
+        X, y = check_X_y(self, X, y, reset=first, y_numeric=self._y_numeric,
+                         incremental=incremental)
         y, classes = self._labels(y, classes, reset=first)
         if not (first or incremental):
             self._check_warm_start(y)
