@@ -1,10 +1,15 @@
 """Reading a CSV file chunk by chunk for :func:`skdeep.streaming.fit_csv`.
 
 Every error names CSV lines (the header is line 1; pandas skips blank lines, so
-they are not counted): a row with too many fields, an empty cell or a short row,
-text in a numeric column, a missing label. Class labels are read as text in every
-chunk and converted with one rule decided for the whole file, so a chunk of
-integer-looking labels cannot change their type.
+they are not counted): a row with too many fields, an empty target cell or a
+short row, a missing label; a chunk's feature rows are labelled by their CSV
+line, so the estimator's own messages (text in a numeric column, infinity)
+name lines too. Class labels are read as text in every chunk and converted with
+one rule decided for the whole file, so a chunk of integer-looking labels cannot
+change their type. Likewise a feature column that is text in the first chunk
+(or holds text categories in the model being trained) is read as text in every
+chunk: pandas decides a column's type chunk by chunk, and would otherwise read
+a chunk of categories that look like numbers ('12') as numbers.
 """
 
 import os
@@ -103,9 +108,36 @@ class ChunkReader:
         # never an implicit index from a row longer than the header
         self.options = {"index_col": False, **options}
         if labels:
-            dtypes = self.options.get("dtype")
-            dtypes = dict(dtypes) if isinstance(dtypes, dict) else {}
-            self.options["dtype"] = {**dtypes, targets[0]: str}
+            self._read_as_text([targets[0]], override=True)
+
+    def _read_as_text(self, columns, *, override=False):
+        """Read ``columns`` as text in every chunk (not over a dtype the caller
+        gave for a column, unless ``override``)."""
+        dtypes = self.options.get("dtype")
+        if dtypes is not None and not isinstance(dtypes, dict):
+            return  # one dtype for every column: the caller's choice
+        dtypes = dict(dtypes or {})
+        for column in columns:
+            if override or column not in dtypes:
+                dtypes[column] = str
+        self.options["dtype"] = dtypes
+
+    def fix_text_columns(self, text_categories=()):
+        """Read as text, in every chunk, the feature columns that are text in
+        the first chunk and the ``text_categories`` columns (those a fitted
+        model holds text categories for)."""
+        first = {key: value for key, value in self.options.items()
+                 if key not in ("chunksize", "iterator")}
+        try:
+            head = pd.read_csv(self.path, nrows=self.options.get("chunksize"),
+                               **first)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+            return  # the chunks' read names the damage
+        text = [column for column in self.features if column in head and not (
+            pd.api.types.is_numeric_dtype(head[column])
+            or pd.api.types.is_bool_dtype(head[column]))]
+        self._read_as_text([*text, *(column for column in text_categories
+                                     if column in self.features)])
 
     def check_row_widths(self):
         """Refuse a first data row longer than the header, naming its line."""
@@ -121,8 +153,9 @@ class ChunkReader:
                 "(pandas would take the first field for a row index and shift "
                 "every column).")
 
-    def chunks(self, dtype, *, raw_labels=False):
-        """Yield each chunk's features (a float DataFrame), targets and lines.
+    def chunks(self, *, raw_labels=False):
+        """Yield each chunk's features (a DataFrame, see ``_features``),
+        targets and lines.
 
         ``raw_labels`` yields class labels as read, before conversion. Only one
         chunk is alive while the next is read.
@@ -132,7 +165,7 @@ class ChunkReader:
                 for chunk in reader:
                     if chunk.empty:
                         continue
-                    arrays = self._arrays(chunk, dtype, raw_labels)
+                    arrays = self._arrays(chunk, raw_labels)
                     del chunk
                     yield arrays
                     del arrays
@@ -146,13 +179,9 @@ class ChunkReader:
     def _name(self):
         return repr(os.fspath(self.path))
 
-    def _arrays(self, chunk, dtype, raw_labels):
+    def _arrays(self, chunk, raw_labels):
         lines = (int(chunk.index[0]) + 2, int(chunk.index[-1]) + 2)
-        values = np.empty((len(chunk), len(self.features)), dtype=dtype)
-        for j, column in enumerate(self.features):
-            values[:, j] = self._numbers(chunk[column], "feature")
-        X = pd.DataFrame(values, columns=self.features, index=chunk.index,
-                         copy=False)
+        X = self._features(chunk)
         if self.labels:
             y = self._labels(chunk[self.targets[0]], raw_labels)
         else:
@@ -160,6 +189,28 @@ class ChunkReader:
                                  for name in self.targets])
             y = y[:, 0] if len(self.targets) == 1 else y
         return X, y, lines
+
+    def _features(self, chunk):
+        """The chunk's feature columns as read (numbers, bools, text; NaN for
+        an empty cell), the rows labelled by their CSV line: the estimator
+        reads them as a table, as it would the whole file. Columns of numbers
+        only become one float64 block (pandas reads a block per column), which
+        the estimator reads without a copy, and the parser's frame is freed."""
+        index = pd.RangeIndex(int(chunk.index[0]) + 2,
+                              int(chunk.index[0]) + 2 + len(chunk))
+        columns = chunk[self.features]
+        if all(pd.api.types.is_numeric_dtype(dtype)
+               and not pd.api.types.is_bool_dtype(dtype) for dtype in columns.dtypes):
+            values = np.empty(columns.shape, dtype=np.float64, order="F")
+            for j, name in enumerate(self.features):
+                values[:, j] = columns[name].to_numpy(dtype=np.float64,
+                                                      na_value=np.nan)
+            X = pd.DataFrame(values, columns=self.features, index=index,
+                             copy=False)
+        else:
+            X = columns.set_axis(index, axis=0)  # no copy (copy on write)
+        X.attrs["row_label"] = "line"
+        return X
 
     def _numbers(self, column, role):
         """A column as floats; text or an empty cell raises naming its line."""

@@ -19,6 +19,7 @@ from ._csv_chunks import ChunkReader, convert_labels, label_kind
 from .estimators import DeepClassifier, DeepRegressor
 from .estimators._callbacks import FitFacts, log_columns
 from .estimators._params import compute_dtype
+from .estimators._tables import TablePlan, has_table
 from .exceptions import DivergenceError
 
 __all__ = ["fit_csv"]
@@ -36,6 +37,21 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     Training continues from the estimator's current state, as ``partial_fit``
     does: pass an unfitted estimator (or ``sklearn.base.clone(estimator)``) to
     start afresh, or call again with another file to keep training.
+
+    The file is a raw table, as ``fit`` takes a DataFrame: numeric columns
+    (empty cells are missing values, filled with the column's mean), text and
+    bool columns learned as categories (``categorical_features``). How the
+    table is read is fixed by the first chunk, the first ``partial_fit``
+    call: which columns are categorical, their categories (those seen in at
+    least 5 of its rows; a category first seen in a later chunk maps to the
+    column's 'other' row), the means that fill gaps, which columns get a
+    missing indicator, and the input statistics. To train on the categories
+    of the whole file, list them in the estimator's ``categories`` parameter
+    (``fit`` on the whole file with the same parameter learns the same ones).
+    A column that is text in the first chunk is read as text in every chunk
+    (pandas types each chunk on its own); a column of numbers in the first
+    chunk that holds text in a later one (a typo such as '4o', or codes that
+    gain letters) is refused naming its lines.
 
     The call is all or nothing: it trains a copy of the estimator (and of the
     scaler) and hands the trained state over only after the last chunk, so an
@@ -67,7 +83,8 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     columns : list of str or None, default=None
         Feature columns; None uses every column except the target(s).
     scaler : transformer or None, default=None
-        Applied to each chunk's features before ``partial_fit``. An unfitted
+        Applied to each chunk's features (numeric columns only, without
+        gaps: it turns the table into an array) before ``partial_fit``. An unfitted
         scaler with ``partial_fit`` (``StandardScaler``, ``MinMaxScaler``,
         ``MaxAbsScaler``) is fitted in a first pass over the file; a fitted one
         is used as is. It sees the features in float64 (a float32 read would
@@ -94,11 +111,14 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
         When the file is empty or has no rows, a named column is missing (the
         message lists the file's columns), ``chunksize``/``n_passes`` < 1, or a
         row is malformed: a field too many or too few (also a first row longer
-        than the header, which pandas would read as a row index), an empty
-        cell, text in a numeric column, a missing label. The message names the
-        CSV line (the header is line 1; blank lines are skipped and not
-        counted, except in the message of a first row too long); an error
-        while training a chunk names the chunk's lines.
+        than the header, which pandas would read as a row index; a short row's
+        missing fields are empty cells, refused in a target column), text in a
+        numeric column (a typo in the first chunk, or text in a later chunk's
+        column of numbers), an empty target cell, a missing label. The message
+        names the CSV line (the header is line 1; blank lines are skipped and
+        not counted, except in the message of a first row too long); an error
+        while training a chunk names the chunk's lines, and the estimator's own
+        messages about a chunk's rows name their lines too.
     TypeError
         When the estimator has no ``partial_fit``.
 
@@ -141,6 +161,7 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     labels = is_classifier(estimator) and len(targets) == 1
     reader = ChunkReader(path, features, targets, options, labels=labels)
     reader.check_row_widths()
+    reader.fix_text_columns(_text_category_columns(estimator))
     # train copies, so a failure at any chunk leaves the caller's objects as
     # they were; they take the trained state only once every chunk succeeded.
     # The callbacks are not copied: they report on this run to the caller.
@@ -149,18 +170,18 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     model, fitted_scaler = copy.deepcopy(estimator, keep), copy.deepcopy(scaler)
     classes = _first_pass(model, reader, classes=classes, scaler=fitted_scaler)
     fit_options = {} if classes is None else {"classes": classes}
+    # the chunks hold the numbers as written (float64): whatever scales them,
+    # the scaler or the estimator's own input_scaling, sees them at full
+    # precision (a float32 read would round a Unix time before scaling)
     dtype = _chunk_dtype(estimator)
-    # whatever scales the features, the scaler or the estimator's own
-    # input_scaling, sees the numbers as written (float64): a float32 read would
-    # round a large offset with a small spread (a Unix time) before scaling
-    scaled = (fitted_scaler is not None
-              or getattr(estimator, "input_scaling", None) is not None)
-    read_dtype = np.dtype(np.float64) if scaled else dtype
     for pass_ in range(n_passes):
         n_rows = 0
-        for X, y, lines in reader.chunks(read_dtype):
+        for X, y, lines in reader.chunks():
             if fitted_scaler is not None:
+                _check_scalable(X, lines, path)
                 X = fitted_scaler.transform(X).astype(dtype, copy=False)
+            else:
+                _check_column_types(model, X, path)
             with _naming_lines(path, lines):
                 model.partial_fit(X, y, **fit_options)
             n_rows += len(y)
@@ -235,8 +256,7 @@ def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
 
 def _chunk_dtype(estimator):
     """The dtype a skdeep estimator trains in (float32 at the defaults),
-    float64 otherwise: chunks are read in it when there is no scaler (so they
-    are not converted twice), and cast to it after the scaler otherwise."""
+    float64 otherwise: the scaler's output is cast to it."""
     trained = (compute_dtype(estimator)
                if isinstance(estimator, (DeepClassifier, DeepRegressor)) else None)
     return trained or np.dtype(np.float64)
@@ -283,8 +303,9 @@ def _first_pass(estimator, reader, *, classes, scaler):
     if not (find_classes or fit_scaler):
         return classes
     found = set()
-    for X, y, _ in reader.chunks(np.float64, raw_labels=find_classes):
+    for X, y, lines in reader.chunks(raw_labels=find_classes):
         if fit_scaler:
+            _check_scalable(X, lines, reader.path)
             scaler.partial_fit(X)
         if find_classes:
             found.update(y)
@@ -294,6 +315,88 @@ def _first_pass(estimator, reader, *, classes, scaler):
         reader.label_kind = label_kind(values)
         return np.unique(convert_labels(values, reader.label_kind))
     return classes
+
+
+def _check_scalable(X, lines, path):
+    """A scaler takes numbers: refuse a chunk with text or bool columns (and
+    gaps, which the estimator fills but a scaler passes on) before it fails
+    with a bare message."""
+    text = [column for column in X.columns
+            if not pd.api.types.is_numeric_dtype(X[column])
+            or pd.api.types.is_bool_dtype(X[column])]
+    if text:
+        raise ValueError(
+            f"fit_csv: lines {lines[0]}-{lines[1]} of {os.fspath(path)!r}: "
+            f"scaler= takes numeric columns only, and column(s) {text} hold text "
+            "or booleans. Drop scaler=: the estimator scales its numeric inputs "
+            "itself (input_scaling='standard') and learns the text and bool "
+            "columns as categories.")
+
+
+def _check_column_types(model, X, path):
+    """Refuse a chunk whose column changed type from the first chunk's, naming
+    its lines: text in a column of numbers (a typo such as '4o', or a column
+    of codes that gains letters), or text in a categorical column whose
+    categories are numbers. pandas types a CSV column chunk by chunk, so a
+    column numeric in the first chunk can be text in a later one."""
+    names = model.__dict__.get("feature_names_in_")
+    if names is None or not has_table(model):
+        return
+    plan = TablePlan.of(model)
+    numeric_categories = {j for j, categories in zip(plan.categorical,
+                                                     plan.categories)
+                          if categories.dtype != object}
+    for j, name in enumerate(names):
+        if name not in X.columns or not (j in numeric_categories
+                                         or not plan.is_categorical[j]):
+            continue
+        column = X[name]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(
+                column):
+            continue
+        present = column.notna().to_numpy()
+        if plan.is_categorical[j]:
+            text = present & np.array([isinstance(value, str)
+                                       for value in column.to_numpy()])
+            held = "categories that are numbers"
+        else:
+            text = present & pd.to_numeric(column, errors="coerce").isna().to_numpy()
+            held = "numbers"
+        if not text.any():
+            continue
+        rows = np.flatnonzero(text)
+        cells = ", ".join(f"{column.iloc[k]!r} (line {column.index[k]})"
+                          for k in rows[:5])
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        raise ValueError(
+            f"fit_csv: column {str(name)!r} of {os.fspath(path)!r} held {held} "
+            f"when the model was first fitted, but holds text on {len(rows)} "
+            f"line(s) of lines {column.index[0]}-{column.index[-1]}: {cells}"
+            f"{more}. If that is a typo, correct the cells or empty them (a "
+            "missing value); if the column holds categories, name it in "
+            "categorical_features and read it as text in every chunk, with "
+            f"read_csv_kwargs={{'dtype': {{{str(name)!r}: str}}}}.")
+
+
+def _text_category_columns(estimator):
+    """Feature columns with text categories: those of a fitted table model and
+    those the ``categories`` parameter lists text for. They are read as text in
+    every chunk, so a chunk whose categories look like numbers ('01', '12')
+    cannot turn them into numbers."""
+    names = estimator.__dict__.get("feature_names_in_")
+    columns = []
+    if names is not None and has_table(estimator):
+        plan = TablePlan.of(estimator)
+        columns += [str(names[j]) for j, categories in zip(plan.categorical,
+                                                           plan.categories)
+                    if categories.dtype == object
+                    and all(isinstance(value, str) for value in categories)]
+    given = getattr(estimator, "categories", "auto")
+    if isinstance(given, dict):
+        columns += [key for key, values in given.items() if isinstance(key, str)
+                    and not isinstance(values, str) and hasattr(values, "__iter__")
+                    and all(isinstance(value, str) for value in values)]
+    return columns
 
 
 def _is_fitted(transformer):

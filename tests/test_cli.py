@@ -105,15 +105,19 @@ def test_predict_and_summary_round_trip(tmp_path, shots_csv, shots_model, capsys
     assert "classes: 0, 1" in out
 
 
-def test_string_columns_are_one_hot_encoded(tmp_path, customers_csv, capsys):
+def test_string_columns_are_learned_as_categories(tmp_path, customers_csv,
+                                                 capsys):
+    """The string column goes to the estimator as it is, which learns it as an
+    embedding (one weight row per category: the one-hot input of the earlier
+    pipeline, computed as a gather)."""
     model = tmp_path / "c.skdeep"
     status, out, _ = run(capsys, "train", customers_csv, "--target",
                          "number_of_transactions", "--hidden", "8",
                          "--max-iter", "2", "--output", model)
     assert status == 0
-    assert "4 numeric (scaled) and 1 string (one-hot)" in out
+    assert "4 numeric (scaled) and 1 categorical (embedded)" in out
     status, out, _ = run(capsys, "summary", model)
-    assert "OneHotEncoder on retirement_status" in out
+    assert "embedding(s): retirement_status (2 categories + other + missing)" in out
     new = pd.read_csv(customers_csv).head(3).assign(retirement_status="part-time")
     new.to_csv(tmp_path / "new.csv", index=False)
     status, out, _ = run(capsys, "predict", model, tmp_path / "new.csv")

@@ -121,11 +121,9 @@ def test_categorical_option_accepts_a_text_column(tmp_path, capsys):
     status, out, _ = run(capsys, "train", path, "--target", "y", *QUICK,
                          "--output", model, "--categorical", "code")
     assert status == 0
-    assert "1 numeric (scaled) and 1 string (one-hot)" in out
-    encoder = load(model)[0].named_transformers_["categorical"]
-    # text categories (the "unknown" row may be among the held-out rows)
-    assert {"1", "2", "3"} <= set(encoder.categories_[0]) <= {"1", "2", "3",
-                                                               "unknown"}
+    assert "1 numeric (scaled) and 1 categorical (embedded)" in out
+    # text categories; "unknown", in one row, shares the 'other' row
+    assert load(model).categories_[0].tolist() == ["1", "2", "3"]
 
 
 def test_missing_value_spellings_are_missing_not_text(tmp_path, capsys):
@@ -136,7 +134,7 @@ def test_missing_value_spellings_are_missing_not_text(tmp_path, capsys):
     status, out, _ = run(capsys, "train", write(tmp_path, frame), "--target", "y",
                          *QUICK, "--output", tmp_path / "m.skdeep")
     assert status == 0
-    assert "1 numeric (scaled) and 0 string" in out
+    assert "1 numeric (scaled) and 0 categorical" in out
     assert "missing values: 'x' 3; filled with the column's mean" in \
         before_training(out)
 
@@ -178,16 +176,20 @@ def test_identifier_column_is_left_out_and_named(tmp_path, capsys):
     assert status == 0
     assert "note: left out 'customer_id': text with a different value in most " \
            "rows" in before_training(out)
-    assert "3 numeric (scaled) and 0 string" in out
+    assert "3 numeric (scaled) and 0 categorical" in out
     assert list(load(model).feature_names_in_) == ["a", "b", "c"]
     status, out, err = run(capsys, "predict", model, path)
     assert status == 0 and "'customer_id'" in err  # ignored with a note
     assert len(pd.read_csv(pd.io.common.StringIO(out))) == 300
 
 
-def test_one_hot_columns_are_bounded(tmp_path, capsys):
-    """200 real categories in 1000 rows (not an identifier) give at most
-    MAX_CATEGORIES one-hot columns, the rarest sharing one."""
+def test_many_categories_are_embedding_rows(tmp_path, capsys):
+    """200 real categories in 1000 rows (not an identifier): each seen in at
+    least MIN_CATEGORY_COUNT rows has a weight row, the rarer ones share the
+    'other' row; no one-hot columns are built (the earlier pipeline bounded
+    them to 50; tests/cli/test_train_tables.py trains 100,000 categories)."""
+    from skdeep.estimators._tables import MIN_CATEGORY_COUNT
+
     rng = np.random.default_rng(3)
     frame = pd.DataFrame({"x": rng.normal(size=1000),
                           "shop": [f"shop{i}" for i in rng.integers(0, 200, 1000)],
@@ -197,8 +199,13 @@ def test_one_hot_columns_are_bounded(tmp_path, capsys):
     status, _, _ = run(capsys, "train", path, "--target", "y", *QUICK, "--output",
                        model)
     assert status == 0
-    encoded = load(model)[0].transform(frame.drop(columns="y"))
-    assert encoded.shape == (1000, 1 + 50)
+    fitted = load(model)
+    training_rows, *_ = _train.split(frame.drop(columns="y"), frame["y"],
+                                     "regression", 0.2, 0)
+    counts = training_rows["shop"].value_counts()
+    assert fitted.categories_[0].tolist() == sorted(
+        counts.index[counts >= MIN_CATEGORY_COUNT])
+    assert fitted.coefs_[0].shape[0] == 1 + len(fitted.categories_[0]) + 2
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(),

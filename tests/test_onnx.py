@@ -430,15 +430,28 @@ def test_uint64_labels_export_or_are_refused():
 
 
 def _train_pipeline(n_values):
-    """The pipeline ``skdeep train`` builds, on a text column of n_values."""
-    from skdeep.cli._train import build_pipeline
+    """The pipeline ``skdeep train`` built before it passed raw columns to the
+    estimator (issue 23; its saved files still load), on a text column of
+    n_values."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"x": rng.normal(size=400),
                           "city": rng.choice([f"c{i}" for i in range(n_values)],
                                              400)})
-    pipeline = build_pipeline(frame, "classification", hidden_layer_sizes=(4,),
-                              max_iter=5, random_state=0)
+    encoder = OneHotEncoder(handle_unknown="infrequent_if_exist", max_categories=50,
+                            sparse_output=True)
+    pipeline = Pipeline([
+        ("columns", ColumnTransformer([("numeric", StandardScaler(), ["x"]),
+                                       ("categorical", encoder, ["city"])],
+                                      sparse_threshold=0)),
+        ("impute", SimpleImputer(strategy="constant", fill_value=0.0,
+                                 keep_empty_features=True)),
+        ("model", DeepClassifier(hidden_layer_sizes=(4,), max_iter=5,
+                                 random_state=0))])
     return pipeline.fit(frame, (frame.x > 0).astype(int)), frame
 
 

@@ -69,9 +69,10 @@ def _add_datasets(parser):
 # function adding its arguments (None: no arguments), extra add_parser options.
 COMMANDS = [
     ("train", "._train:run_train", "train a model on a CSV file", add_train,
-     {"description": "Scale numeric columns, one-hot encode text columns, train "
-      "a DeepClassifier or DeepRegressor with Keras-style epoch lines, print its "
-      "summary and held-out scores, and save the whole pipeline in "
+     {"description": "Train a DeepClassifier or DeepRegressor on the raw "
+      "columns (it scales the numeric ones, learns text, category and bool "
+      "columns as categories, and fills empty cells) with Keras-style epoch "
+      "lines, print its summary and held-out scores, and save the model in "
       f"{model_format()}."}),
     ("fit-csv", "._stream:run_fit_csv", "train chunk by chunk on a CSV file "
      "larger than memory", add_fit_csv, {}),

@@ -58,9 +58,7 @@ def add_train(parser):
                         "improving")
     parser.add_argument("--test-size", type=_fraction, default=0.2, metavar="FRAC",
                         help="fraction of rows held out for scoring (default: 0.2)")
-    parser.add_argument("--categorical", action="append", default=[],
-                        metavar="COLUMN", help="treat COLUMN as text categories "
-                        "even if it looks numeric (repeat for several)")
+    _add_categorical(parser)
     parser.add_argument("--max-rows", type=_positive_int, default=MAX_ROWS,
                         metavar="N", help="refuse files with more rows (default: "
                         f"{MAX_ROWS:,}); larger files: skdeep fit-csv")
@@ -68,18 +66,28 @@ def add_train(parser):
                         "(needs matplotlib: pip install 'scikit-deep[plot]')")
 
 
+def _add_categorical(parser):
+    parser.add_argument("--categorical", action="append", default=[],
+                        metavar="COLUMN", help="treat COLUMN as text categories "
+                        "even if it looks numeric (repeat for several)")
+
+
 def add_fit_csv(parser):
     """The arguments of ``skdeep fit-csv``."""
     parser.description = (
         "Train like train, but stream the file in chunks (only one chunk in "
-        "memory): a first pass reads the target and fits a StandardScaler, then "
-        "every pass gives each chunk one epoch. Feature columns must be numeric "
-        "and complete; there is no held-out scoring.")
+        "memory): a first pass reads the whole file to check it and find the "
+        "classes and each text column's categories, then every pass gives each "
+        "chunk one epoch. Numeric columns are scaled with the first chunk's "
+        "statistics and their empty cells filled with its means, so make the "
+        "first --chunksize rows representative (shuffle a sorted file). There "
+        "is no held-out scoring.")
     _add_common(parser)
     parser.add_argument("--passes", type=_positive_int, default=10, metavar="N",
                         help="passes over the file, i.e. epochs (default: 10)")
     parser.add_argument("--chunksize", type=_positive_int, default=10_000,
                         metavar="ROWS", help="rows per chunk (default: 10000)")
+    _add_categorical(parser)
 
 
 def _layer_sizes(text):

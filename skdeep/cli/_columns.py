@@ -5,6 +5,10 @@ inferred from the values that are present. The features: a column that is
 numeric except for a few cells is refused (naming the cells), identifier-like
 text columns are left out, and missing values are counted per column with how
 they are filled. Every decision becomes a ``note:`` line printed before training.
+What is left goes to the estimator as it is: it scales the numeric columns,
+learns the categorical ones (text, category and bool columns, as its
+``categorical_features='from_dtype'`` decides, plus ``--categorical``) as
+embeddings and fills the gaps itself.
 """
 
 import numpy as np
@@ -14,14 +18,16 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from ._errors import CLIError
 from ._io import line_numbers
 
-__all__ = ["MAX_CATEGORIES", "MAX_INTEGER_CLASSES", "clean_target", "infer_task",
-           "missing_notes", "prepare_features", "refuse_text_in_numbers",
-           "split_columns"]
+__all__ = ["MAX_INTEGER_CLASSES", "MIN_IDENTIFIER_CLASSES", "clean_target",
+           "counted_missing_notes", "infer_task", "is_identifier", "missing_notes",
+           "prepare_features",
+           "refuse_text_in_numbers", "split_columns", "stray_text_message"]
 
 # whole-number targets with at most this many distinct values are class labels
 MAX_INTEGER_CLASSES = 20
-# one-hot columns per text column; rarer categories share one "infrequent" column
-MAX_CATEGORIES = 50
+# a classification target is an identifier only beyond this many classes (and
+# more than one per two rows)
+MIN_IDENTIFIER_CLASSES = 50
 # a text column with more distinct values than this share of its rows (and more
 # than MIN_IDENTIFIER_VALUES) names rows rather than groups them
 IDENTIFIER_SHARE = 0.5
@@ -60,7 +66,7 @@ def check_not_identifier(n_classes, n_rows, name, path):
     """Refuse a classification target with about one row per value: an ID column
     (an order number, a name) given as the target, whose every value would be a
     class of its own."""
-    if n_classes > max(MAX_CATEGORIES, n_rows // 2):
+    if n_classes > max(MIN_IDENTIFIER_CLASSES, n_rows // 2):
         raise CLIError(
             f"{path}: column {name!r} has {n_classes} distinct values in {n_rows} "
             "rows, so it looks like an identifier, not a target: a classifier "
@@ -105,25 +111,29 @@ def _lines(index):
 
 
 def split_columns(features):
-    """Names of the numeric (incl. boolean) columns and of the other columns."""
-    numeric = [name for name in features if is_numeric_dtype(features[name])]
-    return numeric, [name for name in features if name not in numeric]
+    """Names of the numeric columns and of the categorical ones (text,
+    category and bool columns: what the estimator's 'from_dtype' takes)."""
+    from ..estimators._tables import is_categorical_dtype
+
+    categorical = [name for name in features
+                   if is_categorical_dtype(features[name].dtype)]
+    return [name for name in features if name not in categorical], categorical
 
 
 def prepare_features(X, categorical, path):
-    """Features ready for the pipeline, and notes on what was done to them.
+    """The features for the estimator, their categorical columns, and notes on
+    what was done to them.
 
-    ``categorical`` columns become text; a text column that is mostly numbers
-    is refused; identifier-like text columns are left out.
+    ``categorical`` columns (``--categorical``) were read as text; another
+    text column that is mostly numbers is refused; identifier-like text
+    columns are left out.
     """
-    X = X.copy()
-    for name in categorical:
-        X[name] = X[name].astype("str")
     numeric, text = split_columns(X)
     for name in text:
-        if name not in categorical:
+        if name not in categorical and not is_bool_dtype(X[name]):
             _refuse_stray_text(X[name], path)
-    identifiers = [name for name in text if _is_identifier(X[name])]
+    identifiers = [name for name in text if not is_bool_dtype(X[name])
+                   and is_identifier(X[name].nunique(), X[name].notna().sum())]
     notes = []
     if identifiers:
         X = X.drop(columns=identifiers)
@@ -133,7 +143,8 @@ def prepare_features(X, categorical, path):
     if X.shape[1] == 0:
         raise CLIError(f"{path}: no columns left to learn from after leaving out "
                        "identifier-like columns")
-    return X, notes + _missing_notes(X)
+    _, text = split_columns(X)
+    return X, text, notes + missing_notes(X, text)
 
 
 def _refuse_stray_text(column, path):
@@ -143,11 +154,20 @@ def _refuse_stray_text(column, path):
     stray = present & ~numbers
     if not stray.any() or numbers.sum() < NUMERIC_SHARE * present.sum():
         return
-    raise CLIError(
-        f"{path}: column {column.name!r} is numeric except for "
-        f"{_stray_cells(column, stray)}; correct them or leave the cells empty "
-        f"(empty, NA and n/a count as missing), or pass --categorical "
-        f"{column.name!r} if the column is text")
+    raise CLIError(stray_text_message(
+        path, column.name, int(stray.sum()),
+        zip(column[stray][:SHOWN], line_numbers(column.index[stray][:SHOWN]))))
+
+
+def stray_text_message(path, name, n_stray, cells):
+    """train's refusal of a numeric column with ``n_stray`` text cells, the
+    first ``cells`` given as (value, line) pairs."""
+    shown = ", ".join(f"{value!r} (line {line})" for value, line in cells)
+    more = f" and {n_stray - SHOWN} more" if n_stray > SHOWN else ""
+    return (f"{path}: column {name!r} is numeric except for {n_stray} value(s): "
+            f"{shown}{more}; correct them or leave the cells empty (empty, NA "
+            f"and n/a count as missing), or pass --categorical {name!r} if the "
+            "column is text")
 
 
 def _stray_cells(column, stray):
@@ -174,28 +194,29 @@ def refuse_text_in_numbers(X, numeric, path):
                 "missing)")
 
 
-def missing_notes(X):
-    """``missing values: 'a' 3; filled with ...`` notes, as train prints them."""
-    return _missing_notes(X)
+def missing_notes(X, categorical, filled="the training rows"):
+    """``missing values: 'a' 3; filled with ...`` notes for the numeric and the
+    ``categorical`` columns of ``X``, as train prints them (``filled``: whose
+    mean fills a numeric gap)."""
+    return counted_missing_notes(X.isna().sum().to_dict(), categorical, filled)
 
 
-def _is_identifier(column):
-    distinct = column.nunique()
-    return distinct > max(MIN_IDENTIFIER_VALUES,
-                          IDENTIFIER_SHARE * column.notna().sum())
-
-
-def _missing_notes(X):
-    counts = X.isna().sum()
-    numeric, text = split_columns(X)
+def counted_missing_notes(counts, categorical, filled="the training rows"):
+    """``missing_notes`` from ``{column: number of missing cells}``."""
+    numeric = [name for name in counts if name not in set(categorical)]
     notes = []
-    for names, how in ((numeric, "filled with the column's mean over the "
-                        "training rows"),
-                       (text, "encoded as a category of their own")):
+    for names, how in ((numeric, f"filled with the column's mean over {filled}"),
+                       (categorical, "encoded as a category of their own")):
         found = [f"{name!r} {int(counts[name])}" for name in names if counts[name]]
         if found:
             notes.append(f"missing values: {', '.join(found)}; {how}")
     return notes
+
+
+def is_identifier(distinct, present):
+    """Whether a text column with ``distinct`` values in ``present`` non-empty
+    cells has a different value in most rows, as an identifier does."""
+    return distinct > max(MIN_IDENTIFIER_VALUES, IDENTIFIER_SHARE * present)
 
 
 def _names(names):

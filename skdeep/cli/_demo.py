@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from ._io import CLIError, check_outputs, write_csv
-from ._train import build_pipeline, fit_and_report, held_out_scores, split
+from ._train import build_model, fit_and_report, held_out_scores, split
 
 __all__ = ["run_datasets", "run_demo"]
 
@@ -27,19 +27,16 @@ def run_demo(args=None):
 
 def _demo_customers(loader):
     """A network that clearly learns: R^2 against the mean and a linear model."""
-    from sklearn.base import clone
     from sklearn.linear_model import LinearRegression
-    from sklearn.pipeline import Pipeline
 
     print("== Customers: how many transactions next year? (DeepRegressor, "
           "2 hidden layers of 100 ReLU units)")
     X, y = loader(return_X_y=True, as_frame=True)
-    customers = build_pipeline(X, "regression", hidden_layer_sizes=(100, 100),
-                               learning_rate_init=0.01, max_iter=200,
-                               early_stopping=True, random_state=0, verbose=1)
+    customers = build_model("regression", [], hidden_layer_sizes=(100, 100),
+                            learning_rate_init=0.01, max_iter=200,
+                            early_stopping=True, random_state=0, verbose=1)
     _, scores = fit_and_report(customers, X, y, task="regression")
-    linear = Pipeline([*clone(customers).steps[:-1], ("model", LinearRegression())])
-    linear_scores = _held_out_scores_quietly(linear, X, y)
+    linear_scores = _held_out_scores_quietly(LinearRegression(), X, y)
     print(f"held-out R^2 of LinearRegression: {linear_scores['R^2']:.4f} (the "
           f"network's {scores['R^2']:.4f} comes from the feature interactions a "
           "linear model cannot represent; always predicting the mean scores about 0)")
@@ -55,9 +52,9 @@ def _demo_shots(loader):
     X, y = loader(return_X_y=True, as_frame=True)
     # a small step size: these 2,400 noisy shots are fitted within one epoch
     # at Adam's default 0.001, and the curve would show nothing being learned
-    shots = build_pipeline(X, "classification", hidden_layer_sizes=(100, 100, 100),
-                           learning_rate_init=0.0001, max_iter=100,
-                           early_stopping=True, random_state=0, verbose=1)
+    shots = build_model("classification", [], hidden_layer_sizes=(100, 100, 100),
+                        learning_rate_init=0.0001, max_iter=100,
+                        early_stopping=True, random_state=0, verbose=1)
     _, scores = fit_and_report(shots, X, y, task="classification")
     print("(the lecture's model reads 10 columns, so its first layer has 1,100 "
           "parameters and the total is 21,502; the bundled shot log has 5, "
@@ -72,11 +69,11 @@ def _demo_shots(loader):
           f"predicting the majority ({floor:.4f}) to it")
 
 
-def _held_out_scores_quietly(pipeline, X, y):
-    """Regression scores of any pipeline on the same split fit_and_report uses."""
+def _held_out_scores_quietly(model, X, y):
+    """Regression scores of any model on the same split fit_and_report uses."""
     X_train, X_test, y_train, y_test = split(X, y, "regression", 0.2, 0)
-    pipeline.fit(X_train, y_train)
-    return held_out_scores(pipeline, X_test, y_test, y_train, "regression")
+    model.fit(X_train, y_train)
+    return held_out_scores(model, X_test, y_test, y_train, "regression")
 
 
 def run_datasets(args):

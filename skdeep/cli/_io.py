@@ -84,12 +84,17 @@ def read_target(path, target, max_rows):
     return column
 
 
-def read_csv(path, max_rows=None):
-    """The CSV at ``path`` as a DataFrame with at least one row, or a CLIError."""
+def read_csv(path, max_rows=None, text_columns=()):
+    """The CSV at ``path`` as a DataFrame with at least one row, or a CLIError.
+
+    ``text_columns`` are read as the file's text (empty cells as missing), not
+    as numbers: categories that look like numbers ('01', '7').
+    """
     path = Path(path)
+    dtype = {name: str for name in text_columns} or None
     with _reading(path):
         _check_row_widths(path)
-        frame = pd.read_csv(path, nrows=max_rows, index_col=False)
+        frame = pd.read_csv(path, nrows=max_rows, index_col=False, dtype=dtype)
     if frame.empty:
         raise CLIError(f"{path}: has a header but no data rows")
     return frame

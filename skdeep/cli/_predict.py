@@ -7,12 +7,14 @@ import numpy as np
 import pandas as pd
 
 from ..plotting import final_estimator
-from ._columns import missing_notes, refuse_text_in_numbers
+from ._columns import SHOWN, missing_notes, refuse_text_in_numbers
 from ._io import (
     CLIError,
     as_cli_error,
     check_outputs,
+    line_numbers,
     load_model,
+    read_columns,
     read_csv,
     write_csv,
 )
@@ -25,6 +27,9 @@ def model_input(model, data, path):
 
     Missing columns are an error naming them; extra columns (an ID, or the
     target when predicting on the training file) are dropped with a note.
+    Text in a numeric column is an error naming its lines, as in ``train``;
+    missing cells, and categories without a weight row of their own, are
+    noted with how the model reads them.
     """
     expected = getattr(model, "feature_names_in_", None)
     if expected is None:  # a model trained on a plain array: match by position
@@ -43,10 +48,61 @@ def model_input(model, data, path):
         print(f"note: ignoring columns not seen in training: {_names(extra)}",
               file=sys.stderr)
     X = data[expected]
-    refuse_text_in_numbers(X, _numeric_columns(model, expected), path)
-    for note in missing_notes(X):
-        print(f"note: {note}", file=sys.stderr)
+    numeric = _numeric_columns(model, expected)
+    refuse_text_in_numbers(X, numeric, path)
+    if _fills_gaps(model):
+        categorical = [name for name in expected if name not in numeric]
+        for note in missing_notes(X, categorical) + _unseen_notes(model, X):
+            print(f"note: {note}", file=sys.stderr)
     return X
+
+
+def _fills_gaps(model):
+    """Whether the model fills missing cells: ``train``'s (a table plan, or
+    the imputing pipeline of the earlier ``train``), not one trained in Python
+    on complete numbers, which refuses them (the error says so)."""
+    return hasattr(model, "steps") or "is_categorical_" in vars(model)
+
+
+def _unseen_notes(model, X):
+    """One note per categorical column holding values without a weight row of
+    their own (unseen in training, or rarer than its rows), which share the
+    column's 'other' row."""
+    notes = []
+    names = getattr(model, "feature_names_in_", None)
+    if "categories_" not in vars(model) or names is None:
+        return notes
+    names = [str(name) for name in names]
+    columns = [names[j] for j in np.flatnonzero(model.is_categorical_)]
+    for name, categories in zip(columns, model.categories_):
+        column = X[name]
+        known = pd.Index(list(categories), dtype=object)
+        other = column.notna().to_numpy() & (known.get_indexer(
+            column.astype(object).to_numpy()) < 0)
+        if other.any():
+            rows = np.flatnonzero(other)
+            cells = ", ".join(f"{column.iloc[k]!r} (line {line})" for k, line in zip(
+                rows[:SHOWN], line_numbers(column.index[rows[:SHOWN]])))
+            more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
+            notes.append(f"{name!r}: {len(rows)} value(s) without a category of "
+                         f"their own in training: {cells}{more}; read as the "
+                         "column's 'other' category (unseen or rare in training)")
+    return notes
+
+
+def _text_columns(model, path):
+    """The file's columns the model holds text categories for: read as text,
+    so that categories that look like numbers ('01') stay what they were."""
+    names = getattr(model, "feature_names_in_", None)
+    if "categories_" not in vars(model) or names is None:
+        return []
+    names = [str(name) for name in names]
+    columns = [names[j] for j, categories in zip(
+        np.flatnonzero(model.is_categorical_), model.categories_)
+        if categories.dtype == object
+        and all(isinstance(value, str) for value in categories)]
+    present = set(read_columns(path))
+    return [name for name in columns if name in present]
 
 
 def _guesses(missing, extra):
@@ -60,8 +116,12 @@ def _guesses(missing, extra):
 
 
 def _numeric_columns(model, expected):
-    """The columns the model reads as numbers: all of them, but those one-hot
-    encoded by the column transformer ``skdeep train`` puts first."""
+    """The columns the model reads as numbers: all of them, but its
+    categorical ones (or those one-hot encoded by the column transformer the
+    earlier ``skdeep train`` put first)."""
+    if "is_categorical_" in vars(model):
+        return [name for name, categorical in zip(expected, model.is_categorical_)
+                if not categorical]
     first = model.steps[0][1] if hasattr(model, "steps") else None
     encoded = set()
     for _, transformer, columns in getattr(first, "transformers_", []):
@@ -91,7 +151,7 @@ def run_predict(args):
     check_outputs([args.output], overwrite=args.overwrite,
                   inputs=[args.model, args.data])
     model = load_model(args.model)
-    data = read_csv(args.data)
+    data = read_csv(args.data, text_columns=_text_columns(model, args.data))
     X = model_input(model, data, args.data)
     with as_cli_error(f"{args.data}: cannot predict"):
         predictions = predictions_frame(model, X, args.proba)

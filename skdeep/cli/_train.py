@@ -1,4 +1,10 @@
-"""``skdeep train``: a CSV in, a fitted preprocessing + network Pipeline out."""
+"""``skdeep train``: a CSV in, a fitted DeepClassifier or DeepRegressor out.
+
+The estimator takes the raw columns itself (it scales the numeric ones, learns
+the categorical ones as embeddings and fills gaps); the command decides only
+what a CSV needs said out loud: missing targets, stray text, identifier-like
+columns, and how the gaps are filled (see ``_columns``).
+"""
 
 import warnings
 from pathlib import Path
@@ -7,11 +13,9 @@ import numpy as np
 
 from ..files import atomic_write
 from ._columns import (
-    MAX_CATEGORIES,
     clean_target,
     infer_task,
     prepare_features,
-    split_columns,
 )
 from ._io import (
     CLIError,
@@ -25,60 +29,39 @@ from ._io import (
 )
 from ._words import cli_words
 
-__all__ = ["build_pipeline", "fit_and_report", "held_out_scores", "infer_task",
+__all__ = ["build_model", "fit_and_report", "held_out_scores", "infer_task",
            "run_train", "split"]
 
 
-def build_pipeline(features, task, **params):
-    """Scale numeric columns, one-hot encode the others, then a skdeep network.
+def build_model(task, categorical, **params):
+    """The network ``train`` fits on the raw columns, ``categorical`` named.
 
-    Only preprocessors that skdeep's model format stores are used. StandardScaler
-    passes missing values through, so imputing 0 after scaling fills each numeric
-    gap with its column mean; OneHotEncoder treats a missing string as a category.
-    One-hot columns are bounded (``MAX_CATEGORIES`` per text column, the rarest
-    categories sharing one), so memory grows linearly with the rows.
+    Naming the categorical columns (even none) makes the estimator read every
+    file as a table: a numeric column without gaps in training still has its
+    gaps at predict filled with the training mean, as ``train`` reports.
     """
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
     from .. import DeepClassifier, DeepRegressor
 
-    numeric, categorical = split_columns(features)
-    transformers = []
-    if numeric:
-        transformers.append(("numeric", StandardScaler(), numeric))
-    if categorical:
-        encoder = OneHotEncoder(handle_unknown="infrequent_if_exist",
-                                max_categories=MAX_CATEGORIES, sparse_output=True)
-        transformers.append(("categorical", encoder, categorical))
-    network = (DeepClassifier if task == "classification" else DeepRegressor)(**params)
-    return Pipeline([
-        # dense output: its width is bounded by MAX_CATEGORIES per text column
-        ("columns", ColumnTransformer(transformers, sparse_threshold=0)),
-        ("impute", SimpleImputer(strategy="constant", fill_value=0.0,
-                                 keep_empty_features=True)),
-        ("model", network),
-    ])
+    kind = DeepClassifier if task == "classification" else DeepRegressor
+    return kind(categorical_features=list(categorical), **params)
 
 
-def fit_and_report(pipeline, X, y, *, task, test_size=0.2, random_state=0):
+def fit_and_report(model, X, y, *, task, test_size=0.2, random_state=0):
     """Fit on a training split, print the summary and held-out scores.
 
-    Returns the fitted pipeline and a dict of the held-out scores.
+    Returns the fitted model and a dict of the held-out scores.
     """
     X_train, X_test, y_train, y_test = split(X, y, task, test_size, random_state)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with as_cli_error("training failed"):
-            pipeline.fit(X_train, y_train)
+            model.fit(X_train, y_train)
     _print_notes(caught)
-    pipeline[-1].summary()
-    scores = held_out_scores(pipeline, X_test, y_test, y_train, task)
+    model.summary()
+    scores = held_out_scores(model, X_test, y_test, y_train, task)
     for name, value in scores.items():
         print(f"held-out {name}: {value:.4f}")
-    return pipeline, scores
+    return model, scores
 
 
 def split(X, y, task, test_size, random_state):
@@ -102,25 +85,25 @@ def _print_notes(caught):
         print(f"note: {cli_words(message)}")
 
 
-def held_out_scores(pipeline, X_test, y_test, y_train, task):
+def held_out_scores(model, X_test, y_test, y_train, task):
     """Scores on the held-out rows, each next to a trivial baseline."""
     from sklearn.metrics import log_loss, mean_absolute_error
 
     if task == "classification":
         majority = y_train.mode().iloc[0]
         scores = {
-            "accuracy": pipeline.score(X_test, y_test),
+            "accuracy": model.score(X_test, y_test),
             f"accuracy of always predicting '{majority}'": float(
                 np.mean(y_test == majority)),
         }
         # a class seen only in the held-out rows has no probability column
-        if np.isin(y_test, pipeline.classes_).all():
-            scores["log loss"] = log_loss(y_test, pipeline.predict_proba(X_test),
-                                          labels=pipeline.classes_)
+        if np.isin(y_test, model.classes_).all():
+            scores["log loss"] = log_loss(y_test, model.predict_proba(X_test),
+                                          labels=model.classes_)
         return scores
     return {
-        "R^2": pipeline.score(X_test, y_test),
-        "mean absolute error": mean_absolute_error(y_test, pipeline.predict(X_test)),
+        "R^2": model.score(X_test, y_test),
+        "mean absolute error": mean_absolute_error(y_test, model.predict(X_test)),
         "mean absolute error of predicting the mean": float(
             np.mean(np.abs(y_test - y_train.mean()))),
     }
@@ -136,26 +119,28 @@ def run_train(args):
     # checks that need only the target run before the whole file is parsed
     y, task, notes = clean_target(read_target(args.data, args.target,
                                               args.max_rows), args.task, args.data)
-    data = read_csv(args.data, max_rows=args.max_rows)
-    X, feature_notes = prepare_features(
+    # --categorical columns are read as the file's text ('01' stays '01')
+    data = read_csv(args.data, max_rows=args.max_rows,
+                    text_columns=args.categorical)
+    X, categorical, feature_notes = prepare_features(
         data.drop(columns=[args.target]).loc[y.index], args.categorical, args.data)
     params = dict(hidden_layer_sizes=args.hidden, max_iter=args.max_iter,
                   learning_rate_init=args.learning_rate_init,
                   early_stopping=args.early_stopping, random_state=args.random_state,
                   verbose=0 if args.quiet else 1)
-    pipeline = build_pipeline(X, task, **params)
-    numeric, categorical = split_columns(X)
-    print(f"{type(pipeline[-1]).__name__} ({task}) predicting {args.target!r} "
-          f"from {len(numeric)} numeric (scaled) and {len(categorical)} string "
-          f"(one-hot) columns; {len(y)} rows, {args.test_size:.0%} held out")
+    model = build_model(task, categorical, **params)
+    print(f"{type(model).__name__} ({task}) predicting {args.target!r} from "
+          f"{X.shape[1] - len(categorical)} numeric (scaled) and "
+          f"{len(categorical)} categorical (embedded) columns; {len(y)} rows, "
+          f"{args.test_size:.0%} held out")
     for note in notes + feature_notes:
         print(f"note: {note}")
-    fit_and_report(pipeline, X, y, task=task, test_size=args.test_size,
+    fit_and_report(model, X, y, task=task, test_size=args.test_size,
                    random_state=args.random_state)
-    save_model(pipeline, args.output)
+    save_model(model, args.output)
     print(f"saved model to {args.output} in {model_format()}")
     if args.plot:
-        _save_plot(pipeline, args.plot)
+        _save_plot(model, args.plot)
         print(f"saved training history plot to {args.plot}")
     return 0
 
@@ -192,12 +177,12 @@ def _check_plot_path(path):
                        f"{', '.join(sorted(formats))}")
 
 
-def _save_plot(pipeline, path):
+def _save_plot(model, path):
     from matplotlib.figure import Figure
 
     from ..plotting import HistoryDisplay
 
     figure = Figure(figsize=(7, 4.5), layout="constrained")
-    HistoryDisplay.from_estimator(pipeline, ax=figure.subplots())
+    HistoryDisplay.from_estimator(model, ax=figure.subplots())
     with atomic_write(path) as file:
         figure.savefig(file, format=Path(path).suffix.lstrip(".").lower())

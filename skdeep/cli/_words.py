@@ -30,6 +30,13 @@ _REWORDING = (
     (r"\btol=", ""),
     # fit_csv's way to leave columns out; the CLI reads every column
     (r"leave them out with columns=", "remove those columns from the file"),
+    # the estimators' and fit_csv's way to make a column categorical
+    (r"name it in categorical_features and read it as text in every chunk, with "
+     r"read_csv_kwargs=\{'dtype': \{('[^']*'): str\}\}", r"pass --categorical \1"),
+    (r"refit naming it in categorical_features", "train again with --categorical "
+     "and its name"),
+    (r"naming it in categorical_features", "passing --categorical with its name"),
+    (r"name it in categorical_features", "pass --categorical with its name"),
 )
 
 

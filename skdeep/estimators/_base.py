@@ -123,7 +123,8 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
         """The data and targets of a fit, checked and encoded (``FitArrays``).
         A first fit (``reset``) measures the inputs; the dtype of a new network
         is decided here, once, from X, y and the weights as given."""
-        X, y = check_X_y(self, X, y, reset=reset, y_numeric=self._y_numeric)
+        X, y = check_X_y(self, X, y, reset=reset, y_numeric=self._y_numeric,
+                         incremental=incremental)
         y, classes = self._labels(y, classes, reset=reset)
         if not (reset or incremental):
             self._check_warm_start(y)

@@ -47,6 +47,7 @@ PARAMETER_CONSTRAINTS = {
     "weight_decay": [Interval(Real, 0, None, closed="left")],
     "input_scaling": [StrOptions({"standard"}), None],
     "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
+    "categories": [StrOptions({"auto"}), list, dict],
 }
 
 

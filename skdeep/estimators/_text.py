@@ -9,12 +9,19 @@ the offending values and their row labels (or positions, for an array).
 import numpy as np
 import pandas as pd
 
-__all__ = ["describe_text_columns", "describe_text_in_array"]
+__all__ = ["describe_text_columns", "describe_text_in_array", "row_word"]
 
 # a column at least this share numbers is numbers with typos, not text (as the
 # command line judges a CSV column)
 NUMERIC_SHARE = 0.9
 SHOWN = 5  # offending cells named in a message
+
+
+def row_word(X):
+    """What a DataFrame's row labels are called in messages: 'row', or what
+    ``X.attrs['row_label']`` says (``fit_csv`` labels a chunk's rows by their
+    CSV line)."""
+    return getattr(X, "attrs", {}).get("row_label", "row")
 
 
 def _stray(column):
@@ -35,7 +42,8 @@ def _cells(values, rows, where):
 def _typo_message(name, values, rows, where="row"):
     return (f"column {name!r} is numeric except for {len(values)} value(s): "
             f"{_cells(values, rows, where)}, a typo: correct them, or blank "
-            "them (NaN) and impute, e.g. SimpleImputer in a Pipeline")
+            "them (a missing value: the estimators fill it with the column's "
+            "mean)")
 
 
 def describe_text_columns(X, names):
@@ -55,7 +63,7 @@ def describe_text_columns(X, names):
             stored.append(name)
         elif numbers.sum() >= NUMERIC_SHARE * (stray.sum() + numbers.sum()):
             typos.append(_typo_message(name, column[stray].tolist(),
-                                       column.index[stray].tolist()))
+                                       column.index[stray].tolist(), row_word(X)))
         else:
             text.append((name, column[stray].unique()[:2].tolist()))
     parts = list(typos)

@@ -110,11 +110,12 @@ def check_X(estimator, X, *, reset):
                              dtype=KEEP_PRECISION)
 
 
-def check_X_y(estimator, X, y, *, reset, y_numeric):
+def check_X_y(estimator, X, y, *, reset, y_numeric, incremental=False):
     """Validated X and y of matching length; y keeps its dtype unless numeric.
-    A raw table is encoded with its plan, learned here when ``reset``."""
+    A raw table is encoded with its plan, learned here when ``reset``
+    (``incremental``: by a first ``partial_fit`` call)."""
     with reraise_with_name(estimator):
-        encoded = encode_table(estimator, X, reset=reset)
+        encoded = encode_table(estimator, X, reset=reset, incremental=incremental)
         if encoded is not None:
             y = _check_y(y, multi_output=True, y_numeric=y_numeric,
                          estimator=estimator)

@@ -174,7 +174,26 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         refused unless named here. NaN in a numeric column is filled with the
         column's training mean, and a column with gaps in training gets a
         learned 0/1 missing indicator (``SimpleImputer(add_indicator=True)``
-        inside the network); infinite values are refused.
+        inside the network); infinite values are refused. A first fit without
+        categorical columns or gaps reads X as numbers, as MLP does (NaN at
+        predict is then refused), unless this names the columns explicitly
+        (a list or mask, even empty), ``categories`` is given, or it is a
+        first ``partial_fit`` call on a DataFrame: then X is a table from the
+        start, and later gaps are filled with the training mean.
+    categories : 'auto', list of array-like or dict, default='auto'
+        The categories of the categorical columns, as OneHotEncoder's
+        ``categories``: 'auto' learns them from the first ``fit`` or
+        ``partial_fit`` call (those seen in at least 5 of its rows, sorted);
+        a list holds one list of categories per categorical column, in column
+        order; a dict maps column names (or indices) to their categories and
+        leaves the other columns to 'auto'. Every listed category gets its
+        own weight row, in the order given, however rare; any other value is
+        'other' (also the categories a stream's later chunks bring), a
+        missing value 'missing'. A list must hold distinct present values
+        (no NaN or None: missing has its own row) of the column's type, and
+        name only categorical columns. Give the lists to make
+        ``partial_fit`` and :func:`skdeep.streaming.fit_csv` learn the
+        categories of the whole data rather than of the first batch.
 
     Attributes
     ----------
@@ -217,7 +236,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         numbers only, as before.
     categories_ : list of ndarray
         Per categorical column, the categories with a weight row of their
-        own, in row order (sorted, or a pandas category's order).
+        own, in row order (sorted, a pandas category's order, or the order
+        of the ``categories`` parameter).
     fill_values_ : ndarray of shape (n_numeric,)
         Training mean of each numeric column (of its observed values), which
         fills its gaps.
@@ -268,7 +288,8 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
                  monitor="val_loss", restore_best_weights=True, clip_norm=None,
                  dtype="auto", weight_init="glorot", weight_decay=0.01,
                  class_weight=None,
-                 input_scaling="standard", categorical_features="from_dtype"):
+                 input_scaling="standard", categorical_features="from_dtype",
+                 categories="auto"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -302,6 +323,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         self.class_weight = class_weight
         self.input_scaling = input_scaling
         self.categorical_features = categorical_features
+        self.categories = categories
 
     @explain_keras_keywords
     @atomic
@@ -333,6 +355,15 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
     @atomic
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Train for exactly one epoch, keeping weights and optimizer state.
+
+        The first call on a table fixes how it is read: which columns are
+        categorical, their categories (those of this first batch seen in at
+        least 5 of its rows, unless ``categories`` lists them; a category
+        first seen in a later batch is 'other'), the means that fill numeric
+        gaps and which columns get a missing indicator (those with gaps in
+        this batch); on a DataFrame it does so even when the batch has no
+        categorical column or gap, so a later batch's NaN is filled with this
+        batch's mean. The input statistics come from this call too.
 
         Parameters
         ----------
