@@ -56,6 +56,10 @@ FLOAT32_MAGNITUDE_LIMIT = 1e30
 # leave a float32 network in steps a noticeable fraction of its spread, since
 # its scaling is folded into the first (or last) layer, so 'auto' keeps float64
 FLOAT32_OFFSET_LIMIT = 1e3
+# early_stopping='auto' holds out validation_fraction and stops early when fit
+# gets more rows than this (HistGradientBoosting's 'auto' uses 10,000; this one
+# is measured on real tables in benchmarks/bench_tables.py)
+AUTO_EARLY_STOPPING_ROWS = 1000
 
 
 class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
@@ -103,6 +107,8 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         # its own stream, so a warm start draws the same validation split as the
         # first fit did (for an integer random_state; None draws a new one)
         split_rng = _generator(self.random_state)
+        if not incremental or "do_early_stopping_" not in self.__dict__:
+            self.do_early_stopping_ = self._stops_early(X.shape[0])
         data = self._training_data(train, y, validation, incremental, split_rng)
         settings = self._settings(data, incremental, model.network, alpha=alpha)
         facts = FitFacts((), incremental=incremental, inputs=read_files,
@@ -224,6 +230,21 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
     def _apply_class_weight(self, y, sample_weight, incremental):
         return sample_weight
 
+    def _stops_early(self, n_samples):
+        """``early_stopping`` resolved for a fit on ``n_samples`` rows: 'auto'
+        is on above AUTO_EARLY_STOPPING_ROWS (partial_fit never stops early)."""
+        if isinstance(self.early_stopping, str):  # 'auto'
+            return n_samples > AUTO_EARLY_STOPPING_ROWS
+        return bool(self.early_stopping)
+
+    def _early_stopped(self):
+        """``early_stopping`` as the fitted attributes read it: an explicit
+        True/False as it is (as before 'auto' existed), 'auto' as resolved by
+        the last fit."""
+        if isinstance(self.early_stopping, str):
+            return bool(self.__dict__.get("do_early_stopping_", False))
+        return bool(self.early_stopping)
+
     def _training_data(self, train, y, validation, incremental, rng):
         """Training set plus the validation set: given, held out, or none."""
         if validation is not None:
@@ -234,7 +255,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
             val_targets, _ = self._encode(y_val, reset=False, classes=None)
             val_targets = self._scale_targets(val_targets, None, reset=False)
             val = _as_dtype(Dataset(X_val, val_targets), train.targets.dtype)
-        elif self.early_stopping and not incremental:
+        elif self.do_early_stopping_ and not incremental:
             train, val = self._hold_out(train, y, rng)
         else:
             return TrainingData(train)
@@ -281,7 +302,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
 
     def _settings(self, data, incremental, network, *, alpha):
         validating = data.validation is not None
-        monitored = self.early_stopping and validating and not incremental
+        monitored = self.do_early_stopping_ and validating and not incremental
         n_samples = data.train.n_samples
         batch_size = (min(200, n_samples) if self.batch_size == "auto"
                       else min(self.batch_size, n_samples))
@@ -355,13 +376,13 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         self.loss_curve_ = self.history_["loss"]
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
         validating = "val_loss" in self.history_
-        self.best_loss_ = None if self.early_stopping and validating else \
+        self.best_loss_ = None if self._early_stopped() and validating else \
             state.best_loss
         self.validation_scores_ = self.history_.get(self._SCORE_NAME)
         self.validation_loss_curve_ = self.history_.get("val_loss")
         self.best_validation_score_ = None
         if self.validation_scores_:
-            best = state.best_epoch if self.early_stopping else 0
+            best = state.best_epoch if self._early_stopped() else 0
             # partial_fit epochs after an early-stopped fit have no validation
             # score, and the training loss they monitor may set best_epoch
             if not 0 < best <= len(self.validation_scores_):
@@ -377,12 +398,12 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
                        " Increase max_iter or max_fun, or scale the inputs.")
         else:
             watched = ("the validation " + self.monitor[4:]
-                       if self.early_stopping and "val_loss" in self.history_
+                       if self.do_early_stopping_ and "val_loss" in self.history_
                        else "the training loss")
             message = (f"{name}: the {self.solver} solver reached max_iter="
                        f"{self.max_iter} epochs while {watched} was still "
                        f"improving by more than tol={self.tol}. Increase max_iter"
-                       + ("." if self.early_stopping else
+                       + ("." if self.do_early_stopping_ else
                           ", or set early_stopping=True to stop on a validation set."))
         # stacklevel 7 points at the caller of fit (through its two wrappers,
         # explain_keras_keywords and atomic)
