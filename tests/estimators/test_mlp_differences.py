@@ -61,7 +61,7 @@ def _rows(n):
 def test_early_stopping_auto_switches_at_the_documented_rows(cls, offset, explicit):
     from skdeep.estimators._base import AUTO_EARLY_STOPPING_ROWS
 
-    assert AUTO_EARLY_STOPPING_ROWS == 1000  # the number the docstrings give
+    assert AUTO_EARLY_STOPPING_ROWS == 500  # the number the docstrings give
     assert cls().early_stopping == "auto"
     X, y = _rows(AUTO_EARLY_STOPPING_ROWS + offset)
     if cls is DeepClassifier:
