@@ -99,7 +99,7 @@ def _callbacks(name):
 def _fit_seconds(name, X, y, dtype):
     model = skdeep.DeepClassifier(hidden_layer_sizes=(100, 100), max_iter=EPOCHS,
                                   tol=0, n_iter_no_change=EPOCHS + 1, dtype=dtype,
-                                  random_state=0)
+                                  random_state=0, early_stopping=False)
     callbacks = _callbacks(name)
     if callbacks:
         model.set_callbacks(*callbacks)

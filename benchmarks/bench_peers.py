@@ -112,7 +112,7 @@ def fit_skdeep(task, X, y, hidden, batch, epochs, compiled=True):
     Est = skdeep.DeepClassifier if task == "clf" else skdeep.DeepRegressor
     model = Est(hidden_layer_sizes=hidden, batch_size=batch, max_iter=epochs, tol=0,
                 n_iter_no_change=epochs + 1, learning_rate_init=LEARNING_RATE,
-                random_state=0, dtype="float32")
+                random_state=0, dtype="float32", early_stopping=False)
     start = time.perf_counter()
     model.fit(X, y)
     return time.perf_counter() - start, model.predict
@@ -370,7 +370,9 @@ def run_defaults(repeats, threads, quick):
             for _ in range(repeats):
                 for i, Est in enumerate(trio):  # 2: skdeep on the NumPy path
                     os.environ["SKDEEP_COMPILED"] = "0" if i == 2 else "1"
-                    model = Est(max_iter=epochs, random_state=0)
+                    # early_stopping: MLP's default, so epochs compare
+                    model = Est(max_iter=epochs, random_state=0,
+                                early_stopping=False)
                     with threadpool_limits(threads):
                         start = time.perf_counter()
                         model.fit(X, y)

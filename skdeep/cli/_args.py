@@ -53,9 +53,11 @@ def add_train(parser):
     _add_common(parser, outputs="--output (and --plot)")
     parser.add_argument("--max-iter", type=_positive_int, default=200,
                         metavar="N", help="maximum epochs (default: 200)")
-    parser.add_argument("--early-stopping", action="store_true", help="hold out "
-                        "10%% of the training rows; stop when their loss stops "
-                        "improving")
+    parser.add_argument("--early-stopping", action=argparse.BooleanOptionalAction,
+                        default=None, help="hold out 10%% of the training rows "
+                        "and stop when their loss stops improving (default: on "
+                        "above 500 training rows, as the estimators' "
+                        "early_stopping='auto')")
     parser.add_argument("--test-size", type=_fraction, default=0.2, metavar="FRAC",
                         help="fraction of rows held out for scoring (default: 0.2)")
     _add_categorical(parser)

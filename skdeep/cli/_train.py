@@ -126,7 +126,9 @@ def run_train(args):
         data.drop(columns=[args.target]).loc[y.index], args.categorical, args.data)
     params = dict(hidden_layer_sizes=args.hidden, max_iter=args.max_iter,
                   learning_rate_init=args.learning_rate_init,
-                  early_stopping=args.early_stopping, random_state=args.random_state,
+                  early_stopping=("auto" if args.early_stopping is None
+                                  else args.early_stopping),
+                  random_state=args.random_state,
                   verbose=0 if args.quiet else 1)
     model = build_model(task, categorical, **params)
     print(f"{type(model).__name__} ({task}) predicting {args.target!r} from "

@@ -16,9 +16,9 @@ _REWORDING = (
     (r"early_stopping's validation_fraction=[\d.]+ of", "--early-stopping's 10% "
      "hold-out of"),
     (r"(increase|lower) validation_fraction, pass X_val and y_val to fit, or set "
-     r"early_stopping=False", "add rows, or leave out --early-stopping"),
+     r"early_stopping=False", "add rows, or pass --no-early-stopping"),
     (r"give more samples a positive weight, or pass X_val and y_val",
-     "add rows, or leave out --early-stopping"),
+     "add rows, or pass --no-early-stopping"),
     (r"max_iter=(\d+)", r"--max-iter \1"),
     (r"\bmax_iter\b", "--max-iter"),
     (r"set early_stopping=True", "pass --early-stopping"),

@@ -30,7 +30,7 @@ PARAMETER_CONSTRAINTS = {
     "warm_start": ["boolean"],
     "momentum": [Interval(Real, 0, 1, closed="both")],
     "nesterovs_momentum": ["boolean"],
-    "early_stopping": ["boolean"],
+    "early_stopping": ["boolean", StrOptions({"auto"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="left")],
     "beta_1": [Interval(Real, 0, 1, closed="left")],
     "beta_2": [Interval(Real, 0, 1, closed="left")],

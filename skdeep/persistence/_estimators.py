@@ -32,7 +32,7 @@ _TABLE_ATTRIBUTES = ("is_categorical_", "categories_", "fill_values_",
                      "missing_indicator_features_")
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multilabel",
                      "_one_hot", "target_offset_", "target_scale_", "input_offset_",
-                     "input_scale_", *_TABLE_ATTRIBUTES)
+                     "input_scale_", "do_early_stopping_", *_TABLE_ATTRIBUTES)
 _ENGINE = ("_network", "_optimizer", "_state", "_rng", "_trained_params")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
             "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
@@ -185,10 +185,12 @@ def _decode_inputs(fitted, decoder, cls, where):
                                    if cls is DeepClassifier else set())
     allowed = needed | {"feature_names_in_", "_one_hot", "target_offset_",
                         "target_scale_", "input_offset_", "input_scale_",
-                        *_TABLE_ATTRIBUTES}
+                        "do_early_stopping_", *_TABLE_ATTRIBUTES}
     expect(needed <= set(inputs) <= allowed, where,
            f"fitted inputs must be {sorted(needed)} (and feature_names_in_); got "
            f"{sorted(map(str, inputs))}.")
+    expect(isinstance(inputs.get("do_early_stopping_", False), bool), where,
+           "do_early_stopping_ must be a bool.")
     return inputs
 
 

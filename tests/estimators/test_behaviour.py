@@ -91,7 +91,11 @@ def test_mlp_parameters_and_grid_work_unchanged():
         params = theirs().get_params()
         assert ours(**params).get_params() | params == ours(**params).get_params()
         defaults = ours().get_params()
-        assert {k: defaults[k] for k in params} == params  # same defaults
+        # same defaults, but early_stopping: 'auto' (on above 500 rows, as
+        # docs/user_guide/coming_from_mlp.rst lists) where MLP has False
+        assert defaults["early_stopping"] == "auto" and not params["early_stopping"]
+        assert {k: defaults[k] for k in params if k != "early_stopping"} == {
+            k: v for k, v in params.items() if k != "early_stopping"}
     X, y = make_regression(120, 4, random_state=0)
     mlp_grid = {"alpha": [1e-4, 1e-2], "learning_rate_init": [1e-3, 1e-2]}
     with warnings.catch_warnings():
