@@ -30,9 +30,11 @@ class InputHooks:
         columns are measured on their observed values; its indicator and code
         columns are not scaled."""
         if has_table(self):
-            self.input_offset_, self.input_scale_ = TablePlan.of(
-                self).observed_statistics(X, sample_weight, self.input_scaling,
-                                          input_statistics)
+            plan = TablePlan.of(self)
+            self.input_offset_, self.input_scale_ = plan.observed_statistics(
+                X, sample_weight, self.input_scaling, input_statistics)
+            if self.input_scaling is None:  # the numeric columns lead X
+                warn_unscaled(self, X[:, : len(plan.numeric)], plan.numeric)
             return
         self.input_offset_, self.input_scale_ = input_statistics(
             X, sample_weight, self.input_scaling)
@@ -144,10 +146,11 @@ def scale_inputs(X, offset, scale, dtype):
     return scaled
 
 
-def warn_unscaled(estimator, X):
+def warn_unscaled(estimator, X, columns=None):
     """Warn when X's column spreads differ by ``SPREAD_RATIO_WARNING`` or more:
     with ``input_scaling=None`` the network sees them as they are, and the
-    widest columns swamp the rest."""
+    widest columns swamp the rest. ``columns``: the feature index of each of
+    X's columns (default: their positions)."""
     _, spread, size = _column_statistics(X, None)
     varying = np.flatnonzero(np.isfinite(spread) & (spread > CONSTANT_SPREAD * size))
     if len(varying) < 2:
@@ -160,6 +163,7 @@ def warn_unscaled(estimator, X):
     names = getattr(estimator, "feature_names_in_", None)
 
     def label(j):
+        j = j if columns is None else int(columns[j])
         return f"{names[j]!r}" if names is not None else f"column {j}"
 
     warn_caller(

@@ -351,3 +351,17 @@ def test_memory_of_a_100000_category_column_is_bounded():
     # 16 parameter copies and 40 bytes per row and column (codes, batches)
     assert peak < 16 * parameter_bytes + 40 * n_rows * frame.shape[1] * 8
     assert peak < one_hot_bytes / 1000
+
+
+def test_unscaled_table_columns_are_named_in_the_warning():
+    """input_scaling=None on a table warns about its numeric columns by their
+    own names, though a categorical column sits between them."""
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=80),
+                          "city": rng.choice(["x", "y"], 80),
+                          "b": rng.normal(size=80) * 1e6})
+    with pytest.warns(UserWarning, match="with input_scaling=None the input "
+                      "columns differ in scale by a factor of 1e\\+06: 'b' has "
+                      "standard deviation .*, 'a' "):
+        DeepRegressor(input_scaling=None, max_iter=2, hidden_layer_sizes=(3,),
+                      random_state=0).fit(frame, frame["a"])
