@@ -12,7 +12,7 @@ import pytest
 from skdeep.cli import main
 from skdeep.datasets import load_shot_log, load_transactions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(capsys, *argv):

@@ -15,7 +15,7 @@ from sklearn.datasets import load_breast_cancer
 from skdeep.cli import _train, main
 from skdeep.persistence import load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUICK = ["--hidden", "4", "--max-iter", "2", "--quiet"]
 
 

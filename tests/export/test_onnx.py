@@ -395,7 +395,7 @@ def test_export_never_imports_training():
     import ast
     from pathlib import Path
 
-    package = Path(__file__).resolve().parents[1] / "skdeep"
+    package = Path(__file__).resolve().parents[2] / "skdeep"
     for path in [*(package / "export").glob("*.py"), package / "cli" / "_export.py"]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):
