@@ -214,7 +214,7 @@ def _edges():
 
 def _upward():
     found = Counter()
-    for path, line, unit, target, _, _ in _edges():
+    for _, _, unit, target, _, _ in _edges():
         if target == unit or target in LEAVES:
             continue
         allowed = MAY_IMPORT.get(unit, set())

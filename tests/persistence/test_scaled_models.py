@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from skdeep import DeepClassifier, DeepRegressor
-from skdeep.persistence import ModelFileError, load, save
+from skdeep.persistence import load, save
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning")

@@ -184,3 +184,36 @@ def test_validation_outputs_that_overflow_are_divergence(dtype, rate):
         model.fit(X * 10, y, X_val=X[:100], y_val=y[:100])
     assert np.isfinite(model._network.params).all()
     assert np.isfinite(model.predict(X[:100])).all()
+
+
+def test_divergence_raises_and_restores_finite_weights():
+    rng = np.random.default_rng(0)
+    X = rng.normal(scale=1e4, size=(300, 5))
+    y = X @ rng.normal(size=5)
+    model = DeepRegressor(solver="sgd", learning_rate_init=10, max_iter=50,
+                          random_state=0)
+    with pytest.raises(DivergenceError, match="DeepRegressor.*StandardScaler.*"
+                                              "learning_rate_init") as caught:
+        model.fit(X, y)
+    assert isinstance(caught.value, ValueError)
+    assert all(np.isfinite(w).all() for w in model.coefs_ + model.intercepts_)
+    assert np.isfinite(model.predict(X)).all()
+
+
+def test_divergence_with_early_stopping_restores_the_best_epoch():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 5))
+    y = X @ rng.normal(size=5)
+    X_val, y_val = X[:100], y[:100]
+    model = DeepRegressor(solver="sgd", learning_rate_init=0.01, momentum=0,
+                          early_stopping=True, warm_start=True, max_iter=5,
+                          random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y, X_val=X_val, y_val=y_val)
+    # now explode on the warm start after a finite epoch, the best of this fit
+    # (at magnitudes float32 holds: training is in float32)
+    model.set_params(learning_rate_init=1.0)
+    with pytest.raises(DivergenceError, match="best epoch"):
+        model.fit(X * 10, y, X_val=X_val, y_val=y_val)
+    assert np.isfinite(model.predict(X)).all()

@@ -1,17 +1,16 @@
-"""Keras-style training features through the estimators: early stopping with
-best-weight restore, history, dropout, class weights, schedules, clipping,
-the divergence guard, progress lines and summary()."""
+"""The fit loop through the estimators: early stopping with best-weight
+restore (minibatch and L-BFGS), history, dropout, the adaptive schedule,
+gradient clipping, and the ConvergenceWarning early stopping spares."""
 
-import re
 import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import log_loss, recall_score
+from sklearn.metrics import log_loss
 
-from skdeep import DeepClassifier, DeepRegressor, DivergenceError
+from skdeep import DeepClassifier, DeepRegressor
 
 
 @pytest.fixture
@@ -60,18 +59,6 @@ def test_monitor_val_score(classification):
     assert model.score(X_val, y_val) == max(scores)
 
 
-def test_held_out_split_is_stratified_and_shuffled():
-    y = np.array([0] * 90 + [1] * 10)
-    model = DeepClassifier(validation_fraction=0.2)
-    model._multilabel = False
-    train, val = model._split_rows(y, 20, np.random.default_rng(0))
-    assert np.bincount(y[val]).tolist() == [18, 2]
-    assert np.bincount(y[train]).tolist() == [72, 8]
-    regressor_rows = DeepRegressor()._split_rows(np.zeros(100), 10,
-                                                 np.random.default_rng(0))[1]
-    assert sorted(regressor_rows) != list(range(90, 100))  # never "the last rows"
-
-
 def test_early_stopping_without_validation_data_holds_out(classification):
     X, y, _, _ = classification
     model = DeepClassifier(early_stopping=True, random_state=0).fit(X, y)
@@ -110,39 +97,6 @@ def test_dropout_changes_training_not_prediction(classification):
     np.testing.assert_allclose(first, expected, rtol=1e-5)
 
 
-def test_dropout_rate_per_layer_is_validated():
-    model = DeepClassifier(hidden_layer_sizes=(4, 4), dropout=[0.1, 1.2])
-    with pytest.raises(ValueError, match="DeepClassifier: 'dropout'"):
-        model.fit([[0.0], [1.0]], [0, 1])
-
-
-def test_balanced_class_weight_raises_minority_recall():
-    X, y = make_classification(2000, 6, weights=[0.95], flip_y=0.05,
-                               class_sep=0.5, random_state=0)
-    kwargs = dict(hidden_layer_sizes=(20,), max_iter=100, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        plain = DeepClassifier(**kwargs).fit(X, y)
-        balanced = DeepClassifier(class_weight="balanced", **kwargs).fit(X, y)
-    # measured: about 0.49 without weights and 0.64 with them
-    assert recall_score(y, balanced.predict(X)) > recall_score(
-        y, plain.predict(X)) + 0.1
-
-
-def test_class_weight_multiplies_sample_weight():
-    X, y = make_classification(60, 4, random_state=0)
-    sample_weight = np.linspace(0.5, 1.5, 60)
-    kwargs = dict(solver="lbfgs", max_iter=20, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        by_class = DeepClassifier(class_weight={0: 3.0, 1: 1.0}, **kwargs).fit(
-            X, y, sample_weight=sample_weight)
-        by_sample = DeepClassifier(**kwargs).fit(
-            X, y, sample_weight=sample_weight * np.where(y == 0, 3.0, 1.0))
-    np.testing.assert_allclose(by_class.predict_proba(X), by_sample.predict_proba(X),
-                               rtol=1e-12)
-
-
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 def test_adaptive_schedule_lowers_the_rate_on_a_plateau(solver):
     X, y = make_regression(200, 4, noise=20, random_state=0)
@@ -172,73 +126,6 @@ def test_gradient_clipping_bounds_each_step():
                                                                           rel=1e-4)
 
 
-def test_divergence_raises_and_restores_finite_weights():
-    rng = np.random.default_rng(0)
-    X = rng.normal(scale=1e4, size=(300, 5))
-    y = X @ rng.normal(size=5)
-    model = DeepRegressor(solver="sgd", learning_rate_init=10, max_iter=50,
-                          random_state=0)
-    with pytest.raises(DivergenceError, match="DeepRegressor.*StandardScaler.*"
-                                              "learning_rate_init") as caught:
-        model.fit(X, y)
-    assert isinstance(caught.value, ValueError)
-    assert np.isfinite(model._network.params).all()
-    assert np.isfinite(model.predict(X)).all()
-
-
-def test_divergence_with_early_stopping_restores_the_best_epoch():
-    rng = np.random.default_rng(1)
-    X = rng.normal(size=(300, 5))
-    y = X @ rng.normal(size=5)
-    X_val, y_val = X[:100], y[:100]
-    model = DeepRegressor(solver="sgd", learning_rate_init=0.01, momentum=0,
-                          early_stopping=True, warm_start=True, max_iter=5,
-                          random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X, y, X_val=X_val, y_val=y_val)
-    # now explode on the warm start after a finite epoch, the best of this fit
-    # (at magnitudes float32 holds: training is in float32)
-    model.set_params(learning_rate_init=1.0)
-    with pytest.raises(DivergenceError, match="best epoch"):
-        model.fit(X * 10, y, X_val=X_val, y_val=y_val)
-    assert np.isfinite(model.predict(X)).all()
-
-
-def test_verbose_1_prints_keras_lines(classification, capsys):
-    X, y, X_val, y_val = classification
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        DeepClassifier(max_iter=3, verbose=1, random_state=0).fit(
-            X, y, X_val=X_val, y_val=y_val)
-    lines = capsys.readouterr().out.strip().splitlines()
-    pattern = (r"Epoch (\d)/3 - \d+\.\d\ds - loss: \d\.\d{4} - val_loss: \d\.\d{4}"
-               r" - val_accuracy: \d\.\d{4}")
-    assert [re.fullmatch(pattern, line).group(1) for line in lines] == ["1", "2",
-                                                                        "3"]
-
-
-@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
-def test_verbose_2_one_line_per_epoch_for_every_solver(solver, capsys):
-    X, y = make_regression(50, 3, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model = DeepRegressor(solver=solver, max_iter=4, verbose=2,
-                              random_state=0).fit(X, y)
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == model.n_iter_
-    assert all(re.fullmatch(r"Epoch \d/4 - \d+\.\d\ds - loss: [\d.]+", line)
-               for line in lines)
-
-
-def test_verbose_0_prints_nothing(classification, capsys):
-    X, y, _, _ = classification
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        DeepClassifier(max_iter=2).fit(X, y)
-    assert capsys.readouterr().out == ""
-
-
 def test_no_convergence_warning_when_early_stopping_ends(classification):
     X, y, X_val, y_val = classification
     with warnings.catch_warnings():
@@ -246,32 +133,6 @@ def test_no_convergence_warning_when_early_stopping_ends(classification):
         model = DeepClassifier(early_stopping=True, n_iter_no_change=2,
                                random_state=0).fit(X, y, X_val=X_val, y_val=y_val)
     assert model.n_iter_ < 200
-
-
-def test_summary_of_the_seed_model(capsys):
-    X = np.random.default_rng(0).normal(size=(20, 10))
-    y = np.arange(20) % 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model = DeepClassifier(hidden_layer_sizes=(100, 100, 100), max_iter=1).fit(X,
-                                                                                   y)
-    model.summary()
-    out = capsys.readouterr().out
-    rows = re.findall(r"dense_\d \(Dense\)\s+\(None, (\d+)\)\s+(\w+)\s+([\d,]+)", out)
-    assert rows == [("100", "relu", "1,100"), ("100", "relu", "10,100"),
-                    ("100", "relu", "10,100"), ("2", "softmax", "202")]
-    # 10*100+100, 100*100+100 twice, 100*2+2
-    assert "Total params: 21,502" in out and "Non-trainable params: 0" in out
-
-
-def test_partial_fit_multilabel():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(100, 3))
-    Y = (X[:, :2] > 0).astype(int)
-    model = DeepClassifier(random_state=0)
-    for _ in range(3):
-        model.partial_fit(X, Y)
-    assert model.predict(X).shape == (100, 2) and len(model.loss_curve_) == 3
 
 
 def test_lbfgs_early_stopping_restores_the_best_iteration(classification):
