@@ -97,7 +97,8 @@ def test_a_regressor_checkpoint_predicts_in_y_units(tmp_path):
 
 
 @pytest.mark.parametrize("cls", [DeepRegressor, DeepClassifier])
-def test_a_checkpoint_of_raw_columns_reads_raw_X_and_resumes_exactly(cls, tmp_path):
+def test_a_checkpoint_of_raw_columns_reads_raw_X_and_resumes_exactly(cls, tmp_path,
+                                                                    weights_of):
     """Input scaling trains on standardized X; a snapshot reads raw X like the
     fitted model, and carries the trained parameters, so the epoch-2 checkpoint
     resumed for 2 epochs is the 4-epoch model bit for bit."""
@@ -113,7 +114,7 @@ def test_a_checkpoint_of_raw_columns_reads_raw_X_and_resumes_exactly(cls, tmp_pa
     checkpoint = skdeep.load(path)
     np.testing.assert_array_equal(checkpoint.input_scale_, model.input_scale_)
     _fit(checkpoint.set_params(warm_start=True, max_iter=2), X, y)
-    np.testing.assert_array_equal(checkpoint._network.params, model._network.params)
+    np.testing.assert_array_equal(weights_of(checkpoint), weights_of(model))
 
 
 def test_a_checkpoint_holds_the_epochs_bookkeeping(data, tmp_path):

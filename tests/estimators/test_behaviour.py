@@ -275,7 +275,7 @@ def test_warm_start_continues_from_fitted_weights():
 
 @pytest.mark.parametrize("new_y", [lambda y: y % 2, lambda y: np.arange(len(y)) % 4],
                          ids=["subset", "superset"])
-def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y):
+def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y, weights_of):
     """MLPClassifier raises when a warm-start fit sees other classes; so do we,
     speaking of warm_start (not of partial_fit's classes=) and keeping the
     fitted model."""
@@ -287,7 +287,7 @@ def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y):
         model = DeepClassifier(max_iter=2, warm_start=True, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="warm_start"):
         mlp.fit(X, new_y(y))
-    params = model._network.params.copy()
+    params = weights_of(model)
     new_classes = np.unique(new_y(y)).tolist()
     with pytest.raises(ValueError, match=(
             rf"^DeepClassifier: warm_start .*\[0, 1, 2\].*{new_classes}.*"
@@ -295,7 +295,7 @@ def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y):
         model.fit(X, new_y(y))
     assert "partial_fit" not in str(error.value)
     assert model.classes_.tolist() == [0, 1, 2]
-    np.testing.assert_array_equal(model._network.params, params)
+    np.testing.assert_array_equal(weights_of(model), params)
 
 
 def test_warm_start_with_the_same_classes_in_another_order_continues():

@@ -35,20 +35,22 @@ def _model(**params):
 
 @pytest.mark.parametrize("learning_rate", ["constant", "invscaling"])
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
-def test_warm_start_resume_equals_an_uninterrupted_run(data, solver, learning_rate):
+def test_warm_start_resume_equals_an_uninterrupted_run(data, solver, learning_rate,
+                                                       weights_of):
     X, y, _, _ = data
     params = {"solver": solver, "learning_rate": learning_rate, "dropout": 0.2}
     whole = _fit(_model(max_iter=6, **params), X, y)
     part = _fit(_model(max_iter=4, warm_start=True, **params), X, y)
     part.set_params(max_iter=2)
     _fit(part, X, y)
-    assert np.array_equal(part._network.params, whole._network.params)
+    assert np.array_equal(weights_of(part), weights_of(whole))
     assert part.history_ == whole.history_ and len(part.loss_curve_) == 6
     assert part.n_iter_ == 2 and whole.n_iter_ == 6  # this call's epochs
     assert part._optimizer.t == whole._optimizer.t and part.t_ == whole.t_
 
 
-def test_resume_from_a_checkpoint_equals_an_uninterrupted_run(data, tmp_path):
+def test_resume_from_a_checkpoint_equals_an_uninterrupted_run(data, tmp_path,
+                                                              weights_of):
     X, y, _, _ = data
     path = tmp_path / "m.skdeep"
 
@@ -65,11 +67,11 @@ def test_resume_from_a_checkpoint_equals_an_uninterrupted_run(data, tmp_path):
     assert resumed.n_iter_ == 3
     _fit(resumed.set_params(warm_start=True, max_iter=3), X, y)
     whole = _fit(_model(max_iter=6), X, y)
-    assert np.array_equal(resumed._network.params, whole._network.params)
+    assert np.array_equal(weights_of(resumed), weights_of(whole))
     assert resumed.history_ == whole.history_
 
 
-def test_partial_fit_after_load_continues_the_optimizer(data, tmp_path):
+def test_partial_fit_after_load_continues_the_optimizer(data, tmp_path, weights_of):
     X, y, _, _ = data
     steady = _model()
     for _ in range(3):
@@ -79,7 +81,7 @@ def test_partial_fit_after_load_continues_the_optimizer(data, tmp_path):
         saved.partial_fit(X, y, classes=[0, 1])
     skdeep.save(saved, tmp_path / "m.skdeep")
     loaded = skdeep.load(tmp_path / "m.skdeep").partial_fit(X, y)
-    assert np.array_equal(loaded._network.params, steady._network.params)
+    assert np.array_equal(weights_of(loaded), weights_of(steady))
     assert loaded.n_iter_ == 1 and loaded._optimizer.t == steady._optimizer.t
 
 

@@ -112,17 +112,17 @@ def test_adaptive_schedule_lowers_the_rate_on_a_plateau(solver):
     assert model.n_iter_ == 6
 
 
-def test_gradient_clipping_bounds_each_step():
+def test_gradient_clipping_bounds_each_step(weights_of):
     X, y = make_regression(50, 3, random_state=0)
     model = DeepRegressor(solver="sgd", momentum=0, learning_rate_init=1.0,
                           batch_size=50, shuffle=False, clip_norm=1e-3,
                           random_state=0, target_scaling=None, input_scaling=None)
-    # no scaling: _network.params are then the weights the steps move
+    # no scaling: coefs_ and intercepts_ are then the weights the steps move
     model.partial_fit(X, y)
-    before = model._network.params.copy()
+    before = weights_of(model)
     model.partial_fit(X, y)
     # float32 weights up to about 17 round each step by about 1e-5 of its norm
-    assert np.linalg.norm(model._network.params - before) == pytest.approx(1e-3,
+    assert np.linalg.norm(weights_of(model) - before) == pytest.approx(1e-3,
                                                                           rel=1e-4)
 
 
