@@ -368,6 +368,7 @@ def test_no_traceback_for_bad_input(tmp_path, shots_csv, capsys, monkeypatch,
     assert "Epoch" not in out
 
 
+@pytest.mark.slow  # a real subprocess
 def test_no_traceback_on_real_stderr(tmp_path, shots_csv):
     """The same, through a real process: what a user sees in the terminal."""
     argv = _more_bad_inputs(tmp_path, shots_csv)["zip of several CSVs"][0]

@@ -201,6 +201,7 @@ def test_one_hot_columns_are_bounded(tmp_path, capsys):
     assert encoded.shape == (1000, 1 + 50)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(),
                     reason="reads the peak resident size from Linux's /proc")
 def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path):

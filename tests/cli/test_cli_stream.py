@@ -63,6 +63,7 @@ def test_same_model_as_fit_csv_with_a_progress_line_per_chunk(tmp_path, capsys):
     assert status == 0 and out.startswith("prediction\n")
 
 
+@pytest.mark.slow
 def test_memory_stays_near_one_chunk(tmp_path, capsys):
     path = write(tmp_path / "big.csv", 50_000, n_features=20)
     chunk_bytes = pd.read_csv(path, nrows=5000).memory_usage(deep=True).sum()

@@ -72,6 +72,7 @@ def test_accuracy_close_to_sklearn_mlp():
     assert ours.score(X[400:], y[400:]) >= theirs.score(X[400:], y[400:]) - 0.05
 
 
+@pytest.mark.slow
 def test_grid_search_in_pipeline_parallel():
     X, y = make_classification(200, 6, random_state=0)
     pipe = make_pipeline(StandardScaler(), DeepClassifier(max_iter=50,

@@ -36,6 +36,7 @@ def test_predict_from_eight_threads(cls):
         np.testing.assert_array_equal(result, expected)
 
 
+@pytest.mark.slow  # starts worker processes
 @pytest.mark.parametrize("cls", [DeepClassifier, DeepRegressor])
 def test_grid_search_parallel_equals_serial(cls):
     y = Y_CLASSES if cls is DeepClassifier else Y_REAL

@@ -417,6 +417,7 @@ def test_a_missing_file_is_an_os_error(tmp_path):
 
 
 # -- skops ---------------------------------------------------------------------
+@pytest.mark.slow
 def test_skops_roundtrip_with_skdeep_types_trusted(rng, tmp_path):
     sio = pytest.importorskip("skops.io")
     X, y = rng.normal(size=(40, 3)), rng.integers(0, 3, 40)

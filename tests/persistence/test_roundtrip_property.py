@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from skdeep import DeepClassifier
 from skdeep.persistence import load, save
 
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+# 25 random models, fitted and saved
+pytestmark = [pytest.mark.slow,
+              pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")]
 
 LABEL_KINDS = {"int8": lambda k: np.arange(k, dtype=np.int8) - 3,
                "uint64": lambda k: np.arange(k, dtype=np.uint64) * 7,

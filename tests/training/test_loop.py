@@ -19,6 +19,7 @@ def classification():
     return X[:400], y[:400], X[400:], y[400:]
 
 
+@pytest.mark.slow
 def test_early_stopping_restores_the_best_epoch(classification):
     X, y, X_val, y_val = classification
     model = DeepClassifier(hidden_layer_sizes=(200, 200), learning_rate_init=0.01,
@@ -38,6 +39,7 @@ def test_early_stopping_restores_the_best_epoch(classification):
     assert model.best_loss_ is None
 
 
+@pytest.mark.slow
 def test_restore_best_weights_off_keeps_last_epoch(classification):
     X, y, X_val, y_val = classification
     model = DeepClassifier(hidden_layer_sizes=(200, 200), learning_rate_init=0.01,
@@ -135,6 +137,7 @@ def test_no_convergence_warning_when_early_stopping_ends(classification):
     assert model.n_iter_ < 200
 
 
+@pytest.mark.slow
 def test_lbfgs_early_stopping_restores_the_best_iteration(classification):
     X, y, X_val, y_val = classification
     model = DeepClassifier(solver="lbfgs", hidden_layer_sizes=(200, 200),
