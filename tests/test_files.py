@@ -126,7 +126,7 @@ def test_check_writable_accepts_a_new_file(tmp_path):
     check_writable(tmp_path / "new.skdeep", overwrite=False, inputs=[tmp_path / "x"])
 
 
-# -- issue 21, item 14: temporaries of killed writers ---------------------------
+# -- temporaries of killed writers ---------------------------------------------
 _KILLED_WRITER = """
 import sys, time
 from skdeep.files import atomic_write

@@ -315,7 +315,7 @@ def test_docstring_example_runs():
     assert result.failed == 0
 
 
-# -- issue 11, items 9-11: malformed rows, atomicity, one label type ------------
+# -- malformed rows, atomicity, one label type ----------------------------------
 def _lines(n_rows, label=lambda i: i % 2):
     return "".join(f"{i * 0.01:.2f},{-i * 0.01:.2f},{label(i)}\n"
                    for i in range(n_rows))
@@ -418,7 +418,7 @@ def test_progress_line_per_chunk(tmp_path, capsys):
         "pass 2/2, lines 2-101", "pass 2/2, lines 102-201", "pass 2/2, lines 202-251"]
 
 
-# -- issue 21, items 6 and 7: rows longer than the header; float64 until scaled --
+# -- rows longer than the header; float64 until scaled -------------------------
 def _shifted_file(path, long_rows):
     """y = 3a exactly; the rows in ``long_rows`` carry one field too many
     (pandas would read the first field of every such file as a row index)."""

@@ -286,7 +286,7 @@ def test_demo_trains_both_datasets(capsys):
     assert network_r2 > linear_r2 + 0.3
 
 
-# -- issue 11, item 7: a table of bad inputs, each one line and exit 2 ----------
+# -- a table of bad inputs, each one line and exit 2 ----------------------------
 def _more_bad_inputs(tmp_path, shots_csv):
     """(argv, text the one-line error must contain) for inputs that used to end
     in a traceback, and their neighbours."""
@@ -382,7 +382,7 @@ def test_no_traceback_on_real_stderr(tmp_path, shots_csv):
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-# -- issue 11, item 13: --version; --help without scikit-learn -----------------
+# -- --version; --help without scikit-learn ------------------------------------
 def test_version(capsys):
     from skdeep import __version__
 

@@ -1,5 +1,5 @@
-"""``skdeep train`` never guesses silently about the data (issue 11, items 3-6
-and 8): missing targets, stray text in numeric columns, missing feature values,
+"""``skdeep train`` never guesses silently about the data: missing
+targets, stray text in numeric columns, missing feature values,
 identifier columns, and checks that need only the target."""
 
 import os

@@ -1,6 +1,6 @@
 """The command line never destroys a file: outputs are checked before any work,
 existing files are kept unless --overwrite, inputs are never overwritten, and
-writes are atomic (issue 11, items 1 and 2)."""
+writes are atomic."""
 
 import numpy as np
 import pandas as pd

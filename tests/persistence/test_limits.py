@@ -1,4 +1,4 @@
-"""Files that lie about sizes or numbers (issue 10, items 4 and 13)."""
+"""Files that lie about sizes or numbers."""
 
 import io
 import json

@@ -1,5 +1,4 @@
-"""Edited scikit-learn attributes: refused on load, or the model predicts (issue 10,
-item 11)."""
+"""Edited scikit-learn attributes: refused on load, or the model predicts."""
 
 import copy
 import warnings
