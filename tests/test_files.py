@@ -123,7 +123,9 @@ def test_check_writable_refuses(tmp_path, case, expected):
 
 
 def test_check_writable_accepts_a_new_file(tmp_path):
-    check_writable(tmp_path / "new.skdeep", overwrite=False, inputs=[tmp_path / "x"])
+    target = tmp_path / "new.skdeep"
+    assert check_writable(target, overwrite=False, inputs=[tmp_path / "x"]) is None
+    assert list(tmp_path.iterdir()) == []  # checking writes nothing
 
 
 # -- temporaries of killed writers ---------------------------------------------

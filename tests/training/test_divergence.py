@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from skdeep import DeepClassifier, DeepRegressor, DivergenceError
+from skdeep import DeepClassifier, DeepRegressor, DivergenceError, LambdaCallback
 from skdeep.streaming import fit_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -212,8 +212,15 @@ def test_divergence_with_early_stopping_restores_the_best_epoch():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y, X_val=X_val, y_val=y_val)
     # now explode on the warm start after a finite epoch, the best of this fit
-    # (at magnitudes float32 holds: training is in float32)
-    model.set_params(learning_rate_init=1.0)
-    with pytest.raises(DivergenceError, match="best epoch"):
+    # (at magnitudes float32 holds: training is in float32); a callback keeps
+    # what each finished epoch predicts
+    pytest.importorskip("sklearn.callback")
+    seen = {}
+    model.set_params(learning_rate_init=1.0).set_callbacks(LambdaCallback(
+        lambda estimator, epoch, logs: seen.setdefault(epoch, (
+            logs["val_loss"], estimator.predict(X_val)))))
+    with pytest.raises(DivergenceError, match=r"diverged in epoch 7 .*the weights "
+                       r"of the best epoch \(6\) were restored"):
         model.fit(X * 10, y, X_val=X_val, y_val=y_val)
-    assert np.isfinite(model.predict(X)).all()
+    assert list(seen) == [5] and np.isfinite(seen[5][0])
+    np.testing.assert_array_equal(model.predict(X_val), seen[5][1])
