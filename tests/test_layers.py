@@ -389,6 +389,7 @@ def test_the_walker_sees_what_it_checks():
                                                                   "_skdeep"]
 
 
+@pytest.mark.slow  # a fresh interpreter
 def test_layers_import_on_their_own_and_the_face_stays_lean():
     """Each engine layer imports without the layers above it (and without
     scikit-learn or pandas); then ``import skdeep`` alone reaches every

@@ -391,6 +391,7 @@ def test_version(capsys):
     assert out.strip() == f"skdeep {__version__}"
 
 
+@pytest.mark.slow  # a fresh interpreter per case
 @pytest.mark.parametrize("argv", [
     ["--help"], ["--version"], ["train", "--help"], ["fit-csv", "--help"],
     ["train", "data.csv"], ["train", "data.csv", "--target", "y", "--hidden", "x"],

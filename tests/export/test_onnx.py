@@ -117,6 +117,7 @@ def _check_matches(model, onnx_model, X, dtype):
     _assert_close(probabilities, model.predict_proba(X), dtype)
 
 
+@pytest.mark.slow  # a sweep; one model with every activation stays in the fast loop
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("kind", ["string", "multilabel", "regression", "poisson"])
 @pytest.mark.parametrize("activation", ACTIVATIONS)
