@@ -69,8 +69,9 @@ THIRD_PARTY = {
     # training step calls (training)
     "scipy": {"ops": ("scipy.special",), "optim": ("scipy.optimize",),
               "training": ("scipy.linalg",), "estimators": None, "export": None},
-    "pandas": {unit: None for unit in ("estimators", "persistence", "streaming",
-                                       "cli", "datasets")},
+    # export: the feeds of an exported raw-table model, built from a frame
+    "pandas": {unit: None for unit in ("estimators", "persistence", "export",
+                                       "streaming", "cli", "datasets")},
     "numba": {"training": None},  # the compiled training step, optional
     "threadpoolctl": {"estimators": None},
     "matplotlib": {"plotting": None, "cli": None},
