@@ -4,6 +4,27 @@ The estimators, the callbacks, ``save``/``load`` and ``to_onnx`` are imported on
 first use, so ``import skdeep`` (and the command line's ``--help``) does not pay
 for scikit-learn.
 
+The package is a NumPy engine under two scikit-learn estimators, with edge
+packages around them. Imports point down only:
+
+- ``ops`` and ``optim`` import no other layer: NumPy, and of SciPy only its
+  special functions (``ops``, GELU's erf) and its L-BFGS (``optim``);
+- ``network`` imports ``ops``; ``training`` imports ``network``, ``optim`` and
+  ``ops`` (and Numba with SciPy's BLAS for its compiled step);
+- ``estimators`` import the engine, scikit-learn, SciPy, pandas and
+  threadpoolctl; nothing below them imports scikit-learn or pandas;
+- the edges use the estimators: ``persistence`` (also the engine's public
+  modules, to rebuild a model), ``export`` (also ``ops``), ``callbacks`` (also
+  ``persistence``), ``streaming`` (also ``callbacks``), ``plotting``,
+  ``datasets``, and ``cli`` on top of them all. ``persistence``, ``export``,
+  ``streaming``, ``plotting``, ``datasets`` and ``cli`` import scikit-learn;
+  ``persistence``, ``streaming``, ``datasets`` and ``cli`` import pandas;
+- ``exceptions`` and ``files`` are leaves every layer may import.
+
+No package imports another's private modules or touches its private
+attributes, except the cases listed in ``tests/test_layers.py``, which checks
+all of the above.
+
 >>> from skdeep import DeepClassifier, DeepRegressor
 """
 

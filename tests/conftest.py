@@ -12,6 +12,16 @@ def rng():
 
 
 @pytest.fixture
+def weights_of():
+    """A fitted model's weights as one flat vector, read from its public
+    ``coefs_`` and ``intercepts_`` (equal vectors: the same model)."""
+    def flat(model):
+        return np.concatenate([a.ravel() for a in (*model.coefs_,
+                                                   *model.intercepts_)])
+    return flat
+
+
+@pytest.fixture
 def xor():
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 25, dtype=float)
     y = np.logical_xor(X[:, 0], X[:, 1]).astype(int)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# each example runs in its own Python process
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 

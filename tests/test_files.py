@@ -123,10 +123,12 @@ def test_check_writable_refuses(tmp_path, case, expected):
 
 
 def test_check_writable_accepts_a_new_file(tmp_path):
-    check_writable(tmp_path / "new.skdeep", overwrite=False, inputs=[tmp_path / "x"])
+    target = tmp_path / "new.skdeep"
+    assert check_writable(target, overwrite=False, inputs=[tmp_path / "x"]) is None
+    assert list(tmp_path.iterdir()) == []  # checking writes nothing
 
 
-# -- issue 21, item 14: temporaries of killed writers ---------------------------
+# -- temporaries of killed writers ---------------------------------------------
 _KILLED_WRITER = """
 import sys, time
 from skdeep.files import atomic_write

@@ -56,6 +56,7 @@ def _regressor(**params):
 
 
 # -- behaviour: what streaming computes ----------------------------------------
+@pytest.mark.slow
 def test_raw_columns_need_no_scaler(regression, tmp_path):
     """Without scaler= the estimator standardizes X with the first chunk's
     statistics: the same model as partial_fit on the raw chunks in memory,
@@ -87,6 +88,7 @@ def test_raw_columns_need_no_scaler(regression, tmp_path):
         _frame(raw_test), y_test) - 0.02
 
 
+@pytest.mark.slow
 def test_equals_partial_fit_on_in_memory_chunks(classification):
     path, X, y, X_test, _ = classification
     streamed = fit_csv(_classifier(), path, target="y", chunksize=CHUNKSIZE,
@@ -112,6 +114,7 @@ def test_each_chunk_gets_exactly_n_passes_epochs(classification, n_passes):
     assert model.t_ == n_passes * len(X)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
 def test_score_close_to_in_memory_fit(classification, regression, kind):
     data, make = ((classification, _classifier) if kind == "classifier"
@@ -201,6 +204,7 @@ def test_multi_output_regression_target(tmp_path, regression):
 
 
 # -- memory: measured with tracemalloc, against one chunk read independently ---
+@pytest.mark.slow
 def test_peak_memory_stays_near_one_chunk(tmp_path):
     n_features, chunksize, n_chunks = 20, 5000, 10
     X, y = make_classification(chunksize * n_chunks, n_features, random_state=0)
@@ -316,7 +320,7 @@ def test_docstring_example_runs():
     assert result.failed == 0
 
 
-# -- issue 11, items 9-11: malformed rows, atomicity, one label type ------------
+# -- malformed rows, atomicity, one label type ----------------------------------
 def _lines(n_rows, label=lambda i: i % 2):
     return "".join(f"{i * 0.01:.2f},{-i * 0.01:.2f},{label(i)}\n"
                    for i in range(n_rows))
@@ -419,7 +423,7 @@ def test_progress_line_per_chunk(tmp_path, capsys):
         "pass 2/2, lines 2-101", "pass 2/2, lines 102-201", "pass 2/2, lines 202-251"]
 
 
-# -- issue 21, items 6 and 7: rows longer than the header; float64 until scaled --
+# -- rows longer than the header; float64 until scaled -------------------------
 def _shifted_file(path, long_rows):
     """y = 3a exactly; the rows in ``long_rows`` carry one field too many
     (pandas would read the first field of every such file as a row index)."""
@@ -443,6 +447,7 @@ def test_a_first_row_longer_than_the_header_is_refused_with_its_line(tmp_path,
     assert not hasattr(model, "n_iter_")
 
 
+@pytest.mark.slow
 def test_a_well_formed_file_trains_on_its_own_columns(tmp_path):
     path = _shifted_file(tmp_path / "fine.csv", set())
     frame = pd.read_csv(path)
@@ -461,6 +466,7 @@ def _timestamps(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_the_estimators_scaling_sees_timestamps_at_full_precision(tmp_path):
     """Without scaler= the estimator's input_scaling measures and scales the
     float64 numbers; coefs_[0] then applies to raw timestamps, which only a
@@ -473,6 +479,7 @@ def test_the_estimators_scaling_sees_timestamps_at_full_precision(tmp_path):
     assert model.score(frame[["t"]], frame["y"]) > 0.99
 
 
+@pytest.mark.slow
 def test_the_scaler_sees_timestamps_at_full_precision(tmp_path):
     """A Unix time in seconds: float32 steps of 128 s over a 300 s spread."""
     rng = np.random.default_rng(0)

@@ -11,6 +11,9 @@ an epoch are its ``history_`` metrics plus the ``learning_rate`` it ran with
 Set them on the skdeep estimator itself, also inside a Pipeline or a search:
 ``make_pipeline(StandardScaler(), DeepClassifier().set_callbacks(...))``.
 ``clone`` passes the same callback instances on, as scikit-learn does.
+
+An edge package: it uses the estimators and ``persistence`` (ModelCheckpoint
+saves with ``skdeep.save``), and imports no third-party package itself.
 """
 
 from ._checkpoint import ModelCheckpoint

@@ -10,6 +10,10 @@ Parsing the arguments imports neither pandas nor scikit-learn: each command's
 module is imported only when that command runs, so ``--help``, ``--version``
 and usage errors answer at once.
 
+The top of the package: it may import the package face, the estimators and
+every edge package (never the engine's layers directly), and scikit-learn,
+pandas and matplotlib for its commands.
+
 Examples
 --------
 >>> from skdeep.cli import main

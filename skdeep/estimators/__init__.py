@@ -1,4 +1,11 @@
-"""The scikit-learn estimators: the only layer that imports scikit-learn."""
+"""The scikit-learn estimators: DeepClassifier and DeepRegressor.
+
+The top of the engine: imports ``training``, ``network``, ``optim`` and ``ops``,
+and scikit-learn, SciPy, pandas and threadpoolctl. It is the only layer of the
+engine that imports scikit-learn (``training``, ``network``, ``optim`` and
+``ops`` never do); the edge packages around it (``persistence``, ``export``,
+``streaming``, ``plotting``, ``datasets``, ``cli``) use scikit-learn too.
+"""
 
 from .classifier import DeepClassifier
 from .regressor import DeepRegressor

@@ -10,6 +10,10 @@ the two converters with skl2onnx, so ``skl2onnx.to_onnx`` accepts them too.
 Needs the optional packages skl2onnx and onnx (``pip install "scikit-deep[onnx]"``,
 which also installs onnxruntime); they are imported only when called, so
 ``import skdeep`` never loads them.
+
+An edge package: it reads the estimators' fitted models and ``ops``'s
+activation names, never the training layer; it imports scikit-learn, SciPy,
+skl2onnx and onnx.
 """
 
 import os

@@ -1,4 +1,7 @@
-"""The multilayer perceptron: one flat parameter vector, forward and backward."""
+"""The multilayer perceptron: one flat parameter vector, forward and backward.
+
+Imports ``ops`` and NumPy only.
+"""
 
 from .mlp import MLP
 from .workspace import Workspace

@@ -1,4 +1,8 @@
-"""Pure NumPy building blocks: activations, losses on raw outputs, initializers."""
+"""Pure NumPy building blocks: activations, losses on raw outputs, initializers.
+
+The bottom layer: imports no other skdeep layer, only NumPy and SciPy's special
+functions (``scipy.special.erf`` for GELU).
+"""
 
 from .activations import (
     ACTIVATION_ALIASES,

@@ -1,4 +1,8 @@
-"""Optimizers that update one flat parameter vector in place."""
+"""Optimizers that update one flat parameter vector in place.
+
+A bottom layer beside ``ops``: imports no other skdeep layer, only NumPy and,
+for L-BFGS, ``scipy.optimize``.
+"""
 
 from .adam import Adam
 from .adamw import AdamW

@@ -9,6 +9,10 @@ never imports or calls a name taken from the file.
 Default limits, checked before any array data is read: ``MAX_BYTES`` = 2 GiB
 for the file and for the total uncompressed size, ``MAX_ARRAY_ELEMENTS`` =
 2**28 elements per array, 16 MiB for the manifest, 4096 zip members.
+
+An edge package: it uses the estimators and, to rebuild a fitted model, the
+engine's public modules (``training``, ``network``, ``optim``, ``ops``); it
+imports scikit-learn (the types a file may hold) and pandas.
 """
 
 import json

@@ -1,4 +1,9 @@
-"""The fit loop: epochs, minibatches, validation, early stopping, progress."""
+"""The fit loop: epochs, minibatches, validation, early stopping, progress.
+
+Imports ``network``, ``optim`` and ``ops``, and knows arrays, not labels: never
+the estimators, scikit-learn or pandas. The compiled training step uses Numba
+and SciPy's BLAS when they are there.
+"""
 
 from .data import Dataset
 from .hooks import NO_HOOKS, Hooks, TrainingControls

@@ -67,6 +67,7 @@ def test_append_keeps_rows_across_fits(tmp_path, data):
     assert [row[0] for row in _rows(path)] == ["epoch", *map(str, range(6))]
 
 
+@pytest.mark.slow
 def test_fit_csv_logs_every_chunk_and_reports_to_the_callers_objects(tmp_path,
                                                                     data):
     X, y = data

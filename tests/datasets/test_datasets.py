@@ -213,6 +213,7 @@ def test_transactions_balance_effect_reverses_for_retirees():
     assert log_balance[~working].corr(target[~working]) < -0.5
 
 
+@pytest.mark.slow
 def test_transactions_interactions_defeat_linear_model():
     # Measured: linear R^2 ~0.26, gradient boosting ~0.87 with this CV split.
     X, y = load_transactions(return_X_y=True)

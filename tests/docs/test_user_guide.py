@@ -87,6 +87,7 @@ def test_the_guide_teaches_with_code():
     assert len(python) >= 15
 
 
+@pytest.mark.slow  # trains the guide's models
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.stem)
 def test_python_blocks_run_and_print_what_they_show(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the pages write model and log files

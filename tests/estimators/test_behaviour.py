@@ -72,6 +72,7 @@ def test_accuracy_close_to_sklearn_mlp():
     assert ours.score(X[400:], y[400:]) >= theirs.score(X[400:], y[400:]) - 0.05
 
 
+@pytest.mark.slow
 def test_grid_search_in_pipeline_parallel():
     X, y = make_classification(200, 6, random_state=0)
     pipe = make_pipeline(StandardScaler(), DeepClassifier(max_iter=50,
@@ -279,7 +280,7 @@ def test_warm_start_continues_from_fitted_weights():
 
 @pytest.mark.parametrize("new_y", [lambda y: y % 2, lambda y: np.arange(len(y)) % 4],
                          ids=["subset", "superset"])
-def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y):
+def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y, weights_of):
     """MLPClassifier raises when a warm-start fit sees other classes; so do we,
     speaking of warm_start (not of partial_fit's classes=) and keeping the
     fitted model."""
@@ -291,7 +292,7 @@ def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y):
         model = DeepClassifier(max_iter=2, warm_start=True, random_state=0).fit(X, y)
     with pytest.raises(ValueError, match="warm_start"):
         mlp.fit(X, new_y(y))
-    params = model._network.params.copy()
+    params = weights_of(model)
     new_classes = np.unique(new_y(y)).tolist()
     with pytest.raises(ValueError, match=(
             rf"^DeepClassifier: warm_start .*\[0, 1, 2\].*{new_classes}.*"
@@ -299,7 +300,7 @@ def test_warm_start_with_other_classes_is_refused_as_by_mlp(new_y):
         model.fit(X, new_y(y))
     assert "partial_fit" not in str(error.value)
     assert model.classes_.tolist() == [0, 1, 2]
-    np.testing.assert_array_equal(model._network.params, params)
+    np.testing.assert_array_equal(weights_of(model), params)
 
 
 def test_warm_start_with_the_same_classes_in_another_order_continues():

@@ -100,16 +100,16 @@ def test_fitted_estimator_predicts_with_that_epochs_weights(data):
     assert begins[0][5].n_iter_ == 0
 
 
-def test_snapshots_do_not_disturb_the_fit(data):
+def test_snapshots_do_not_disturb_the_fit(data, weights_of):
     X, y = data
     plain = _fit(DeepClassifier(max_iter=6, random_state=0), X, y)
     watched = _fit(DeepClassifier(max_iter=6, random_state=0)
                    .set_callbacks(Recorder()), X, y)
-    assert np.array_equal(plain._network.params, watched._network.params)
+    assert np.array_equal(weights_of(plain), weights_of(watched))
     assert plain.history_ == watched.history_
 
 
-def test_lbfgs_iterations_are_the_subtasks(data):
+def test_lbfgs_iterations_are_the_subtasks(data, weights_of):
     X, y = data
     recorder = Recorder()
     model = _fit(DeepClassifier(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=6,
@@ -118,7 +118,7 @@ def test_lbfgs_iterations_are_the_subtasks(data):
                   if call[0] == "end" and call[1].task_name == "epoch"]
     assert model.n_iter_ == 6
     assert [call[5].n_iter_ for call in epoch_ends] == [1, 2, 3, 4, 5, 6]
-    assert np.array_equal(epoch_ends[-1][5]._network.params, model._network.params)
+    assert np.array_equal(weights_of(epoch_ends[-1][5]), weights_of(model))
 
 
 def test_a_hook_returning_true_stops_after_that_epoch(data, capsys):
@@ -149,10 +149,10 @@ def test_no_callbacks_leaves_no_trace(data):
                 "_skl_callbacks_to_teardown"} & set(vars(model))
 
 
-def test_failing_callback_is_torn_down_and_leaves_the_model(data):
+def test_failing_callback_is_torn_down_and_leaves_the_model(data, weights_of):
     X, y = data
     fitted = _fit(DeepClassifier(max_iter=2, warm_start=True, random_state=0), X, y)
-    before = fitted._network.params.copy()
+    before = weights_of(fitted)
 
     class Failing(Recorder):
         def on_fit_task_end(self, estimator, context, **kwargs):
@@ -163,7 +163,7 @@ def test_failing_callback_is_torn_down_and_leaves_the_model(data):
     with pytest.raises(RuntimeError, match="callback failed"):
         fitted.set_callbacks(failing).fit(X, y)
     assert failing.calls[-1][0] == "teardown"
-    assert np.array_equal(fitted._network.params, before) and fitted.n_iter_ == 2
+    assert np.array_equal(weights_of(fitted), before) and fitted.n_iter_ == 2
 
 
 def _rich():

@@ -147,7 +147,7 @@ def test_fit_csv_streams_alike(tmp_path, monkeypatch, chosen):
         return fit_csv(model, path, target="y", chunksize=100, n_passes=2)
 
     reference, compiled = _both(monkeypatch, chosen, fit)
-    _assert_same_model(compiled, reference, str(reference._network.params.dtype))
+    _assert_same_model(compiled, reference, str(reference.coefs_[0].dtype))
 
 
 @DTYPES

@@ -1,5 +1,5 @@
 """Errors about the data name the column, the values and their rows, and tell a
-typo in a numeric column from a text column (issue 22, item 4)."""
+typo in a numeric column from a text column."""
 
 import numpy as np
 import pandas as pd

@@ -250,6 +250,7 @@ def test_default_regressor_warm_start_matches_one_run(dtype):
     np.testing.assert_array_equal(once.predict(X), resumed.predict(X))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cls", [DeepRegressor, DeepClassifier])
 @pytest.mark.parametrize("how", ["partial_fit", "warm_start"])
 def test_300_one_epoch_resumes_are_one_300_epoch_run(raw, cls, how):

@@ -1,6 +1,6 @@
 """Keras' words lead to skdeep's: each Keras spelling fails with the exception
-class it always raised, and a message naming the skdeep equivalent (issue 22,
-item 3). Parameter introspection stays scikit-learn's."""
+class it always raised, and a message naming the skdeep equivalent.
+Parameter introspection stays scikit-learn's."""
 
 import inspect
 import re

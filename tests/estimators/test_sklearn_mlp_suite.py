@@ -54,8 +54,12 @@ def _load_suite():
 
 suite = _load_suite()
 TEST_FUNCTIONS = sorted(name for name in vars(suite) if name.startswith("test_"))
+# the slowest of them train to a score: marked slow, out of the fast loop
+SLOW = {"test_multilabel_classification", "test_mlp_loading_from_joblib_partial_fit",
+        "test_partial_fit_classification", "test_partial_fit_regression"}
 # pytest collects every test_* callable of this module's namespace
-globals().update({name: getattr(suite, name) for name in TEST_FUNCTIONS})
+globals().update({name: pytest.mark.slow(getattr(suite, name)) if name in SLOW
+                  else getattr(suite, name) for name in TEST_FUNCTIONS})
 
 
 @pytest.fixture

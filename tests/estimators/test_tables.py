@@ -326,6 +326,7 @@ def test_cross_val_score_and_grid_search_take_data_frames():
     assert search.fit(frame, y).best_estimator_.categories_[0].tolist() == CITIES
 
 
+@pytest.mark.slow
 def test_memory_of_a_100000_category_column_is_bounded():
     """Training never builds an (n_rows, n_categories) array: the peak is the
     parameters' copies (weights, gradient, moments) plus rows x columns."""

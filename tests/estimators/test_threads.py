@@ -1,5 +1,5 @@
 """The BLAS thread limit taken while training small networks is given back,
-however fits in threads overlap (issue 10, item 16)."""
+however fits in threads overlap."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor

@@ -1,5 +1,5 @@
-"""A model file is canonical: save -> load -> save gives the same bytes (issue 10,
-item 14), for every kind of object save accepts."""
+"""A model file is canonical: save -> load -> save gives the same bytes,
+for every kind of object save accepts."""
 
 import numpy as np
 import pandas as pd

@@ -1,4 +1,4 @@
-"""skdeep fields that contradict each other or the weights (issue 10, item 12)."""
+"""skdeep fields that contradict each other or the weights."""
 
 import numpy as np
 import pytest

@@ -21,6 +21,9 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from skdeep import DeepClassifier
 from skdeep.persistence import ModelFileError, load, save
 
+# hundreds of damaged files
+pytestmark = pytest.mark.slow
+
 N_RAW, N_RESEALED, SECONDS_PER_LOAD = 1200, 600, 10
 
 

@@ -1,4 +1,4 @@
-"""Files that lie about sizes or numbers (issue 10, items 4 and 13)."""
+"""Files that lie about sizes or numbers."""
 
 import io
 import json
@@ -142,6 +142,7 @@ def test_oversized_npy_header_error_never_suggests_allow_pickle(tmp_path, toolki
     assert "allow_pickle" not in str(error.value)
 
 
+@pytest.mark.slow
 def test_load_peaks_at_twice_the_largest_array(tmp_path):
     """A network of 2**22 float32 inputs (16 MiB, zeros compress ~1000:1): on top
     of what the loaded model keeps, load holds at most twice its largest array

@@ -1,5 +1,4 @@
-"""Edited scikit-learn attributes: refused on load, or the model predicts (issue 10,
-item 11)."""
+"""Edited scikit-learn attributes: refused on load, or the model predicts."""
 
 import copy
 import warnings
@@ -189,6 +188,7 @@ def _set(tree, path, value):
     tree[path[-1]] = value
 
 
+@pytest.mark.slow  # a sweep over every fitted attribute
 def test_every_attribute_edit_is_refused_or_predicts(saved, tmp_path, toolkit):
     manifest, members = toolkit.unpack(saved)
     path, outcomes = tmp_path / "fuzzed.skdeep", {"refused": 0, "loaded": 0}

@@ -1,4 +1,4 @@
-"""skdeep.save writes race-free: concurrent savers, planted links (issue 10, 1-2)."""
+"""skdeep.save writes race-free: concurrent savers, planted links."""
 
 import os
 import tempfile

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from skdeep import DeepClassifier, DeepRegressor, DivergenceError
+from skdeep import DeepClassifier, DeepRegressor, DivergenceError, LambdaCallback
 from skdeep.streaming import fit_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -191,3 +191,43 @@ def test_validation_outputs_that_overflow_are_divergence(dtype, rate):
         model.fit(X * 10, y, X_val=X[:100], y_val=y[:100])
     assert np.isfinite(model._network.params).all()
     assert np.isfinite(model.predict(X[:100])).all()
+
+
+def test_divergence_raises_and_restores_finite_weights():
+    rng = np.random.default_rng(0)
+    X = rng.normal(scale=1e4, size=(300, 5))
+    y = X @ rng.normal(size=5)
+    model = DeepRegressor(solver="sgd", learning_rate_init=10, max_iter=50,
+                          random_state=0)
+    with pytest.raises(DivergenceError, match="DeepRegressor.*lower "
+                                              "learning_rate_init") as caught:
+        model.fit(X, y)
+    assert isinstance(caught.value, ValueError)
+    assert all(np.isfinite(w).all() for w in model.coefs_ + model.intercepts_)
+    assert np.isfinite(model.predict(X)).all()
+
+
+def test_divergence_with_early_stopping_restores_the_best_epoch():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(300, 5))
+    y = X @ rng.normal(size=5)
+    X_val, y_val = X[:100], y[:100]
+    model = DeepRegressor(solver="sgd", learning_rate_init=0.01, momentum=0,
+                          early_stopping=True, warm_start=True, max_iter=5,
+                          random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y, X_val=X_val, y_val=y_val)
+    # now explode on the warm start after a finite epoch, the best of this fit
+    # (at magnitudes float32 holds: training is in float32); a callback keeps
+    # what each finished epoch predicts
+    pytest.importorskip("sklearn.callback")
+    seen = {}
+    model.set_params(learning_rate_init=1.0).set_callbacks(LambdaCallback(
+        lambda estimator, epoch, logs: seen.setdefault(epoch, (
+            logs["val_loss"], estimator.predict(X_val)))))
+    with pytest.raises(DivergenceError, match=r"diverged in epoch 7 .*the weights "
+                       r"of the best epoch \(6\) were restored"):
+        model.fit(X * 10, y, X_val=X_val, y_val=y_val)
+    assert list(seen) == [5] and np.isfinite(seen[5][0])
+    np.testing.assert_array_equal(model.predict(X_val), seen[5][1])

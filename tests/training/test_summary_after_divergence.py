@@ -1,5 +1,5 @@
 """summary() and `skdeep summary` work on every fitted model, including one
-whose training diverged in its first epoch (issue 10, item 15)."""
+whose training diverged in its first epoch."""
 
 import numpy as np
 import pytest

@@ -1,5 +1,5 @@
-"""``skdeep train`` never guesses silently about the data (issue 11, items 3-6
-and 8): missing targets, stray text in numeric columns, missing feature values,
+"""``skdeep train`` never guesses silently about the data: missing
+targets, stray text in numeric columns, missing feature values,
 identifier columns, and checks that need only the target."""
 
 import os
@@ -15,7 +15,7 @@ from sklearn.datasets import load_breast_cancer
 from skdeep.cli import _train, main
 from skdeep.persistence import load
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUICK = ["--hidden", "4", "--max-iter", "2", "--quiet"]
 
 
@@ -208,6 +208,7 @@ def test_many_categories_are_embedding_rows(tmp_path, capsys):
     assert fitted.coefs_[0].shape[0] == 1 + len(fitted.categories_[0]) + 2
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(),
                     reason="reads the peak resident size from Linux's /proc")
 def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path):

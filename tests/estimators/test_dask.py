@@ -20,7 +20,9 @@ from sklearn.preprocessing import StandardScaler
 from skdeep import DeepClassifier, DeepRegressor
 
 SKIP_REASON = "needs the dask extra: pip install 'scikit-deep[dask]'"
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+# a two-worker LocalCluster for the module
+pytestmark = [pytest.mark.slow,
+              pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")]
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""``skdeep demo`` shows networks that learn, each against what it must beat
-(issue 22, item 6)."""
+"""``skdeep demo`` shows networks that learn, each against what it must
+beat."""
 
 import re
 

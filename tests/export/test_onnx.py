@@ -117,6 +117,7 @@ def _check_matches(model, onnx_model, X, dtype):
     _assert_close(probabilities, model.predict_proba(X), dtype)
 
 
+@pytest.mark.slow  # a sweep; one model with every activation stays in the fast loop
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("kind", ["string", "multilabel", "regression", "poisson"])
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -395,7 +396,7 @@ def test_export_never_imports_training():
     import ast
     from pathlib import Path
 
-    package = Path(__file__).resolve().parents[1] / "skdeep"
+    package = Path(__file__).resolve().parents[2] / "skdeep"
     for path in [*(package / "export").glob("*.py"), package / "cli" / "_export.py"]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):

@@ -1,5 +1,5 @@
-"""``skdeep fit-csv``: streaming training from the command line (issue 11,
-item 12): the same model as ``fit_csv`` in Python, a progress line per chunk,
+"""``skdeep fit-csv``: streaming training from the command line:
+the same model as ``fit_csv`` in Python, a progress line per chunk,
 bounded memory, and one-line errors."""
 
 import tracemalloc
@@ -64,6 +64,7 @@ def test_same_model_as_fit_csv_with_a_progress_line_per_chunk(tmp_path, capsys):
     assert status == 0 and out.startswith("prediction\n")
 
 
+@pytest.mark.slow
 def test_memory_stays_near_one_chunk(tmp_path, capsys):
     path = write(tmp_path / "big.csv", 50_000, n_features=20)
     chunk_bytes = pd.read_csv(path, nrows=5000).memory_usage(deep=True).sum()
@@ -126,7 +127,7 @@ def test_bad_inputs_are_one_line(tmp_path, capsys):
         assert not (tmp_path / f"{name}.skdeep").exists()
 
 
-# -- issue 21, item 6: a first row longer than the header -------------------------
+# -- a first row longer than the header ------------------------------------------
 @pytest.mark.parametrize("every_row", [True, False], ids=["every row", "first row"])
 @pytest.mark.parametrize("command", ["fit-csv", "train"])
 def test_a_row_longer_than_the_header_is_refused_with_its_line(tmp_path, capsys,

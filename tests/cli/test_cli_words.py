@@ -1,5 +1,5 @@
 """The command line speaks in its own flags, and its data errors are as precise
-for ``predict`` as for ``train`` (issue 22, items 4 and 5)."""
+for ``predict`` as for ``train``."""
 
 import re
 

@@ -1,6 +1,6 @@
 """The command line never destroys a file: outputs are checked before any work,
 existing files are kept unless --overwrite, inputs are never overwritten, and
-writes are atomic (issue 11, items 1 and 2)."""
+writes are atomic."""
 
 import numpy as np
 import pandas as pd
@@ -152,6 +152,7 @@ def test_datasets_write_keeps_existing_files(tmp_path, capsys):
                                   (2000, 6))
 
 
+@pytest.mark.slow
 def test_a_model_that_cannot_be_written_names_its_file(tmp_path, shots_csv):
     """A file-size limit (as a full disk) stops the write with EFBIG, which
     names no file: the error names the model file, and nothing is left."""

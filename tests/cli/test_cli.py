@@ -12,7 +12,7 @@ import pytest
 from skdeep.cli import main
 from skdeep.datasets import load_shot_log, load_transactions
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(capsys, *argv):
@@ -290,7 +290,7 @@ def test_demo_trains_both_datasets(capsys):
     assert network_r2 > linear_r2 + 0.3
 
 
-# -- issue 11, item 7: a table of bad inputs, each one line and exit 2 ----------
+# -- a table of bad inputs, each one line and exit 2 ----------------------------
 def _more_bad_inputs(tmp_path, shots_csv):
     """(argv, text the one-line error must contain) for inputs that used to end
     in a traceback, and their neighbours."""
@@ -372,6 +372,7 @@ def test_no_traceback_for_bad_input(tmp_path, shots_csv, capsys, monkeypatch,
     assert "Epoch" not in out
 
 
+@pytest.mark.slow  # a real subprocess
 def test_no_traceback_on_real_stderr(tmp_path, shots_csv):
     """The same, through a real process: what a user sees in the terminal."""
     argv = _more_bad_inputs(tmp_path, shots_csv)["zip of several CSVs"][0]
@@ -385,7 +386,7 @@ def test_no_traceback_on_real_stderr(tmp_path, shots_csv):
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-# -- issue 11, item 13: --version; --help without scikit-learn -----------------
+# -- --version; --help without scikit-learn ------------------------------------
 def test_version(capsys):
     from skdeep import __version__
 
@@ -394,6 +395,7 @@ def test_version(capsys):
     assert out.strip() == f"skdeep {__version__}"
 
 
+@pytest.mark.slow  # a fresh interpreter per case
 @pytest.mark.parametrize("argv", [
     ["--help"], ["--version"], ["train", "--help"], ["fit-csv", "--help"],
     ["train", "data.csv"], ["train", "data.csv", "--target", "y", "--hidden", "x"],

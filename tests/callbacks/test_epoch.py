@@ -1,0 +1,120 @@
+"""LambdaCallback and LearningRateScheduler: per-epoch functions, as in Keras."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+
+from skdeep import DeepClassifier, LambdaCallback, LearningRateScheduler
+
+pytest.importorskip("sklearn.callback")
+
+
+@pytest.fixture
+def data():
+    X, y = make_classification(240, 5, random_state=0)
+    return X[:200], y[:200], X[200:], y[200:]
+
+
+def _fit(model, X, y, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y, **kwargs)
+
+
+def _model(**params):
+    return DeepClassifier(**{"hidden_layer_sizes": (8,), "random_state": 0,
+                             "tol": 0, "n_iter_no_change": 1000, **params})
+
+
+def test_lambda_gets_the_epochs_model_and_logs_and_stops(data, capsys):
+    X, y, _, _ = data
+    seen = []
+
+    def on_epoch_end(estimator, epoch, logs):
+        seen.append((epoch, logs, estimator.score(X, y), estimator.n_iter_))
+        return epoch == 3
+
+    stop = LambdaCallback(on_epoch_end)
+    model = _model(max_iter=50, verbose=2).set_callbacks(stop)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X, y)
+    assert model.n_iter_ == 4 and stop.stopped_epoch_ == 3
+    out = capsys.readouterr().out
+    assert "Epoch 4/50" in out and "Epoch 4: a callback asked to stop" in out
+    assert "Epoch 5/50" not in out
+    assert [epoch for epoch, *_ in seen] == [0, 1, 2, 3]
+    assert [logs["loss"] for _, logs, *_ in seen] == model.history_["loss"]
+    assert seen[-1][2] == model.score(X, y) and seen[1][3] == 2
+
+
+def test_lambda_only_true_stops(data):
+    X, y, _, _ = data
+    model = _fit(_model(max_iter=3).set_callbacks(
+        LambdaCallback(lambda *args: 1)), X, y)
+    assert model.n_iter_ == 3
+
+
+class RateProbe:
+    """Records the optimizer's rate in each epoch's end snapshot."""
+
+    def __init__(self):
+        self.rates = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        if context.task_name == "epoch":
+            self.rates.append(fitted_estimator._optimizer.learning_rate)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_schedule_sets_the_optimizers_rate_each_epoch(data, solver):
+    X, y, _, _ = data
+    calls = []
+
+    def schedule(epoch, lr):
+        calls.append((epoch, lr))
+        return 0.02 * 0.5**epoch
+
+    probe = RateProbe()
+    _fit(_model(solver=solver, max_iter=4).set_callbacks(
+        LearningRateScheduler(schedule), probe), X, y)
+    assert probe.rates == [0.02, 0.01, 0.005, 0.0025]
+    # each call sees the rate the previous epoch ran with
+    assert calls == [(0, 0.001), (1, 0.02), (2, 0.01), (3, 0.005)]
+
+
+def test_a_constant_schedule_equals_that_learning_rate_init(data, weights_of):
+    X, y, _, _ = data
+    scheduled = _fit(_model(max_iter=3).set_callbacks(
+        LearningRateScheduler(lambda epoch, lr: 0.03)), X, y)
+    plain = _fit(_model(max_iter=3, learning_rate_init=0.03), X, y)
+    assert np.array_equal(weights_of(scheduled), weights_of(plain))
+
+
+@pytest.mark.parametrize("rate", [-1.0, -1e-300, float("nan"), float("inf"), "fast"])
+def test_a_bad_schedule_value_is_named(data, rate):
+    X, y, _, _ = data
+    model = _model(max_iter=3).set_callbacks(LearningRateScheduler(lambda e, lr: rate))
+    with pytest.raises(ValueError, match=r"LearningRateScheduler: schedule\(0, "
+                       r"\.\.\.\) returned .*finite learning rate >= 0"):
+        _fit(model, X, y)
+
+
+def test_schedule_refuses_lbfgs(data):
+    X, y, _, _ = data
+    model = _model(solver="lbfgs").set_callbacks(LearningRateScheduler(min))
+    with pytest.raises(ValueError, match="LearningRateScheduler: solver='lbfgs'"):
+        _fit(model, X, y)
+
