@@ -296,11 +296,20 @@ def test_poisson_exp_overflow_after_a_write_into_the_bias():
 def test_feature_names_and_tables_keep_their_checks(refusing):
     X, plain, named, tabled, frame, table = refusing
     assert named._row_output(X[:1]) is None and tabled._row_output(X[:1]) is None
-    for model in (named, tabled):
-        with pytest.warns(UserWarning, match="X does not have valid feature names, "
-                                             "but DeepClassifier was fitted with "
-                                             "feature names"):
-            model.predict(table.iloc[:1].to_numpy() if model is tabled else X[:1])
+    with pytest.warns(UserWarning, match="X does not have valid feature names, "
+                                         "but DeepClassifier was fitted with "
+                                         "feature names"):
+        assert_bitwise(named.predict(X[:1]), named.predict(frame.iloc[:1]))
+    for row, kind in ((X[:1], "ndarray"), (table.iloc[:1].to_numpy(), "ndarray"),
+                      (sparse.csr_matrix(X[:1]), "csr_matrix")):
+        with pytest.raises(ValueError, match=re.escape(
+                "DeepClassifier was fitted on a DataFrame with categorical "
+                "column(s) ['f'], so X must be a DataFrame with the columns ['a', "
+                f"'b', 'c', 'd', 'e', 'f']; got a {kind}, which has no column "
+                "names. Build one with pandas.DataFrame(X, "
+                "columns=model.feature_names_in_), or read the rows with "
+                "pandas.read_csv.")):
+            tabled.predict(row)
     reordered = frame.iloc[:1, [1, 0, 2, 3, 4, 5]]
     for model, given in ((named, reordered), (tabled, table.iloc[:1, [1, 0, 2, 3,
                                                                       4, 5]])):
@@ -310,11 +319,6 @@ def test_feature_names_and_tables_keep_their_checks(refusing):
                 "they were in fit. Pass the columns named as in fit, in the same "
                 "order, or refit.")):
             model.predict(given)
-    with pytest.raises(ValueError, match=re.escape(
-            "DeepClassifier: X is sparse, but the model was fitted on a table with "
-            "categorical columns or gaps; pass a dense table with the columns seen "
-            "in fit.")):
-        tabled.predict(sparse.csr_matrix(X[:1]))
     with pytest.warns(UserWarning, match="X has feature names, but DeepClassifier "
                                          "was fitted without feature names"):
         assert_bitwise(plain.predict(frame.iloc[:1]), plain.predict(X[:1]))
