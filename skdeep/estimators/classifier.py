@@ -412,12 +412,20 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
             Labels, or for an indicator y at fit an int 0/1 matrix: one 1 per
             row for a one-hot y, any number for multilabel.
         """
-        raw = self._raw_output(X)
+        row = self._row_output(X)
+        one_hot = self.__dict__.get("_one_hot", False)  # absent in older files
+        if row is not None and not (self._multilabel or one_hot):
+            # one row: the first largest output, as np.argmax gives it (the
+            # outputs are finite), in a fraction of the time of its call
+            values = row.tolist()
+            best = values.index(max(values))
+            return self.classes_[best : best + 1].copy()
+        raw = self._rows_output(X) if row is None else row.reshape(1, -1)
         if self._multilabel:
             return (raw > 0).astype(int)
-        if self.__dict__.get("_one_hot", False):
-            return np.eye(len(self.classes_), dtype=int)[np.argmax(raw, axis=1)]
-        return self.classes_[np.argmax(raw, axis=1)]
+        if one_hot:
+            return np.eye(len(self.classes_), dtype=int)[raw.argmax(axis=1)]
+        return self.classes_[raw.argmax(axis=1)]
 
     def predict_proba(self, X):
         """Class probabilities: softmax rows, or independent label probabilities.

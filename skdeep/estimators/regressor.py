@@ -414,7 +414,9 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         predictions = self._output(X)
-        return predictions.ravel() if self.n_outputs_ == 1 else predictions
+        if self.n_outputs_ == 1:
+            return predictions.ravel()
+        return predictions.reshape(1, -1) if predictions.ndim == 1 else predictions
 
     def _encode(self, y, *, reset, classes):
         y = np.asarray(y, dtype=np.float64)
