@@ -6,7 +6,13 @@ batches. Matrix products go to BLAS through ``np.dot``; every elementwise pass i
 one fused loop (``_kernels``). Arguments travel as tuples:
 
 - ``data``: ``(X, targets, weight)``, weight float64 with 0 entries when none;
-- ``net``: ``(params, sizes, activation_codes, loss_code)``;
+- ``net``: ``(params, sizes, activation_codes, loss_code, code_offsets)``;
+  ``code_offsets`` (int64) holds, per categorical input column (the trailing
+  columns of X, codes stored as floats), the first-layer weight row of its
+  code 0; with 0 entries every column is numeric. The first layer then
+  multiplies the numeric columns by their weight rows and adds the weight row
+  of each code (the one-hot product, without the one-hot width), and its
+  gradient scatter-adds the deltas into those rows (``network.embedding``);
 - ``opt``: ``(kind, first, second, config, t)``: kind 0 Adam, 1 AdamW, 2 SGD
   (``first`` holds its velocities); ``config`` float64 ``(learning_rate, beta_1,
   beta_2, epsilon, weight_decay, momentum, nesterov, n_decayed)``; ``t`` a
@@ -65,15 +71,19 @@ def _layer_views(params, sizes):
 
 
 @njit(**_OPTIONS)
-def _forward(X, net, train, ws, views, offset):
-    """Raw outputs of the batch X; returns the uniforms' offset after it."""
+def _forward(X, C, net, train, ws, views, offset):
+    """Raw outputs of the batch (numeric columns X, weight rows C); returns the
+    uniforms' offset after it."""
     codes, rates, uniforms = net[2], train[2], train[4]
     acts, deltas, kept, masks, dropped = ws
     weights, biases = views[0], views[1]
     n_rows, layer_input, last = X.shape[0], X, len(weights) - 1
     for i in range(last + 1):
         z = acts[i][:n_rows]
-        np.dot(layer_input, weights[i], z)
+        if i == 0 and C.shape[1] > 0:
+            _first_layer(X, C, weights[0], z)
+        else:
+            np.dot(layer_input, weights[i], z)
         if i == last:
             k.add_bias(z, biases[i])
             break
@@ -89,7 +99,38 @@ def _forward(X, net, train, ws, views, offset):
 
 
 @njit(**_OPTIONS)
-def _backward(X, net, ws, views, grad_views):
+def _first_layer(X, C, weights, z):
+    """``z = one_hot(X, C) @ weights``: the numeric columns' product, then each
+    code's weight row added, column after column (the NumPy path's order)."""
+    n_dense = X.shape[1]
+    if n_dense:
+        np.dot(X, weights[:n_dense], z)
+    else:
+        z[:] = 0
+    for r in range(z.shape[0]):
+        for c in range(C.shape[1]):
+            row = C[r, c]
+            for j in range(z.shape[1]):
+                z[r, j] += weights[row, j]
+
+
+@njit(**_OPTIONS)
+def _first_layer_grad(X, C, delta, grad):
+    """``grad = one_hot(X, C).T @ delta``: the numeric rows by BLAS; each
+    code's row receives the sum of its samples' deltas, in sample order."""
+    n_dense = X.shape[1]
+    if n_dense:
+        np.dot(X.T, delta, grad[:n_dense])
+    grad[n_dense:] = 0
+    for r in range(delta.shape[0]):
+        for c in range(C.shape[1]):
+            row = C[r, c]
+            for j in range(delta.shape[1]):
+                grad[row, j] += delta[r, j]
+
+
+@njit(**_OPTIONS)
+def _backward(X, C, net, ws, views, grad_views):
     """Gradient of the batch loss into the gradient vector (without L2)."""
     codes = net[2]
     acts, deltas, kept, masks, dropped = ws
@@ -103,7 +144,10 @@ def _backward(X, net, ws, views, grad_views):
             layer_input = dropped[i - 1][:n_rows]
         else:
             layer_input = acts[i - 1][:n_rows]
-        np.dot(layer_input.T, delta, grad_weights[i])
+        if i == 0 and C.shape[1] > 0:
+            _first_layer_grad(X, C, delta, grad_weights[0])
+        else:
+            np.dot(layer_input.T, delta, grad_weights[i])
         k.column_sums(delta, grad_biases[i])
         if i == 0:
             break
@@ -166,24 +210,29 @@ def _update(params, grad, opt, n_weights):
 
 
 @njit(**_OPTIONS)
-def _gather(data, rows, buffers):
-    """Copy the batch's rows of X, targets and weights into the buffers."""
+def _gather(data, offsets, rows, buffers):
+    """Copy the batch's rows of X (numeric columns; categorical ones as weight
+    rows), targets and weights into the buffers."""
     X, targets, weight = data
-    Xb, Tb, Wb = buffers
+    Xb, Cb, Tb, Wb = buffers
     n_rows, weighted = rows.shape[0], weight.shape[0] > 0
+    n_dense = X.shape[1] - offsets.shape[0]
     weight_sum = float(n_rows)
     if weighted:
         weight_sum = 0.0
     for r in range(n_rows):  # element loops: a row slice copy costs 4x more
         row = rows[r]
-        for j in range(X.shape[1]):
+        for j in range(n_dense):
             Xb[r, j] = X[row, j]
+        for c in range(offsets.shape[0]):
+            Cb[r, c] = int(X[row, n_dense + c]) + offsets[c]
         for j in range(targets.shape[1]):
             Tb[r, j] = targets[row, j]
         if weighted:
             Wb[r] = weight[rows[r]]
             weight_sum += Wb[r]
-    return Xb[:n_rows], Tb[:n_rows], Wb[: n_rows if weighted else 0], weight_sum
+    return (Xb[:n_rows], Cb[:n_rows], Tb[:n_rows], Wb[: n_rows if weighted else 0],
+            weight_sum)
 
 
 @njit(**_OPTIONS)
@@ -195,7 +244,9 @@ def run_batches(data, net, opt, train, batches):
     X, targets = data[0], data[1]
     alpha, clip_norm = train[0], train[1]
     ws = _buffers(sizes, codes, train[2], batch_size, params)
-    buffers = (np.empty((batch_size, X.shape[1]), X.dtype),
+    offsets = net[4]
+    buffers = (np.empty((batch_size, X.shape[1] - offsets.shape[0]), X.dtype),
+               np.empty((batch_size, offsets.shape[0]), np.int64),
                np.empty((batch_size, targets.shape[1]), targets.dtype),
                np.empty(batch_size, np.float64))
     grad = np.empty_like(params)
@@ -203,14 +254,14 @@ def run_batches(data, net, opt, train, batches):
     n_weights, offset = views[2], 0
     for b in range(first_batch, stop_batch):
         rows = order[b * batch_size : min((b + 1) * batch_size, order.shape[0])]
-        Xb, Tb, Wb, weight_sum = _gather(data, rows, buffers)
+        Xb, Cb, Tb, Wb, weight_sum = _gather(data, offsets, rows, buffers)
         losses[b, 0] = losses[b, 1] = 0.0
         if weight_sum <= 0:  # no gradient and, as on the NumPy path, no step
             continue
-        offset = _forward(Xb, net, train, ws, views, offset)
+        offset = _forward(Xb, Cb, net, train, ws, views, offset)
         losses[b, 0], losses[b, 1] = _losses(net, train, Tb, Wb, weight_sum, ws,
                                              n_weights)
-        _backward(Xb, net, ws, views, grad_views)
+        _backward(Xb, Cb, net, ws, views, grad_views)
         if alpha:
             k.add_scaled(grad[:n_weights], params[:n_weights], alpha / weight_sum)
         if clip_norm > 0:

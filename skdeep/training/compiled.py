@@ -56,9 +56,12 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
 
     Covered: Adam, AdamW and SGD (momentum, Nesterov), every hidden
     activation and loss of ``skdeep.ops``, dropout, L2, gradient clipping,
-    sample weights, dense float32 / float64 input in the network's dtype, and
-    targets reported in y's units for the squared error. Not covered:
-    categorical input columns (their gather and scatter-add run in NumPy).
+    sample weights, dense float32 / float64 input in the network's dtype,
+    categorical input columns (the first layer gathers their weight rows and
+    scatter-adds into them, as ``network.embedding`` does), and targets
+    reported in y's units for the squared error. Codes outside their column's
+    rows (which the estimators never pass) leave the run to the NumPy path,
+    which refuses them.
     """
     if not _enabled():
         return None
@@ -66,7 +69,6 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     units = settings.units
     covered = (
         type(optimizer) in _OPTIMIZER_KINDS
-        and network.categorical is None
         and dtype in (np.float32, np.float64)
         and isinstance(train.X, np.ndarray) and train.X.dtype == dtype
         and train.targets.dtype == dtype
@@ -74,6 +76,7 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
         and all(name in ACTIVATION_CODES for name in network.activations)
         and (units is None or units.loss_name == "squared_error")
         and all(vector.dtype == dtype for vector in _state_vectors(optimizer))
+        and _valid_codes(network.categorical, train.X)
     )
     kernels = _kernels() if covered else None
     if kernels is None:
@@ -85,6 +88,28 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     except kernels.NumbaError:  # a Numba that cannot compile them: NumPy trains
         return None
     return epochs
+
+
+def _valid_codes(categorical, X):
+    """True when every categorical column of X holds whole codes in [0, size):
+    the compiled gather indexes weight rows without bounds checks."""
+    if categorical is None:
+        return True
+    if X.shape[1] != categorical.n_columns:
+        return False
+    codes = X[:, categorical.n_dense:]
+    sizes = np.asarray(categorical.sizes)
+    with np.errstate(invalid="ignore"):
+        return bool(((codes >= 0) & (codes < sizes) & (codes == np.floor(codes)))
+                    .all())
+
+
+def _code_offsets(categorical):
+    """The compiled step's ``code_offsets``: the first weight row of each
+    categorical column's block (none for numeric input only)."""
+    if categorical is None:
+        return np.empty(0, np.int64)
+    return np.asarray(categorical.offsets, np.int64)
 
 
 def _state_vectors(optimizer):
@@ -125,7 +150,8 @@ class CompiledEpochs:
         self._data = (_writeable(train.X), _writeable(train.targets), weight)
         self._net = (network.params, np.array(network.layer_sizes, np.int64),
                      np.array([ACTIVATION_CODES[name] for name in network.activations],
-                              np.int64), LOSS_CODES[network.loss])
+                              np.int64), LOSS_CODES[network.loss],
+                     _code_offsets(network.categorical))
         n_hidden = len(network.layer_sizes) - 2
         self._rates = np.zeros(n_hidden)
         self._rates[: len(settings.dropout)] = settings.dropout
