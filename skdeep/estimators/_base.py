@@ -309,7 +309,7 @@ class BaseDeep(InputScaling, TrainedUnits, CallbackSupport, BaseEstimator):
         batch_rows = (data.train.n_samples if self.solver == "lbfgs"
                       else settings.batch_size)
         try:
-            with training_threads(network.layer_sizes, batch_rows):
+            with training_threads(network, batch_rows):
                 if self.solver == "lbfgs":
                     result = fit_lbfgs(network, data, settings=settings, state=state,
                                        hooks=hooks)
