@@ -2,11 +2,14 @@
 
 The same step as ``loop.train_step`` on the NumPy path (which stays the
 reference), for a range of batches at once, so Python is not re-entered between
-batches. Matrix products go to BLAS through ``np.dot``; every elementwise pass is
-one fused loop (``_kernels``). Arguments travel as tuples:
+batches. Matrix products go to BLAS (``_kernels.gemm``: NumPy's own BLAS when
+its CBLAS gemm was found, else ``np.dot``'s); every elementwise pass is one
+fused loop (``_kernels``). Arguments travel as tuples:
 
 - ``data``: ``(X, targets, weight)``, weight float64 with 0 entries when none;
-- ``net``: ``(params, sizes, activation_codes, loss_code, code_offsets)``;
+- ``net``: ``(params, sizes, activation_codes, loss_code, code_offsets,
+  gemm_address)``; ``gemm_address`` is the CBLAS gemm of the params' dtype
+  (``compiled.gemm_address``), 0 for ``np.dot``;
   ``code_offsets`` (int64) holds, per categorical input column (the trailing
   columns of X, codes stored as floats), the first-layer weight row of its
   code 0; with 0 entries every column is numeric. The first layer then
@@ -81,9 +84,9 @@ def _forward(X, C, net, train, ws, views, offset):
     for i in range(last + 1):
         z = acts[i][:n_rows]
         if i == 0 and C.shape[1] > 0:
-            _first_layer(X, C, weights[0], z)
+            _first_layer(net[5], X, C, weights[0], z)
         else:
-            np.dot(layer_input, weights[i], z)
+            k.gemm(net[5], layer_input, weights[i], z)
         if i == last:
             k.add_bias(z, biases[i])
             break
@@ -99,12 +102,12 @@ def _forward(X, C, net, train, ws, views, offset):
 
 
 @njit(**_OPTIONS)
-def _first_layer(X, C, weights, z):
+def _first_layer(address, X, C, weights, z):
     """``z = one_hot(X, C) @ weights``: the numeric columns' product, then each
     code's weight row added, column after column (the NumPy path's order)."""
     n_dense = X.shape[1]
     if n_dense:
-        np.dot(X, weights[:n_dense], z)
+        k.gemm(address, X, weights[:n_dense], z)
     else:
         z[:] = 0
     for r in range(z.shape[0]):
@@ -115,12 +118,12 @@ def _first_layer(X, C, weights, z):
 
 
 @njit(**_OPTIONS)
-def _first_layer_grad(X, C, delta, grad):
+def _first_layer_grad(address, X, C, delta, grad):
     """``grad = one_hot(X, C).T @ delta``: the numeric rows by BLAS; each
     code's row receives the sum of its samples' deltas, in sample order."""
     n_dense = X.shape[1]
     if n_dense:
-        np.dot(X.T, delta, grad[:n_dense])
+        k.gemm(address, X.T, delta, grad[:n_dense])
     grad[n_dense:] = 0
     for r in range(delta.shape[0]):
         for c in range(C.shape[1]):
@@ -145,14 +148,14 @@ def _backward(X, C, net, ws, views, grad_views):
         else:
             layer_input = acts[i - 1][:n_rows]
         if i == 0 and C.shape[1] > 0:
-            _first_layer_grad(X, C, delta, grad_weights[0])
+            _first_layer_grad(net[5], X, C, delta, grad_weights[0])
         else:
-            np.dot(layer_input.T, delta, grad_weights[i])
+            k.gemm(net[5], layer_input.T, delta, grad_weights[i])
         k.column_sums(delta, grad_biases[i])
         if i == 0:
             break
         previous = deltas[i - 1][:n_rows]
-        np.dot(delta, weights[i].T, previous)
+        k.gemm(net[5], delta, weights[i].T, previous)
         from_input = kept[i - 1].shape[0] > 0
         x = kept[i - 1][:n_rows] if from_input else acts[i - 1][:n_rows]
         k.times_slope(previous, x, codes[i - 1], masks[i - 1][:n_rows])
@@ -197,8 +200,10 @@ def _extra_norm(net, scale):
 
 
 @njit(**_OPTIONS)
-def _update(params, grad, opt, n_weights):
-    """One optimizer step on the whole parameter vector."""
+def _update(params, grad, opt, n_penalized, factor):
+    """One optimizer step on the whole parameter vector; plain Adam adds the
+    L2 term ``params * factor`` to the first ``n_penalized`` gradients itself
+    (``_fuses_l2``)."""
     kind, first, second, config, t = opt
     t[0] += 1
     if kind == 2:
@@ -206,7 +211,15 @@ def _update(params, grad, opt, n_weights):
         return
     if kind == 1 and config[4]:
         k.scale_in_place(params[: int(config[7])], 1 - config[0] * config[4])
-    k.adam(params, grad, first, second, config, t[0])
+    k.adam(params, grad, first, second, config, t[0], n_penalized, factor)
+
+
+@njit(**_OPTIONS)
+def _fuses_l2(opt, alpha, clip_norm):
+    """True when the update adds the L2 gradient itself: Adam (or AdamW without
+    decay, which is Adam), no clipping (which needs the whole gradient first)."""
+    kind, config = opt[0], opt[3]
+    return alpha != 0 and clip_norm <= 0 and (kind == 0 or (kind == 1 and not config[4]))
 
 
 @njit(**_OPTIONS)
@@ -252,6 +265,7 @@ def run_batches(data, net, opt, train, batches):
     grad = np.empty_like(params)
     views, grad_views = _layer_views(params, sizes), _layer_views(grad, sizes)
     n_weights, offset = views[2], 0
+    fused = _fuses_l2(opt, alpha, clip_norm)
     for b in range(first_batch, stop_batch):
         rows = order[b * batch_size : min((b + 1) * batch_size, order.shape[0])]
         Xb, Cb, Tb, Wb, weight_sum = _gather(data, offsets, rows, buffers)
@@ -262,13 +276,16 @@ def run_batches(data, net, opt, train, batches):
         losses[b, 0], losses[b, 1] = _losses(net, train, Tb, Wb, weight_sum, ws,
                                              n_weights)
         _backward(Xb, Cb, net, ws, views, grad_views)
-        if alpha:
-            k.add_scaled(grad[:n_weights], params[:n_weights], alpha / weight_sum)
-        if clip_norm > 0:
-            norm = math.sqrt(k.squared_norm(grad))
-            if norm > clip_norm:
-                k.scale_in_place(grad, clip_norm / norm)
-        _update(params, grad, opt, n_weights)
+        if fused:
+            _update(params, grad, opt, n_weights, alpha / weight_sum)
+        else:
+            if alpha:
+                k.add_scaled(grad[:n_weights], params[:n_weights], alpha / weight_sum)
+            if clip_norm > 0:
+                norm = math.sqrt(k.squared_norm(grad))
+                if norm > clip_norm:
+                    k.scale_in_place(grad, clip_norm / norm)
+            _update(params, grad, opt, 0, 0.0)
         if not math.isfinite(losses[b, 0]):
             return b + 1 - first_batch
     return stop_batch - first_batch

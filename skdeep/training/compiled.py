@@ -8,6 +8,9 @@ so they reach the same weights to rounding. ``SKDEEP_COMPILED=0`` in the
 environment turns the compiled path off.
 """
 
+import ctypes
+import functools
+import glob
 import importlib
 import os
 
@@ -39,6 +42,34 @@ def _kernels():
     except ImportError:
         return None
     return kernels
+
+
+@functools.cache
+def gemm_address(dtype):
+    """The address of ``cblas_sgemm`` / ``cblas_dgemm`` in NumPy's own BLAS
+    (the ILP64 OpenBLAS its wheels bundle), or 0 when it is not found (the
+    kernels then multiply through ``np.dot``, the BLAS Numba binds: SciPy's).
+
+    The compiled step multiplies with the library the NumPy path does: on this
+    project's machine SciPy's bundled OpenBLAS (0.3.30) ran 200 x 100 x 100
+    products on two threads 1.3x slower than NumPy's (0.3.31), and stalled
+    under load where NumPy's did not.
+    """
+    name = {np.dtype(np.float32): "scipy_cblas_sgemm64_",
+            np.dtype(np.float64): "scipy_cblas_dgemm64_"}.get(np.dtype(dtype))
+    if name is None:
+        return 0
+    site = os.path.dirname(os.path.dirname(np.__file__))
+    for pattern in (os.path.join(site, "numpy.libs", "*openblas64*"),
+                    os.path.join(os.path.dirname(np.__file__), ".dylibs",
+                                 "*openblas64*")):
+        for path in sorted(glob.glob(pattern)):
+            try:  # already loaded by NumPy: the same library, not a second copy
+                function = getattr(ctypes.CDLL(path), name)
+            except (OSError, AttributeError):
+                continue
+            return ctypes.cast(function, ctypes.c_void_p).value or 0
+    return 0
 
 
 def _enabled():
@@ -88,6 +119,12 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     except kernels.NumbaError:  # a Numba that cannot compile them: NumPy trains
         return None
     return epochs
+
+
+def _numpy_blas():
+    """False when ``SKDEEP_COMPILED_BLAS=numba`` asks for the BLAS Numba binds
+    (a comparison in the benchmarks)."""
+    return os.environ.get("SKDEEP_COMPILED_BLAS", "numpy") != "numba"
 
 
 def _valid_codes(categorical, X):
@@ -151,7 +188,8 @@ class CompiledEpochs:
         self._net = (network.params, np.array(network.layer_sizes, np.int64),
                      np.array([ACTIVATION_CODES[name] for name in network.activations],
                               np.int64), LOSS_CODES[network.loss],
-                     _code_offsets(network.categorical))
+                     _code_offsets(network.categorical),
+                     gemm_address(dtype) if _numpy_blas() else 0)
         n_hidden = len(network.layer_sizes) - 2
         self._rates = np.zeros(n_hidden)
         self._rates[: len(settings.dropout)] = settings.dropout
