@@ -151,14 +151,16 @@ def _backward(X, C, net, ws, views, grad_views):
             _first_layer_grad(net[5], X, C, delta, grad_weights[0])
         else:
             k.gemm(net[5], layer_input.T, delta, grad_weights[i])
-        k.column_sums(delta, grad_biases[i])
+        if i == len(weights) - 1:  # a hidden delta's sums come with its slope
+            k.column_sums(delta, grad_biases[i])
         if i == 0:
             break
         previous = deltas[i - 1][:n_rows]
         k.gemm(net[5], delta, weights[i].T, previous)
         from_input = kept[i - 1].shape[0] > 0
         x = kept[i - 1][:n_rows] if from_input else acts[i - 1][:n_rows]
-        k.times_slope(previous, x, codes[i - 1], masks[i - 1][:n_rows])
+        k.times_slope(previous, x, codes[i - 1], masks[i - 1][:n_rows],
+                      grad_biases[i - 1])
 
 
 @njit(**_OPTIONS)
