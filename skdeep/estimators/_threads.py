@@ -33,7 +33,15 @@ from ..training.compiled import kernels_available
 
 __all__ = ["training_threads", "product_shapes", "thread_count", "step_seconds"]
 
-# Fitted by bench_threads.py --products (benchmarks/README.md, issue 24).
+# From bench_threads.py on this project's 2-core machine (benchmarks/README.md,
+# issue 24): the one-thread line is the --products fit (8.65e10 flop/s, 0.67
+# us, the same in every run, busy or not); the split and the two-thread line
+# are set so that the model picks the faster count at every shape of the
+# quiet whole-epoch table (ties up to 6.6e6 flops per product, two threads
+# 1.17-1.6x faster from 9.4e6) with the two-thread rate of the --products fit
+# (1.57e11 flop/s). The shared machine was never quiet enough while this was
+# written to fit the two-thread line from products alone: rerun
+# ``bench_threads.py --products`` on a quiet machine to refit.
 SPLIT_FLOPS = 8.0e6
 WAKE = {1: 7.0e-7, 2: 5.0e-6}
 RATE = {1: 8.7e10, 2: 1.6e11}
