@@ -2,17 +2,21 @@
 
 Two parts. ``--products`` times each matrix product of the training steps
 below alone (``np.dot(..., out=)`` in the step's memory layouts), at 1 BLAS
-thread and at ``--threads``, interleaved, best of trials, and fits the cost
-model of ``skdeep.estimators._threads`` to them: ``seconds = WAKE + flops /
-RATE`` per thread count, by least squares on the relative error. The fitted
-constants are what ``_threads.py`` holds.
+thread and at ``--threads``, interleaved, best of many short trials, and fits
+the two lines of the cost model of ``skdeep.estimators._threads`` to them:
+``seconds = WAKE + flops / RATE`` per thread count, by least squares on the
+relative error. (The split it prints is the one of products timed back to
+back on the same buffers, which stay in each core's cache; a step's products
+do not, and the rule's split comes from the epochs below.)
 
 Without ``--products``: for square hidden layers of width ``w`` at batch ``m``
 (a ``20 -> w -> w -> 10`` classifier; the step's largest product is ``(m, w)
 @ (w, w)``, ``2 m w^2`` flops), times a whole training epoch on the path
 skdeep takes (the compiled step when Numba is installed) at 1 BLAS thread and
 at ``--threads``, interleaved, median of repeats, and prints which is faster
-beside the count the model picks (``rule``) and its predicted gain.
+beside the count the model picks (``rule``) and its predicted gain, then the
+epoch split: the smallest largest-product from which every larger one won by
+the rule's margin (``SPLIT_FLOPS`` lies between it and the largest tie below).
 
 Run ``python benchmarks/bench_threads.py --help`` for the options.
 """
@@ -190,6 +194,7 @@ def main(argv=None):
               f"{'model':>6}")
     print(header + "\n" + "-" * len(header))
     # interleaved: each repeat runs 1 thread, then all, so drift hits both
+    results = []
     for batch in batches:
         for width in widths:
             one, many = [], []
@@ -203,9 +208,18 @@ def main(argv=None):
             model = (_threads.step_seconds(step, 1)
                      / _threads.step_seconds(step, args.threads))
             faster = 1 if one <= many else args.threads
+            results.append((flops, many < (1 - _threads.MARGIN) * one))
             print(f"{batch:5d} {width:5d} {flops:9.2e} {one:9.4f} {many:10.4f} "
                   f"{faster:7d} {rule:5d} {one / many:5.2f}x {model:5.2f}x",
                   flush=True)
+    results.sort()
+    wins = [won for _, won in results]
+    first = next((i for i in range(len(wins)) if all(wins[i:])), len(wins))
+    tie = max((f for f, won in results[:first] if not won), default=0)
+    split = results[first][0] if first < len(results) else float("inf")
+    print(f"\nepoch split: two threads win by {_threads.MARGIN:.0%} from "
+          f"{split:.3g} flops, the largest tie below is {tie:.3g} "
+          f"(SPLIT_FLOPS in _threads.py: {_threads.SPLIT_FLOPS:.3g})")
     print(f"\nload average after: {os.getloadavg()}")
 
 

@@ -11,10 +11,10 @@ BLAS thread and at two::
 
 (``flops`` = 2 rows inner cols), and the step trains on all threads when the
 model prices it at least ``MARGIN`` faster there, else on one thread, which
-also spares the other core. The constants are fitted to single-product
-timings on this project's 2-core machine by ``benchmarks/bench_threads.py
---products``, which prints them; ``bench_threads.py`` without it checks the
-choice against whole measured epochs (benchmarks/README.md, issue 24).
+also spares the other core. The two lines are fitted to single-product
+timings by ``benchmarks/bench_threads.py --products``, the split to whole
+epochs at one and two threads by ``bench_threads.py`` (which prints the
+model's choice beside the measured one), on this project's 2-core machine.
 
 The rule is a pure function of the step's shapes, so a fit is as reproducible
 from process to process as on one thread (on some float64 shapes OpenBLAS
@@ -33,18 +33,17 @@ from ..training.compiled import kernels_available
 
 __all__ = ["training_threads", "product_shapes", "thread_count", "step_seconds"]
 
-# From bench_threads.py on this project's 2-core machine (benchmarks/README.md,
-# issue 24): the one-thread line is the --products fit (8.65e10 flop/s, 0.67
-# us, the same in every run, busy or not); the split and the two-thread line
-# are set so that the model picks the faster count at every shape of the
-# quiet whole-epoch table (ties up to 6.6e6 flops per product, two threads
-# 1.17-1.6x faster from 9.4e6) with the two-thread rate of the --products fit
-# (1.57e11 flop/s). The shared machine was never quiet enough while this was
-# written to fit the two-thread line from products alone: rerun
-# ``bench_threads.py --products`` on a quiet machine to refit.
+# From bench_threads.py on this project's quiet 2-core machine, 2026-12-07
+# (benchmarks/README.md, issue 24). The two lines are the --products fit: one
+# thread 0.68 us + flops / 8.74e10, two threads 9.9 us + flops / 1.75e11. The
+# split is read off whole epochs, not products: timed back to back on the same
+# buffers, products from 1e6 flops already run 1.4x faster on two threads, but
+# in a training step each product's inputs come fresh from the pass before it
+# on the main core, and up to 6.6e6 flops per product one and two threads tie
+# (0.99-1.01x), from 1.0e7 two win 1.22-1.54x (the epoch table).
 SPLIT_FLOPS = 8.0e6
-WAKE = {1: 7.0e-7, 2: 5.0e-6}
-RATE = {1: 8.7e10, 2: 1.6e11}
+WAKE = {1: 6.8e-7, 2: 9.9e-6}
+RATE = {1: 8.74e10, 2: 1.75e11}
 MARGIN = 0.05
 
 
