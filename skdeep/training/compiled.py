@@ -50,10 +50,10 @@ def gemm_address(dtype):
     (the ILP64 OpenBLAS its wheels bundle), or 0 when it is not found (the
     kernels then multiply through ``np.dot``, the BLAS Numba binds: SciPy's).
 
-    The compiled step multiplies with the library the NumPy path does: on this
-    project's machine SciPy's bundled OpenBLAS (0.3.30) ran 200 x 100 x 100
-    products on two threads 1.3x slower than NumPy's (0.3.31), and stalled
-    under load where NumPy's did not.
+    The compiled step then multiplies with the library the NumPy path does,
+    bit for bit; on this project's machine SciPy's bundled OpenBLAS (0.3.30)
+    made the compiled epochs of four of the issue's five workloads 1.01-1.08x
+    slower than NumPy's (0.3.31) did (``bench_peers.py``, 2026-12-07).
     """
     name = {np.dtype(np.float32): "scipy_cblas_sgemm64_",
             np.dtype(np.float64): "scipy_cblas_dgemm64_"}.get(np.dtype(dtype))
