@@ -16,7 +16,11 @@ and transactions regressor, and two synthetic sets). Contenders:
   imports (each in a subprocess, as a backend is chosen per process; only the
   ``fit`` call is timed);
 - ``GEMM floor``: the epoch's matrix products alone (``np.dot(..., out=)`` on
-  preallocated buffers), the best of 1 thread and ``--threads``.
+  preallocated buffers), the best of 1 thread and ``--threads`` (each timed
+  once per repeat, interleaved with the contenders; medians);
+- ``skdeep-scipy-blas`` (only when named in ``--only``): the compiled step
+  multiplying through SciPy's BLAS, as Numba's ``np.dot`` does, instead of
+  NumPy's own (``SKDEEP_COMPILED_BLAS=numba``).
 
 Repeats are interleaved (A, B, C, A, B, C, ...); the table gives the median
 s/epoch, each contender's time relative to skdeep's, and its score on held-out
@@ -116,6 +120,16 @@ def fit_skdeep(task, X, y, hidden, batch, epochs, compiled=True):
     start = time.perf_counter()
     model.fit(X, y)
     return time.perf_counter() - start, model.predict
+
+
+def fit_skdeep_scipy_blas(task, X, y, hidden, batch, epochs):
+    """The compiled step multiplying through np.dot's BLAS (SciPy's, as Numba
+    binds it) instead of NumPy's own: ``SKDEEP_COMPILED_BLAS=numba``."""
+    os.environ["SKDEEP_COMPILED_BLAS"] = "numba"
+    try:
+        return fit_skdeep(task, X, y, hidden, batch, epochs)
+    finally:
+        os.environ.pop("SKDEEP_COMPILED_BLAS")
 
 
 def fit_skdeep_numpy(task, X, y, hidden, batch, epochs):
@@ -255,10 +269,13 @@ def fit_keras(backend, workload, threads):
     return result["seconds"], result["score"]
 
 
-CONTENDERS = {"skdeep": fit_skdeep, "skdeep-numpy": fit_skdeep_numpy,
+CONTENDERS = {"skdeep": fit_skdeep, "skdeep-scipy-blas": fit_skdeep_scipy_blas,
+              "skdeep-numpy": fit_skdeep_numpy,
               "sklearn": fit_sklearn, "torch": fit_torch,
               "torch.compile": fit_torch_compile, "skorch": fit_skorch,
               "keras-jax": "jax", "keras-torch": "torch"}
+# run only when named in --only: a comparison of skdeep's own BLAS choice
+NOT_BY_DEFAULT = {"skdeep-scipy-blas"}
 
 
 # -- the floor -----------------------------------------------------------------------
@@ -281,7 +298,7 @@ def gemm_floor(n_samples, sizes, batch, threads, repeats=3):
                 if i:
                     np.dot(deltas[i + 1][:m], weights[i].T, out=deltas[i][:m])
 
-    best = np.inf
+    by_count = {}
     for count in sorted({1, threads}):
         with threadpool_limits(count, "blas"):
             epoch()
@@ -290,8 +307,18 @@ def gemm_floor(n_samples, sizes, batch, threads, repeats=3):
                 start = time.perf_counter()
                 epoch()
                 times.append(time.perf_counter() - start)
-        best = min(best, statistics.median(times))
-    return best
+        by_count[count] = statistics.median(times)
+    return min(by_count.values()), by_count
+
+
+def skdeep_threads(sizes, batch):
+    """The BLAS thread count skdeep's rule picks for this network and batch."""
+    from skdeep.estimators import _threads
+    from skdeep.network import MLP
+
+    network = MLP(sizes, ("relu",) * (len(sizes) - 2), "softmax_cross_entropy",
+                  np.float32)
+    return _threads.thread_count(_threads.product_shapes(network, batch), 2)
 
 
 # -- running -------------------------------------------------------------------------
@@ -304,7 +331,8 @@ def run_workload(name, spec, contenders, repeats, threads):
     for c in contenders:  # warm-up: imports, compilation, page faults
         if not isinstance(CONTENDERS[c], str):
             CONTENDERS[c](task, X[:2000], y[:2000], hidden, batch, 1)
-    for _ in range(repeats):  # interleaved
+    floors = {}
+    for _ in range(repeats):  # interleaved, the floor too
         for c in contenders:
             fit = CONTENDERS[c]
             if c in times and sum(times[c]) * epochs > SLOW_FIT:
@@ -321,8 +349,14 @@ def run_workload(name, spec, contenders, repeats, threads):
                 held_out = score(task, y_test, predict(X_test))
             times[c].append(seconds / epochs)
             scores[c] = held_out
-    floor = gemm_floor(X.shape[0], sizes, batch, threads) if (
-        "skdeep" in contenders) else None
+        if "skdeep" in contenders:
+            for count, seconds in gemm_floor(X.shape[0], sizes, batch, threads,
+                                             repeats=1)[1].items():
+                floors.setdefault(count, []).append(seconds)
+    floor = None
+    if floors:
+        by_count = {count: statistics.median(t) for count, t in floors.items()}
+        floor = (min(by_count.values()), by_count)
     return task, sizes, {c: statistics.median(t) for c, t in times.items() if t}, \
         scores, floor
 
@@ -331,17 +365,20 @@ def print_table(name, spec, task, sizes, medians, scores, floor):
     arrow = " -> ".join(str(s) for s in sizes)
     print(f"{name}: {arrow}, batch {spec[2]}, {spec[3]} epochs")
     reference = medians.get("skdeep")
-    header = f"{'contender':<14} {'s/epoch':>9} {'vs skdeep':>10} " + (
+    header = f"{'contender':<17} {'s/epoch':>9} {'vs skdeep':>10} " + (
         f"{'held-out ' + ('acc' if task == 'clf' else 'R^2'):>13}")
     print(header + "\n" + "-" * len(header))
     for c, seconds in medians.items():
         ratio = f"{seconds / reference:9.2f}x" if reference else f"{'-':>10}"
-        print(f"{c:<14} {seconds:9.4f} {ratio} {scores[c]:13.4f}")
+        print(f"{c:<17} {seconds:9.4f} {ratio} {scores[c]:13.4f}")
     if floor is not None:
-        ratio = f"{floor / reference:9.2f}x" if reference else ""
-        print(f"{'GEMM floor':<14} {floor:9.4f} {ratio}")
+        ratio = f"{floor[0] / reference:9.2f}x" if reference else ""
+        print(f"{'GEMM floor':<17} {floor[0]:9.4f} {ratio}  "
+              f"(1 thread {floor[1][1]:.4f}, {max(floor[1])} threads "
+              f"{floor[1][max(floor[1])]:.4f})")
         if reference:
-            print(f"skdeep / floor: {reference / floor:.2f}")
+            print(f"skdeep / floor: {reference / floor[0]:.2f}; skdeep's BLAS "
+                  f"threads: {skdeep_threads(sizes, spec[2])}")
     print(flush=True)
 
 
@@ -401,7 +438,8 @@ def main(argv=None):
         return _keras_worker(*args.keras_worker, args.threads)
     warnings.simplefilter("ignore", ConvergenceWarning)
     tokens = [t.strip() for t in args.only.split(",") if t.strip()]
-    contenders = [c for c in CONTENDERS if c in tokens] or list(CONTENDERS)
+    contenders = [c for c in CONTENDERS if c in tokens] or [
+        c for c in CONTENDERS if c not in NOT_BY_DEFAULT]
     if torch is None:
         contenders = [c for c in contenders if "torch" not in c and c != "skorch"]
     else:

@@ -406,7 +406,7 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
         batch_rows = (data.train.n_samples if self.solver == "lbfgs"
                       else settings.batch_size)
         try:
-            with training_threads(model.network.layer_sizes, batch_rows):
+            with training_threads(model.network, batch_rows):
                 result = fit(model, data, settings, hooks)
         except DivergenceError as error:
             self._publish(model, model.state.n_iter - epochs_before)

@@ -14,7 +14,9 @@ of this module alone: after editing it, delete those files (or point
 import math
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 __all__ = ["add_bias_activate", "loss_and_grad", "adam", "sgd"]
 
@@ -30,6 +32,80 @@ INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 # the numpy error model: inf and nan as NumPy gives them (divergence is then
 # caught like on the NumPy path), and loops with divisions vectorise
 _OPTIONS = {"cache": True, "nogil": True, "fastmath": False, "error_model": "numpy"}
+
+
+# CBLAS enums: row-major, no transpose, transpose
+_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+
+
+@intrinsic
+def _cblas_gemm(typingctx, address, trans_a, trans_b, m, n, k, alpha, a, lda, b,
+                ldb, c, ldc):
+    """Call the ILP64 ``cblas_?gemm`` at ``address`` (an integer) on the
+    arrays at addresses ``a``, ``b``, ``c``: ``c = alpha op(a) @ op(b)``,
+    row-major; ``alpha``'s type (float32 or float64) is the element type."""
+    if not isinstance(alpha, types.Float):
+        return None
+    integers = (address, trans_a, trans_b, m, n, k, a, lda, b, ldb, c, ldc)
+    if not all(isinstance(value, types.Integer) for value in integers):
+        return None
+    signature = types.void(address, trans_a, trans_b, m, n, k, alpha, a, lda, b,
+                           ldb, c, ldc)
+
+    def codegen(context, builder, sig, args):
+        i32, i64 = ir.IntType(32), ir.IntType(64)
+        void_p = ir.IntType(8).as_pointer()
+        real = context.get_value_type(sig.args[6])
+        values = [context.cast(builder, value, kind, types.int64)
+                  if kind != sig.args[6] else value
+                  for value, kind in zip(args, sig.args)]
+        (address, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, c,
+         ldc) = values
+        function = ir.FunctionType(ir.VoidType(), [
+            i32, i32, i32, i64, i64, i64, real, void_p, i64, void_p, i64, real,
+            void_p, i64])
+        pointer = builder.inttoptr(address, function.as_pointer())
+        builder.call(pointer, [
+            ir.Constant(i32, _ROW_MAJOR), builder.trunc(trans_a, i32),
+            builder.trunc(trans_b, i32), m, n, k, alpha,
+            builder.inttoptr(a, void_p), lda, builder.inttoptr(b, void_p), ldb,
+            ir.Constant(real, 0.0), builder.inttoptr(c, void_p), ldc])
+        return context.get_dummy_value()
+
+    return signature, codegen
+
+
+@njit(**_OPTIONS)
+def _operand(x):
+    """(transpose flag, leading dimension) of a C- or F-contiguous matrix as a
+    row-major CBLAS operand; (0, 0) for any other layout."""
+    rows, cols = x.shape
+    if x.flags.c_contiguous:
+        return _NO_TRANS, max(1, cols)
+    if x.flags.f_contiguous:
+        return _TRANS, max(1, rows)
+    return 0, 0
+
+
+@njit(**_OPTIONS)
+def gemm(address, a, b, out):
+    """``out = a @ b`` through the CBLAS gemm at ``address`` (NumPy's own
+    BLAS, found by ``compiled.gemm_address``), or through ``np.dot`` (the
+    BLAS Numba binds, SciPy's) when ``address`` is 0 or a layout needs it."""
+    m, k = a.shape
+    n = b.shape[1]
+    if m == 0 or n == 0:
+        return
+    if k == 0:
+        out[:] = 0
+        return
+    trans_a, lda = _operand(a)
+    trans_b, ldb = _operand(b)
+    if address == 0 or trans_a == 0 or trans_b == 0 or not out.flags.c_contiguous:
+        np.dot(a, b, out)
+        return
+    _cblas_gemm(address, trans_a, trans_b, m, n, k, out.dtype.type(1.0),
+                a.ctypes.data, lda, b.ctypes.data, ldb, out.ctypes.data, n)
 
 
 @njit(**_OPTIONS)
@@ -125,20 +201,29 @@ def drop(a, uniforms, rate, mask, dropped):
 
 
 @njit(**_OPTIONS)
-def times_slope(delta, x, code, mask):
-    """``delta *= mask * f'(.)`` in place (``mask`` with 0 rows: no dropout)."""
-    masked = mask.shape[0] > 0
+def times_slope(delta, x, code, mask, sums):
+    """``delta *= mask * f'(.)`` in place (``mask`` with 0 rows: no dropout),
+    and ``sums`` = the column sums of the result (the bias gradient), summed
+    row after row as ``column_sums`` does: the same pass, not a second one."""
+    masked, zero = mask.shape[0] > 0, delta.dtype.type(0)
+    sums[:] = 0
     for i in range(delta.shape[0]):
+        if code == 1 and not masked:  # the common case in its own loop
+            for j in range(delta.shape[1]):
+                value = delta[i, j] if x[i, j] > 0 else zero
+                delta[i, j] = value
+                sums[j] += value
+            continue
         for j in range(delta.shape[1]):
             value = delta[i, j]
             if masked:
                 value *= mask[i, j]
             if code == 1:
-                delta[i, j] = value if x[i, j] > 0 else 0
+                value = value if x[i, j] > 0 else zero
             elif code != 0:
-                delta[i, j] = value * _slope(code, x[i, j])
-            else:
-                delta[i, j] = value
+                value = value * _slope(code, x[i, j])
+            delta[i, j] = value
+            sums[j] += value
 
 
 @njit(**_OPTIONS)
@@ -211,14 +296,24 @@ def squared_norm(vector):
 
 
 @njit(**_OPTIONS)
-def adam(params, grads, first, second, config, t):
-    """Adam's update in place (``config``: lr, beta_1, beta_2, epsilon, ...)."""
+def adam(params, grads, first, second, config, t, n_penalized=0, factor=0.0):
+    """Adam's update in place (``config``: lr, beta_1, beta_2, epsilon, ...).
+
+    The first ``n_penalized`` gradients get the L2 term ``params * factor``
+    added on the way (the step's ``add_scaled`` pass fused in: the same
+    operations, so the same result, one pass fewer)."""
     lr, beta_1, beta_2, epsilon = config[0], config[1], config[2], config[3]
     step_size = lr * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
     kind = params.dtype.type
     b1, b2, c1, c2 = kind(beta_1), kind(beta_2), kind(1 - beta_1), kind(1 - beta_2)
-    eps, size = kind(epsilon), kind(step_size)
-    for k in range(params.shape[0]):
+    eps, size, penalty = kind(epsilon), kind(step_size), kind(factor)
+    for k in range(n_penalized):  # two loops, so that each vectorises
+        g = grads[k] + params[k] * penalty
+        m = first[k] * b1 + g * c1
+        v = second[k] * b2 + g * g * c2
+        first[k], second[k] = m, v
+        params[k] -= m / (math.sqrt(v) + eps) * size
+    for k in range(n_penalized, params.shape[0]):
         g = grads[k]
         m = first[k] * b1 + g * c1
         v = second[k] * b2 + g * g * c2

@@ -8,6 +8,9 @@ so they reach the same weights to rounding. ``SKDEEP_COMPILED=0`` in the
 environment turns the compiled path off.
 """
 
+import ctypes
+import functools
+import glob
 import importlib
 import os
 
@@ -41,6 +44,34 @@ def _kernels():
     return kernels
 
 
+@functools.cache
+def gemm_address(dtype):
+    """The address of ``cblas_sgemm`` / ``cblas_dgemm`` in NumPy's own BLAS
+    (the ILP64 OpenBLAS its wheels bundle), or 0 when it is not found (the
+    kernels then multiply through ``np.dot``, the BLAS Numba binds: SciPy's).
+
+    The compiled step then multiplies with the library the NumPy path does,
+    bit for bit; on this project's machine SciPy's bundled OpenBLAS (0.3.30)
+    made the compiled epochs of four of the issue's five workloads 1.01-1.08x
+    slower than NumPy's (0.3.31) did (``bench_peers.py``, 2026-12-07).
+    """
+    name = {np.dtype(np.float32): "scipy_cblas_sgemm64_",
+            np.dtype(np.float64): "scipy_cblas_dgemm64_"}.get(np.dtype(dtype))
+    if name is None:
+        return 0
+    site = os.path.dirname(os.path.dirname(np.__file__))
+    for pattern in (os.path.join(site, "numpy.libs", "*openblas64*"),
+                    os.path.join(os.path.dirname(np.__file__), ".dylibs",
+                                 "*openblas64*")):
+        for path in sorted(glob.glob(pattern)):
+            try:  # already loaded by NumPy: the same library, not a second copy
+                function = getattr(ctypes.CDLL(path), name)
+            except (OSError, AttributeError):
+                continue
+            return ctypes.cast(function, ctypes.c_void_p).value or 0
+    return 0
+
+
 def _enabled():
     return os.environ.get("SKDEEP_COMPILED", "1") != "0"
 
@@ -56,9 +87,12 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
 
     Covered: Adam, AdamW and SGD (momentum, Nesterov), every hidden
     activation and loss of ``skdeep.ops``, dropout, L2, gradient clipping,
-    sample weights, dense float32 / float64 input in the network's dtype, and
-    losses in y's units for the squared error on scaled targets. Not covered:
-    categorical input columns (their gather and scatter-add run in NumPy).
+    sample weights, dense float32 / float64 input in the network's dtype,
+    categorical input columns (the first layer gathers their weight rows and
+    scatter-adds into them, as ``network.embedding`` does), and losses in
+    y's units for the squared error on scaled targets. Codes outside their
+    column's rows (which the estimators never pass) leave the run to the NumPy
+    path, which refuses them.
     """
     if not _enabled():
         return None
@@ -66,7 +100,6 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     scaling = settings.target_scaling
     covered = (
         type(optimizer) in _OPTIMIZER_KINDS
-        and network.categorical is None
         and dtype in (np.float32, np.float64)
         and isinstance(train.X, np.ndarray) and train.X.dtype == dtype
         and train.targets.dtype == dtype
@@ -74,6 +107,7 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
         and all(name in ACTIVATION_CODES for name in network.activations)
         and (scaling is None or scaling.loss_name == "squared_error")
         and all(vector.dtype == dtype for vector in _state_vectors(optimizer))
+        and _valid_codes(network.categorical, train.X)
     )
     kernels = _kernels() if covered else None
     if kernels is None:
@@ -85,6 +119,34 @@ def compiled_epochs(network, optimizer, train, settings, batch_size):
     except kernels.NumbaError:  # a Numba that cannot compile them: NumPy trains
         return None
     return epochs
+
+
+def _numpy_blas():
+    """False when ``SKDEEP_COMPILED_BLAS=numba`` asks for the BLAS Numba binds
+    (a comparison in the benchmarks)."""
+    return os.environ.get("SKDEEP_COMPILED_BLAS", "numpy") != "numba"
+
+
+def _valid_codes(categorical, X):
+    """True when every categorical column of X holds whole codes in [0, size):
+    the compiled gather indexes weight rows without bounds checks."""
+    if categorical is None:
+        return True
+    if X.shape[1] != categorical.n_columns:
+        return False
+    codes = X[:, categorical.n_dense:]
+    sizes = np.asarray(categorical.sizes)
+    with np.errstate(invalid="ignore"):
+        return bool(((codes >= 0) & (codes < sizes) & (codes == np.floor(codes)))
+                    .all())
+
+
+def _code_offsets(categorical):
+    """The compiled step's ``code_offsets``: the first weight row of each
+    categorical column's block (none for numeric input only)."""
+    if categorical is None:
+        return np.empty(0, np.int64)
+    return np.asarray(categorical.offsets, np.int64)
 
 
 def _state_vectors(optimizer):
@@ -123,7 +185,9 @@ class CompiledEpochs:
         self._data = (_writeable(train.X), _writeable(train.targets), weight)
         self._net = (network.params, np.array(network.layer_sizes, np.int64),
                      np.array([ACTIVATION_CODES[name] for name in network.activations],
-                              np.int64), LOSS_CODES[network.loss])
+                              np.int64), LOSS_CODES[network.loss],
+                     _code_offsets(network.categorical),
+                     gemm_address(dtype) if _numpy_blas() else 0)
         n_hidden = len(network.layer_sizes) - 2
         self._rates = np.zeros(n_hidden)
         self._rates[: len(settings.dropout)] = settings.dropout
