@@ -73,6 +73,8 @@ THIRD_PARTY = {
     "pandas": {unit: None for unit in ("estimators", "persistence", "export",
                                        "streaming", "cli", "datasets")},
     "numba": {"training": None},  # the compiled training step, optional
+    # Numba's own dependency: the compiled step's call of NumPy's BLAS by address
+    "llvmlite": {"training": None},
     "threadpoolctl": {"estimators": None},
     "matplotlib": {"plotting": None, "cli": None},
     "onnx": {"export": None},
