@@ -18,10 +18,10 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from ._errors import CLIError
 from ._io import line_numbers
 
-__all__ = ["MAX_INTEGER_CLASSES", "MIN_IDENTIFIER_CLASSES", "clean_target",
-           "counted_missing_notes", "infer_task", "is_identifier", "missing_notes",
-           "prepare_features",
-           "refuse_text_in_numbers", "split_columns", "stray_text_message"]
+__all__ = ["MAX_INTEGER_CLASSES", "MIN_IDENTIFIER_CLASSES", "check_columns",
+           "clean_target", "counted_missing_notes", "infer_task", "is_identifier",
+           "missing_notes", "prepare_features", "refuse_text_in_numbers",
+           "split_columns", "stray_text_message"]
 
 # whole-number targets with at most this many distinct values are class labels
 MAX_INTEGER_CLASSES = 20
@@ -221,3 +221,19 @@ def is_identifier(distinct, present):
 
 def _names(names):
     return ", ".join(map(repr, names))
+
+
+def check_columns(columns, args):
+    """The target and --categorical columns exist among ``columns`` (of
+    ``args.data``), and something besides the target is left: train's and
+    fit-csv's check of the command line against the file's header."""
+    for name in [args.target, *args.categorical]:
+        if name not in columns:
+            raise CLIError(f"{args.data}: no column {name!r}; available columns: "
+                           f"{_names(columns)}")
+    if args.target in args.categorical:
+        raise CLIError(f"--categorical {args.target!r}: that is the target; "
+                       "--task classification makes the target labels")
+    if len(columns) == 1:
+        raise CLIError(f"{args.data}: no columns besides the target "
+                       f"{args.target!r} to learn from")

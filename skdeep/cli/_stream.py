@@ -25,6 +25,7 @@ import pandas as pd
 from ._columns import (
     NUMERIC_SHARE,
     SHOWN,
+    check_columns,
     check_not_identifier,
     counted_missing_notes,
     infer_task,
@@ -59,7 +60,7 @@ def run_fit_csv(args):
 
     check_outputs([args.output], overwrite=args.overwrite, inputs=[args.data])
     columns = read_columns(args.data)
-    _check_columns(columns, args)
+    check_columns(columns, args)
     features = [name for name in columns if name != args.target]
     scan = _Scan(args, features)
     distinct = scan.target_values()
@@ -103,20 +104,6 @@ def run_fit_csv(args):
     save_model(network, args.output)
     print(f"saved model to {args.output} in {model_format()}")
     return 0
-
-
-def _check_columns(columns, args):
-    for name in [args.target, *args.categorical]:
-        if name not in columns:
-            available = ", ".join(repr(column) for column in columns)
-            raise CLIError(f"{args.data}: no column {name!r}; available "
-                           f"columns: {available}")
-    if args.target in args.categorical:
-        raise CLIError(f"--categorical {args.target!r}: that is the target; "
-                       "--task classification makes the target labels")
-    if len(columns) == 1:
-        raise CLIError(f"{args.data}: no columns besides the target "
-                       f"{args.target!r} to learn from")
 
 
 class _Scan:

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..files import atomic_write
 from ._columns import (
+    check_columns,
     clean_target,
     infer_task,
     prepare_features,
@@ -115,7 +116,7 @@ def run_train(args):
                   inputs=[args.data])
     if args.plot:
         _check_plot_path(args.plot)
-    _check_columns(read_columns(args.data), args)
+    check_columns(read_columns(args.data), args)
     # checks that need only the target run before the whole file is parsed
     y, task, notes = clean_target(read_target(args.data, args.target,
                                               args.max_rows), args.task, args.data)
@@ -145,21 +146,6 @@ def run_train(args):
         _save_plot(model, args.plot)
         print(f"saved training history plot to {args.plot}")
     return 0
-
-
-def _check_columns(columns, args):
-    """The target and --categorical columns exist; something else is left."""
-    for name in [args.target, *args.categorical]:
-        if name not in columns:
-            available = ", ".join(repr(column) for column in columns)
-            raise CLIError(f"{args.data}: no column {name!r}; available columns: "
-                           f"{available}")
-    if args.target in args.categorical:
-        raise CLIError(f"--categorical {args.target!r}: that is the target; "
-                       "--task classification makes the target labels")
-    if len(columns) == 1:
-        raise CLIError(f"{args.data}: no columns besides the target "
-                       f"{args.target!r} to learn from")
 
 
 def _check_plot_path(path):
