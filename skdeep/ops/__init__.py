@@ -17,7 +17,7 @@ from .initializers import (
     initializer_for,
     lecun_uniform,
 )
-from .losses import LOSSES, Loss
+from .losses import LOSSES, Loss, total_weight
 from .matmul import matmul
 
 __all__ = [
@@ -33,4 +33,5 @@ __all__ = [
     "initializer_for",
     "lecun_uniform",
     "matmul",
+    "total_weight",
 ]

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Loss", "LOSSES"]
+__all__ = ["Loss", "LOSSES", "total_weight"]
 
 
 class Loss(NamedTuple):
@@ -47,13 +47,19 @@ def _row_sum(a):
     return np.dot(a, np.ones(a.shape[1], a.dtype))[:, None]
 
 
-def _weight_sum(raw, sample_weight):
-    return raw.shape[0] if sample_weight is None else float(sample_weight.sum())
+def total_weight(sample_weight, n_samples):
+    """What a loss over ``n_samples`` rows is normalized by: the sum of
+    ``sample_weight``, or ``n_samples`` itself (an int) without weights.
+
+    The weights are summed in their own dtype (a float32 sum for float32
+    weights), so every caller divides by the same number to the bit.
+    """
+    return n_samples if sample_weight is None else float(sample_weight.sum())
 
 
 def squared_error(raw, targets, sample_weight, grad):
     """Half squared error; the gradient is ``raw - targets``."""
-    weight_sum = _weight_sum(raw, sample_weight)
+    weight_sum = total_weight(sample_weight, raw.shape[0])
     np.subtract(raw, targets, out=grad)
     if sample_weight is None:  # one dot product instead of per-sample sums
         loss = 0.5 * float(np.vdot(grad, grad)) / weight_sum
@@ -72,7 +78,7 @@ def softmax_cross_entropy(raw, targets, sample_weight, grad):
     the per-sample loss is ``m + log s - targets . z`` and the gradient of the
     fused softmax + cross-entropy with respect to z is ``softmax(z) - targets``.
     """
-    weight_sum = _weight_sum(raw, sample_weight)
+    weight_sum = total_weight(sample_weight, raw.shape[0])
     row_max = _row_max(raw)
     np.subtract(raw, row_max, out=grad)
     np.exp(grad, out=grad)
@@ -96,7 +102,7 @@ def sigmoid_cross_entropy(raw, targets, sample_weight, grad):
     Per element the loss is ``softplus(z) - y z``, written as
     ``max(z, 0) - y z + log1p(exp(-|z|))`` to stay finite for any z.
     """
-    weight_sum = _weight_sum(raw, sample_weight)
+    weight_sum = total_weight(sample_weight, raw.shape[0])
     elementwise = np.maximum(raw, 0) - targets * raw + np.log1p(np.exp(-np.abs(raw)))
     loss = _weighted_mean(elementwise.sum(axis=1), sample_weight, weight_sum)
     np.multiply(raw, 0.5, out=grad)  # sigmoid(z) = (1 + tanh(z / 2)) / 2
@@ -113,7 +119,7 @@ def poisson_deviance(raw, targets, sample_weight, grad):
     Per element ``exp(z) - y z + y log(y) - y``; the last two terms make the loss
     zero at a perfect fit and do not change the gradient ``exp(z) - y``.
     """
-    weight_sum = _weight_sum(raw, sample_weight)
+    weight_sum = total_weight(sample_weight, raw.shape[0])
     np.exp(raw, out=grad)
     with np.errstate(divide="ignore", invalid="ignore"):
         y_log_y = np.where(targets > 0, targets * np.log(targets), 0.0)

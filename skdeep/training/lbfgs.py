@@ -6,7 +6,7 @@ import time
 import numpy as np
 
 from ..network import Workspace
-from ..ops import LOSSES
+from ..ops import LOSSES, total_weight
 from ..optim import minimize_lbfgs
 from .epochs import diverged, end_epoch, finish, is_finite, training_run
 from .hooks import NO_HOOKS
@@ -20,8 +20,7 @@ def _objective(network, data, settings):
     ``settings.target_scaling``, else ``loss`` itself)."""
     train, scaling = data.train, settings.target_scaling
     workspace = Workspace(network, train.n_samples)
-    weight_sum = (train.n_samples if train.sample_weight is None
-                  else float(train.sample_weight.sum()))
+    weight_sum = total_weight(train.sample_weight, train.n_samples)
     loss_fn = LOSSES[network.loss].value_and_grad
     last = {}  # y-units loss of the last evaluation: callbacks come at such a point
 

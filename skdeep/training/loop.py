@@ -5,7 +5,7 @@ import time
 import numpy as np
 
 from ..network import Workspace
-from ..ops import LOSSES
+from ..ops import LOSSES, total_weight
 from .compiled import compiled_epochs
 from .data import BatchGatherer
 from .epochs import NonFiniteLoss, diverged, end_epoch, finish, is_finite, training_run
@@ -92,7 +92,7 @@ class NumPyEpochs:
         trained and in y's units (``settings.target_scaling``)."""
         network, workspace, settings = self.network, self.workspace, self.settings
         X, targets, weight = batch
-        weight_sum = X.shape[0] if weight is None else float(weight.sum())
+        weight_sum = total_weight(weight, X.shape[0])
         # an all-zero-weight batch carries no gradient; the estimator refuses
         # weights without a positive total, so some other batch does
         if weight_sum <= 0:

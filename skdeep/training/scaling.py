@@ -3,7 +3,7 @@ folded into the first and last layers, and the losses in y's units."""
 
 import numpy as np
 
-from ..ops import LOSSES
+from ..ops import LOSSES, total_weight
 
 __all__ = ["InputScaling", "TargetScaling"]
 
@@ -63,8 +63,7 @@ class TargetScaling:
         term reported is ``alpha * ||W||^2 / (2 * weight_sum)`` over the folded
         weights: the output layer's columns are multiplied by ``raw_scale``.
         """
-        weight_sum = raw.shape[0] if sample_weight is None else float(
-            sample_weight.sum())
+        weight_sum = total_weight(sample_weight, raw.shape[0])
         if self.loss_name == "squared_error":
             value = self._squared_error(raw, targets, sample_weight, weight_sum)
         else:

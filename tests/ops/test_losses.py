@@ -1,10 +1,12 @@
 """Losses on raw outputs against the textbook formulas written out here."""
 
+import math
+
 import numpy as np
 import pytest
 from scipy.special import expit, softmax, xlogy
 
-from skdeep.ops import LOSSES, OUTPUT_ACTIVATIONS
+from skdeep.ops import LOSSES, OUTPUT_ACTIVATIONS, total_weight
 
 
 def _value(name, raw, targets, weight=None):
@@ -70,3 +72,36 @@ def test_output_activations(name, reference, rng):
     out = z.copy()
     OUTPUT_ACTIVATIONS[name](out)
     np.testing.assert_allclose(out, reference(z), rtol=1e-12)
+
+
+# -- total_weight: the normalizer every loss, the L2 term and the training
+# loops divide by ------------------------------------------------------------
+
+def test_total_weight_without_weights_is_the_row_count():
+    assert total_weight(None, 17) == 17
+    assert type(total_weight(None, 17)) is int  # exact: no rounding to a float
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_total_weight_sums_in_the_weights_own_dtype(dtype):
+    # 1 + 2**-24 * n rounds differently summed in float32 and in float64: the
+    # sum must be the weights' own (the one training has always divided by)
+    weights = np.concatenate([[1.0], np.full(4095, 2.0**-24)]).astype(dtype)
+    expected = float(np.add.reduce(weights, dtype=dtype))
+    result = total_weight(weights, len(weights))
+    assert type(result) is float
+    assert result == expected
+    # and within the dtype's rounding of the exact sum
+    exact = math.fsum(weights.astype(np.float64).tolist())
+    assert result == pytest.approx(exact, rel=4096 * float(np.finfo(dtype).eps))
+
+
+def test_the_losses_divide_by_total_weight(rng):
+    """Doubling every weight leaves each loss unchanged: the loss is a mean
+    weighted by ``weight / total_weight``."""
+    raw, weights = rng.normal(size=(8, 3)), rng.random(8)
+    targets = np.eye(3)[rng.integers(0, 3, 8)]
+    for name in LOSSES:
+        once = _value(name, raw, np.abs(targets), weights)
+        twice = _value(name, raw, np.abs(targets), 2 * weights)
+        assert twice == pytest.approx(once, rel=1e-13), name
