@@ -6,6 +6,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
+from ..ops import log_logistic, log_softmax
 from ._base import BaseDeep
 from ._keras import KerasWords, explain_keras_keywords
 from ._labels import LabelTargets, check_labels
@@ -472,10 +473,7 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
     def _log_proba(self, X):
         """Log-probabilities computed stably from the logits, shape (n, k)."""
         raw = self._raw_output(X)
-        if self._multilabel:
-            return -np.logaddexp(0, -raw)
-        raw -= raw.max(axis=1, keepdims=True)
-        raw -= np.log(np.exp(raw).sum(axis=1, keepdims=True))
+        (log_logistic if self._multilabel else log_softmax)(raw)
         return raw
 
     def __sklearn_tags__(self):

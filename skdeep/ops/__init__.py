@@ -9,6 +9,8 @@ from .activations import (
     HIDDEN_ACTIVATIONS,
     OUTPUT_ACTIVATIONS,
     Activation,
+    log_logistic,
+    log_softmax,
 )
 from .initializers import (
     INITIALIZERS,
@@ -32,6 +34,8 @@ __all__ = [
     "he_uniform",
     "initializer_for",
     "lecun_uniform",
+    "log_logistic",
+    "log_softmax",
     "matmul",
     "total_weight",
 ]

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.special import erf
 
 __all__ = ["Activation", "ACTIVATION_ALIASES", "HIDDEN_ACTIVATIONS",
-           "OUTPUT_ACTIVATIONS"]
+           "OUTPUT_ACTIVATIONS", "log_logistic", "log_softmax"]
 
 
 class Activation(NamedTuple):
@@ -205,6 +205,21 @@ def softmax(z):
     z -= z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
+
+
+def log_softmax(z):
+    """In-place row-wise log of softmax: ``z - m - log(sum(exp(z - m)))`` with
+    m the row maximum, finite wherever softmax's probabilities underflow."""
+    z -= z.max(axis=1, keepdims=True)
+    z -= np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def log_logistic(z):
+    """In-place log of the logistic sigmoid, ``-log(1 + exp(-z))``, through
+    logaddexp so that exp never overflows."""
+    np.negative(z, out=z)
+    np.logaddexp(0, z, out=z)
+    np.negative(z, out=z)
 
 
 def _exp(z):

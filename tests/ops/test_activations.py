@@ -5,8 +5,10 @@ import math
 
 import numpy as np
 import pytest
+from scipy.special import log_expit
+from scipy.special import log_softmax as scipy_log_softmax
 
-from skdeep.ops import ACTIVATION_ALIASES, HIDDEN_ACTIVATIONS
+from skdeep.ops import ACTIVATION_ALIASES, HIDDEN_ACTIVATIONS, log_logistic, log_softmax
 
 # Klambauer et al. (2017), eq. 14 and the text after it
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -136,3 +138,44 @@ def test_aliases_name_the_same_functions():
     assert ACTIVATION_ALIASES == {"sigmoid": "logistic", "swish": "silu"}
     assert set(ACTIVATION_ALIASES.values()) <= set(HIDDEN_ACTIVATIONS)
     assert not set(ACTIVATION_ALIASES) & set(HIDDEN_ACTIVATIONS)
+
+
+# -- the logs of the output activations: what predict_log_proba returns ------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_softmax_is_the_log_of_softmax(dtype, rng):
+    z = rng.normal(scale=3, size=(20, 4)).astype(dtype)
+    naive = np.log(np.exp(z.astype(np.float64))
+                   / np.exp(z.astype(np.float64)).sum(axis=1, keepdims=True))
+    out = z.copy()
+    log_softmax(out)  # in place, as softmax
+    assert out.dtype == dtype
+    np.testing.assert_allclose(out, naive, rtol=10 * np.finfo(dtype).eps,
+                               atol=10 * np.finfo(dtype).eps)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_softmax_stays_finite_where_the_naive_form_overflows(dtype):
+    z = np.array([[1000.0, -1000.0, 0.0], [5000.0, 4999.0, -3.0],
+                  [-800.0, -801.0, -900.0]], dtype=dtype)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        naive = np.log(np.exp(z) / np.exp(z).sum(axis=1, keepdims=True))
+    assert not np.isfinite(naive).all()  # the reason for the shift
+    out = z.copy()
+    log_softmax(out)
+    np.testing.assert_allclose(out, scipy_log_softmax(z.astype(np.float64), axis=1),
+                               rtol=10 * np.finfo(dtype).eps)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_logistic_is_the_log_of_logistic(dtype):
+    z = np.array([[-800.0, -30.0, -1.0, 0.0, 1e-8, 2.5, 40.0, 800.0]], dtype=dtype)
+    out = z.copy()
+    log_logistic(out)
+    assert out.dtype == dtype
+    # scipy's log_expit, and -log(1 + exp(-z)) where that form is finite
+    np.testing.assert_allclose(out, log_expit(z.astype(np.float64)),
+                               rtol=10 * np.finfo(dtype).eps)
+    middle = z[:, 1:7].astype(np.float64)
+    np.testing.assert_allclose(out[:, 1:7], -np.log1p(np.exp(-middle)),
+                               rtol=10 * np.finfo(dtype).eps)
