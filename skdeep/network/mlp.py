@@ -5,7 +5,6 @@ import numpy as np
 from ..ops import (
     HIDDEN_ACTIVATIONS,
     LOSSES,
-    OUTPUT_ACTIVATIONS,
     initializer_for,
     matmul,
 )
@@ -230,12 +229,6 @@ class MLP:
             if chunk.dtype != dtype:
                 chunk = chunk.astype(dtype)
             out[start : start + chunk_rows] = self.forward(chunk, ws)
-        return out
-
-    def predict(self, X, chunk_rows=None):
-        """Outputs after the output activation (probabilities, values, rates)."""
-        out = self.raw_output(X, chunk_rows)
-        OUTPUT_ACTIVATIONS[self.output_activation](out)
         return out
 
     def layer_outputs(self, X):
