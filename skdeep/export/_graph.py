@@ -169,18 +169,17 @@ def _softplus(b, x):
     return b.node("Add", b.node("Relu", x), tail)
 
 
-# activation name (as a fitted network records it) -> ONNX builder
+# activation name (as a fitted network records it: skdeep.ops.HIDDEN_ACTIVATIONS'
+# keys, never an alias) -> ONNX builder
 ACTIVATION_BUILDERS = {
     "identity": _identity,
     "relu": _relu,
     "tanh": _tanh,
     "logistic": _logistic,
-    "sigmoid": _logistic,
     "leaky_relu": _leaky_relu,
     "elu": _elu,
     "selu": _selu,
     "gelu": _gelu,
     "silu": _silu,
-    "swish": _silu,
     "softplus": _softplus,
 }
