@@ -5,8 +5,7 @@ views of the network's parameters on load."""
 from sklearn.utils.validation import check_is_fitted
 
 from ..ops import OUTPUT_ACTIVATIONS
-from ._summary import summary_table
-from ._tables import describe_inputs
+from ._summary import describe_inputs, summary_table
 from ._validation import check_X
 
 __all__ = ["Inspection"]
