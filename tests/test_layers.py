@@ -106,8 +106,8 @@ PRIVATE_IMPORTS_ALLOWED = Counter({
     ("streaming", "skdeep.callbacks._base:begin_fit"): 1,
     # raw tables at the command line and in fit_csv: the table plan, what is a
     # categorical dtype, the rare-category count, the CSV target's label kind
-    ("cli", "skdeep.estimators._tables:is_categorical_dtype"): 1,
-    ("cli", "skdeep.estimators._tables:MIN_CATEGORY_COUNT"): 1,
+    ("cli", "skdeep.estimators._categorical:is_categorical_dtype"): 1,
+    ("cli", "skdeep.estimators._categorical:MIN_CATEGORY_COUNT"): 1,
     ("cli", "skdeep._csv_chunks:convert_labels"): 1,
     ("cli", "skdeep._csv_chunks:label_kind"): 1,
     ("streaming", "skdeep.estimators._tables:TablePlan"): 1,

@@ -1,19 +1,25 @@
-"""The skeleton shared by DeepClassifier and DeepRegressor (template method)."""
+"""The skeleton shared by DeepClassifier and DeepRegressor (template method).
+
+``BaseDeep`` owns the fit: its six steps and the fitted attributes. What it is
+built from beside the fit sits in the mixins it inherits: the training dtype
+(``_training_dtype``), early stopping's validation split
+(``_validation_split``), prediction (``_predict``), inspection and pickling
+(``_inspection``), input scaling (``_inputs``), resuming (``_resume``) and
+callbacks (``_callbacks``).
+"""
 
 import copy
 import functools
-import math
 from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import _check_sample_weight
 
 from ..exceptions import DivergenceError
 from ..network import MLP
-from ..ops import OUTPUT_ACTIVATIONS
 from ..optim import SGD, Adam, AdamW, LearningRateSchedule
 from ..training import (
     Dataset,
@@ -31,43 +37,35 @@ from ._callbacks import (
     log_columns,
 )
 from ._inputs import InputHooks, input_layout, start_embeddings
+from ._inspection import Inspection
 from ._params import (
     PARAMETER_CONSTRAINTS,
     activation_names,
-    compute_dtype,
     dropout_rates,
     hidden_sizes,
 )
+from ._predict import Prediction
 from ._resume import ScalingFolds, carried_optimizer, check_continuable
-from ._summary import summary_table
-from ._support import _as_dtype, _generator, _Model, _take
-from ._tables import describe_inputs
+from ._support import _Model
 from ._threads import training_threads
+from ._training_dtype import TrainingDtype
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
+from ._validation_split import ValidationSplit
 from ._warnings import warn_caller
 
-# float32's largest value is 3.4e38: beyond these, a float32 network's Adam
-# moments (squared gradients) or outputs overflow, so dtype='auto' keeps float64
-FLOAT32_PENALTY_LIMIT = 1e15
-FLOAT32_MAGNITUDE_LIMIT = 1e30
-# float32 carries about 7 significant digits: a column (of X, or a regressor's y)
-# whose mean is more than this many standard deviations from 0 would reach or
-# leave a float32 network in steps a noticeable fraction of its spread, since
-# its scaling is folded into the first (or last) layer, so 'auto' keeps float64
-FLOAT32_OFFSET_LIMIT = 1e3
-# early_stopping='auto' holds out validation_fraction and stops early when fit
-# gets more rows than this, a validation set of more than 50 rows at the default
-# 10% (HistGradientBoosting's 'auto' uses 10,000 rows; this one is measured on 16
-# real tables in benchmarks/bench_tables.py: early stopping lost on training
-# sets of 210 and 274 rows, gained on every one from 755 to 5,092 (up to +0.047
-# R^2) and was level, within 0.003, on the four of 6,299 to 16,152)
-AUTO_EARLY_STOPPING_ROWS = 500
-# input predict takes as it is, without validate_data (see _is_plain_input)
-PREDICT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-# widest single row (and output) that _row_output sums in Python: a few
-# microseconds at most; a wider row takes the 2-D path, whose products cost
-# far more than its checks
-ROW_CHECK_LIMIT = 256
+
+def _generator(random_state):
+    """A NumPy Generator seeded once from scikit-learn's ``random_state``."""
+    return np.random.default_rng(check_random_state(random_state).randint(2**31 - 1))
+
+
+def _as_dtype(data, dtype):
+    """The dataset in the network's dtype (the loop never converts per batch)."""
+    X = data.X if data.X.dtype == dtype else data.X.astype(dtype)
+    weight = data.sample_weight
+    if weight is not None and weight.dtype != dtype:
+        weight = weight.astype(dtype)
+    return Dataset(X, data.targets.astype(dtype, copy=False), weight)
 
 
 class FitArrays(NamedTuple):
@@ -95,7 +93,8 @@ class FitArrays(NamedTuple):
                 else self.sample_weight.astype(self.X.dtype, copy=False))
 
 
-class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
+class BaseDeep(Prediction, Inspection, TrainingDtype, ValidationSplit, InputHooks,
+               ScalingFolds, CallbackSupport, BaseEstimator):
     """Parameters, fit skeleton and fitted attributes common to both estimators.
 
     Subclasses provide ``_encode(y, reset, classes)`` returning float targets of
@@ -216,55 +215,6 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
     def _check_warm_start(self, y):
         """Hook: refuse targets a warm start cannot continue on."""
 
-    def _training_dtype(self, X, targets, sample_weight, alpha):
-        """The dtype a new network trains in: ``dtype`` and the input's, except
-        where float32 cannot hold the model (``_float32_cannot_hold``): then
-        'auto' trains in float64 and an explicit float32 is refused; 'auto'
-        also keeps float64 for columns far from 0 (``_far_from_zero``)."""
-        dtype = compute_dtype(self, X.dtype)
-        if dtype != np.float32:
-            return dtype
-        if self.dtype == "auto" and self._far_from_zero(targets, sample_weight):
-            return np.dtype(np.float64)
-        problem = self._float32_cannot_hold(X, targets, alpha)
-        if problem is None:
-            return dtype
-        if self.dtype == "auto":
-            return np.dtype(np.float64)
-        raise ValueError(
-            f"{type(self).__name__}: dtype={self.dtype!r} trains in float32 here, "
-            f"which cannot hold {problem}; use dtype='float64' or 'auto'.")
-
-    def _far_from_zero(self, targets, sample_weight):
-        """Whether an input column lies more than ``FLOAT32_OFFSET_LIMIT``
-        standard deviations from 0 (a Unix time, say): ``coefs_[0]`` applies to
-        raw X, and float32 could not resolve such a column's spread."""
-        scaling = self._fitted_input_scaling()
-        return scaling is not None and bool(
-            (np.abs(scaling.input_offset) > FLOAT32_OFFSET_LIMIT * scaling.input_scale)
-            .any())
-
-    def _float32_cannot_hold(self, X, targets, alpha):
-        """What of this fit float32 cannot hold, or None: the one place that
-        decides it. ``coefs_[0]`` applies to raw X (the input scaling folded in,
-        its rows divided by each column's scale), so X's values and the inverse
-        of its scales must fit; the L2 gradient is ``alpha * weights /
-        weight_sum`` per batch (weights of mean 1), and Adam squares it."""
-        values = X.data if sparse.issparse(X) else X
-        largest = float(np.max(np.abs(values), initial=0.0))
-        if largest > float(np.finfo(np.float32).max):  # a float32 would overflow
-            return (f"input values of magnitude {largest:.3g} (float32 ends at "
-                    "3.4e38)")
-        scaling = self._fitted_input_scaling()
-        if (scaling is not None
-                and scaling.input_scale.min() < 1 / FLOAT32_MAGNITUDE_LIMIT):
-            return (f"an input column of scale {scaling.input_scale.min():.3g} (the "
-                    "first layer's weights are divided by it)")
-        if alpha > FLOAT32_PENALTY_LIMIT:
-            return (f"the L2 term's factor alpha / mean(sample_weight) = "
-                    f"{alpha:.3g} (its gradients' squares overflow)")
-        return None
-
     def _start_from_constant(self, network, targets, sample_weight):
         """Hook: set the output bias of a new network from the targets."""
 
@@ -294,21 +244,6 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
     def _apply_class_weight(self, y, sample_weight, incremental):
         return sample_weight
 
-    def _stops_early(self, n_samples):
-        """``early_stopping`` resolved for a fit on ``n_samples`` rows: 'auto'
-        is on above AUTO_EARLY_STOPPING_ROWS (partial_fit never stops early)."""
-        if isinstance(self.early_stopping, str):  # 'auto'
-            return n_samples > AUTO_EARLY_STOPPING_ROWS
-        return bool(self.early_stopping)
-
-    def _early_stopped(self):
-        """``early_stopping`` as the fitted attributes read it: an explicit
-        True/False as it is (as before 'auto' existed), 'auto' as resolved by
-        the last fit."""
-        if isinstance(self.early_stopping, str):
-            return bool(self.__dict__.get("do_early_stopping_", False))
-        return bool(self.early_stopping)
-
     def _training_data(self, arrays, network, validation, incremental):
         """The training set in the network's dtype (X scaled, then cast once),
         plus the validation set: given, held out, or none."""
@@ -337,43 +272,6 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
         val_targets, _ = self._encode(y_val, reset=False, classes=None)
         val_targets = self._scale_targets(val_targets, None, reset=False)
         return _as_dtype(Dataset(X_val, val_targets), dtype)
-
-    def _hold_out(self, train, y, rng):
-        """Random (stratified for single-label classes) validation split."""
-        n_samples = train.n_samples
-        n_val = int(np.ceil(self.validation_fraction * n_samples))
-        if n_val < 2 or n_samples - n_val < 1:
-            short, fix = (("validation", "increase") if n_val < 2 else
-                          ("training", "lower"))
-            raise ValueError(
-                f"{type(self).__name__}: early_stopping's validation_fraction="
-                f"{self.validation_fraction} of {n_samples} samples leaves "
-                f"{n_val} for validation and {n_samples - n_val} for training, "
-                f"too few for {short} (at least {2 if n_val < 2 else 1} needed"
-                f"{self._split_needs()}); {fix} validation_fraction, pass X_val "
-                "and y_val to fit, or set early_stopping=False."
-            )
-        train_rows, val_rows = self._split_rows(y, n_val, rng)
-        self._check_split_weights(train.sample_weight, train_rows, val_rows)
-        return _take(train, train_rows), _take(train, val_rows)
-
-    def _check_split_weights(self, weight, train_rows, val_rows):
-        """Each side of the split needs some weight, or its loss is 0 / 0."""
-        for part, rows in (("training", train_rows), ("validation", val_rows)):
-            if weight is not None and not weight[rows].sum() > 0:
-                raise ValueError(
-                    f"{type(self).__name__}: every sample that early_stopping's "
-                    f"random split put in the {part} part has weight 0; give "
-                    "more samples a positive weight, or pass X_val and y_val."
-                )
-
-    def _split_needs(self):
-        """Hook: what else each side of the split should hold, for the message."""
-        return ""
-
-    def _split_rows(self, y, n_val, rng):
-        rows = rng.permutation(len(y))
-        return rows[n_val:], rows[:n_val]
 
     def _training_settings(self, data, incremental, network, *, alpha):
         """The ``TrainingSettings`` of this fit, from the parameters."""
@@ -464,171 +362,3 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
                        + ("." if self.do_early_stopping_ else
                           ", or set early_stopping=True to stop on a validation set."))
         warn_caller(message, ConvergenceWarning)
-
-    # -- prediction ----------------------------------------------------------
-    def _raw_output(self, X):
-        """Raw outputs in X's floating dtype (float32 for float32 input, float64
-        otherwise), whatever dtype the network computes in."""
-        row = self._row_output(X)
-        return self._rows_output(X) if row is None else row.reshape(1, -1)
-
-    def _rows_output(self, X):
-        """``_raw_output`` for any input: every check of validate_data, except
-        for plain input (``_is_plain_input``), which it would pass unchanged."""
-        if not self._is_plain_input(X):
-            check_is_fitted(self)
-            X = check_X(self, X, reset=False)
-        raw = self._network.raw_output(X).astype(X.dtype, copy=False)
-        return self._check_finite(raw)
-
-    def _row_output(self, X):
-        """The raw outputs of a single row of plain input (``_is_plain_input``)
-        as a 1-D array in X's dtype, or None for any other input, which
-        ``_rows_output`` then checks (and a row with NaN or inf it refuses).
-        The network takes a few microseconds on one row, so every check here
-        is a scalar one; the sums are Python's, which warn of nothing."""
-        if type(X) is not np.ndarray:
-            return None
-        shape, fitted = X.shape, self.__dict__
-        network = fitted.get("_network")
-        if (len(shape) != 2 or shape[0] != 1 or network is None
-                or X.dtype not in PREDICT_DTYPES
-                or shape[1] != fitted.get("n_features_in_")
-                or shape[1] > ROW_CHECK_LIMIT
-                or "feature_names_in_" in fitted or "is_categorical_" in fitted
-                or network.categorical is not None):
-            return None
-        row = X[0]
-        # a finite sum means no NaN or inf, as in _is_plain_input
-        if not math.isfinite(sum(row.tolist())):
-            return None
-        dtype = network.params.dtype
-        raw = network.forward(row if row.dtype == dtype else row.astype(dtype))
-        if raw.dtype != X.dtype:
-            raw = raw.astype(X.dtype)
-        if len(raw) > ROW_CHECK_LIMIT or not math.isfinite(sum(raw.tolist())):
-            self._check_finite(raw)  # the general path's check and error
-        return raw
-
-    def _output(self, X):
-        """Predictions after the output activation, checked like the raw ones
-        (an exp output, Poisson's, can overflow where the raw output did not):
-        of shape (n_outputs,) for a single row of plain input
-        (``_row_output``), else (n_samples, n_outputs)."""
-        outputs = self._row_output(X)
-        if outputs is None:
-            outputs = self._rows_output(X)
-        activation = self._network.output_activation
-        if activation == "identity":  # the raw outputs, checked already
-            return outputs
-        with np.errstate(over="ignore"):  # reported below, as the error
-            OUTPUT_ACTIVATIONS[activation](outputs)
-        return self._check_finite(outputs)
-
-    def _check_finite(self, outputs):
-        # a finite sum means every value is finite, without an n-by-d mask
-        if not math.isfinite(outputs.sum()) and not np.isfinite(outputs).all():
-            raise ValueError(
-                f"{type(self).__name__}: the network's outputs overflowed to "
-                "infinity for some rows of X, whose values are far larger than "
-                "the training data's; scale X as at fit, e.g. with StandardScaler "
-                "in a Pipeline."
-            )
-        return outputs
-
-    def _is_plain_input(self, X):
-        """True for input validate_data would pass through unchanged: a fitted
-        model without feature names given a finite 2-D float ndarray of the right
-        width. Skipping the general checks cuts small inputs' latency several
-        times, and a float64 array for a float32 model is cast chunk by chunk."""
-        return (type(X) is np.ndarray and X.ndim == 2
-                and X.dtype in PREDICT_DTYPES
-                and "_network" in self.__dict__
-                and "feature_names_in_" not in self.__dict__
-                and "is_categorical_" not in self.__dict__
-                and X.shape[1] == self.n_features_in_ and X.shape[0] > 0
-                # a finite sum means no NaN or inf, without an n-by-d mask;
-                # an overflowing sum just takes the general path
-                and math.isfinite(X.sum()))
-
-    # -- inspection and persistence -------------------------------------------
-    def layer_outputs(self, X):
-        """The output of every layer for X: forward propagation made visible.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        outputs : list of ndarray of shape (n_samples, units)
-            Each hidden layer's activations, then the output layer's values
-            after its output activation (what ``predict_proba`` or ``predict``
-            is computed from).
-
-        Examples
-        --------
-        The lecture's network: inputs [2, 3], hidden nodes with weights [1, 1]
-        and [-1, 1], output weights [2, -1], no biases.
-
-        >>> import numpy as np
-        >>> from skdeep import DeepRegressor
-        >>> model = DeepRegressor(hidden_layer_sizes=(2,), activation="identity",
-        ...                       max_iter=1).fit(np.zeros((4, 2)), np.zeros(4))
-        >>> model.coefs_[0][...] = [[1, -1], [1, 1]]  # one column per hidden node
-        >>> model.coefs_[1][...] = [[2], [-1]]
-        >>> for bias in model.intercepts_:
-        ...     bias[...] = 0
-        >>> hidden, output = model.layer_outputs([[2, 3]])
-        >>> hidden.tolist(), output.tolist()
-        ([[5.0, 1.0]], [[9.0]])
-        """
-        check_is_fitted(self)
-        X = check_X(self, X, reset=False)
-        outputs = self._network.layer_outputs(
-            X.astype(self._network.params.dtype, copy=False))
-        OUTPUT_ACTIVATIONS[self._network.output_activation](outputs[-1])
-        return [output.astype(X.dtype, copy=False) for output in outputs]
-
-    def summary(self, file=None):
-        """Print a Keras-style table of the layers and their parameter counts.
-
-        Parameters
-        ----------
-        file : file-like, default=None
-            Where to print; ``sys.stdout`` when None.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from skdeep import DeepClassifier
-        >>> X, y = np.random.default_rng(0).normal(size=(20, 10)), np.arange(20) % 2
-        >>> model = DeepClassifier(hidden_layer_sizes=(100, 100, 100),
-        ...                        max_iter=2).fit(X, y)
-        >>> model.summary()  # doctest: +ELLIPSIS
-        Model: "DeepClassifier"
-        ...
-        dense_1 (Dense)   (None, 100)    relu         1,100
-        ...
-        Total params: 21,502
-        ...
-        """
-        check_is_fitted(self)
-        print(summary_table(self._network, type(self).__name__,
-                            describe_inputs(self)), file=file)
-
-    def __getstate__(self):
-        # a copy: BaseEstimator may hand back the live __dict__ itself
-        state = dict(super().__getstate__())
-        # coefs_ and intercepts_ are views into the network's flat vector: pickle
-        # the vector once and rebuild the views on load
-        state.pop("coefs_", None)
-        state.pop("intercepts_", None)
-        return state
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "_network" in self.__dict__:
-            self.coefs_, self.intercepts_ = self._network.weights, self._network.biases
-
-

@@ -107,3 +107,13 @@ def compute_dtype(estimator, input_dtype=None):
     if input_dtype is None:
         return None
     return np.dtype(np.float32 if input_dtype == np.float32 else np.float64)
+
+
+def stochastic_only(estimator):
+    """``available_if`` check: partial_fit exists for the stochastic solvers."""
+    if estimator.solver not in STOCHASTIC_SOLVERS:
+        raise AttributeError(
+            f"partial_fit is only available for the stochastic solvers "
+            f"{STOCHASTIC_SOLVERS}; solver={estimator.solver!r}."
+        )
+    return True

@@ -1,6 +1,8 @@
-"""Keras-style model summary table."""
+"""Keras-style model summary table, with what the first layer reads."""
 
-__all__ = ["summary_table"]
+from ._tables import TablePlan, has_table
+
+__all__ = ["describe_inputs", "summary_table"]
 
 
 def summary_table(network, name, inputs=()):
@@ -25,3 +27,22 @@ def summary_table(network, name, inputs=()):
         f"Total params: {total:,}", f"Trainable params: {total:,}",
         "Non-trainable params: 0", line,
     ])
+
+
+def describe_inputs(estimator):
+    """Lines saying what the first layer reads: numeric columns, missing
+    indicators and embeddings (one per categorical column, with its rows)."""
+    if not has_table(estimator):
+        return []
+    plan = TablePlan.of(estimator)
+    names = getattr(estimator, "feature_names_in_", None)
+
+    def label(j):
+        return str(names[j]) if names is not None else f"x{j}"
+
+    embeddings = ", ".join(
+        f"{label(j)} ({len(categories)} categories + other + missing)"
+        for j, categories in zip(plan.categorical, plan.categories))
+    return [f"Inputs: {len(plan.numeric)} numeric, {len(plan.indicators)} missing "
+            f"indicator(s), {len(plan.categories)} embedding(s)"
+            + (f": {embeddings}" if embeddings else "")]

@@ -7,7 +7,8 @@ from sklearn.utils.validation import _check_y, check_consistent_length, validate
 from ._tables import encode_table
 from ._text import describe_text_columns, describe_text_in_array
 
-__all__ = ["check_X", "check_X_y", "check_weights", "reraise_with_name"]
+__all__ = ["check_X", "check_X_y", "check_weights", "reraise_with_name",
+           "validation_pair"]
 
 SPARSE_FORMATS = ("csr", "csc")
 
@@ -156,3 +157,11 @@ def check_weights(estimator, sample_weight):
             f"{name}: {what} is zero for all {len(sample_weight)} samples, so no "
             "sample counts; pass a positive weight for at least one sample."
         )
+
+
+def validation_pair(estimator, X_val, y_val):
+    """``(X_val, y_val)``, or None; both or neither must be given."""
+    if (X_val is None) != (y_val is None):
+        raise ValueError(f"{type(estimator).__name__}: pass both X_val and y_val, "
+                         "or neither.")
+    return None if X_val is None else (X_val, y_val)

@@ -7,11 +7,12 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 
 from ..ops import log_logistic, log_softmax
+from ._atomic import atomic
 from ._base import BaseDeep
 from ._keras import KerasWords, explain_keras_keywords
 from ._labels import LabelTargets, check_labels
-from ._params import PARAMETER_CONSTRAINTS
-from ._support import atomic, stochastic_only, validation_pair
+from ._params import PARAMETER_CONSTRAINTS, stochastic_only
+from ._validation import validation_pair
 
 __all__ = ["DeepClassifier"]
 

@@ -7,11 +7,13 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from ..training.scaling import TargetScaling
-from ._base import FLOAT32_MAGNITUDE_LIMIT, FLOAT32_OFFSET_LIMIT, BaseDeep
+from ._atomic import atomic
+from ._base import BaseDeep
 from ._keras import KerasWords, explain_keras_keywords
-from ._params import PARAMETER_CONSTRAINTS
-from ._support import atomic, stochastic_only, validation_pair
+from ._params import PARAMETER_CONSTRAINTS, stochastic_only
 from ._targets import target_statistics
+from ._training_dtype import FLOAT32_MAGNITUDE_LIMIT, FLOAT32_OFFSET_LIMIT
+from ._validation import validation_pair
 
 __all__ = ["DeepRegressor"]
 

@@ -59,7 +59,7 @@ def _rows(n):
 @pytest.mark.parametrize("cls", [DeepClassifier, DeepRegressor])
 @pytest.mark.parametrize("offset, explicit", [(1, True), (0, False)])
 def test_early_stopping_auto_switches_at_the_documented_rows(cls, offset, explicit):
-    from skdeep.estimators._base import AUTO_EARLY_STOPPING_ROWS
+    from skdeep.estimators._validation_split import AUTO_EARLY_STOPPING_ROWS
 
     assert AUTO_EARLY_STOPPING_ROWS == 500  # the number the docstrings give
     assert cls().early_stopping == "auto"

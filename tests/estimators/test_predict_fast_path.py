@@ -14,7 +14,7 @@ from scipy import sparse
 from sklearn.exceptions import NotFittedError
 
 from skdeep import DeepClassifier, DeepRegressor
-from skdeep.estimators._base import ROW_CHECK_LIMIT
+from skdeep.estimators._predict import ROW_CHECK_LIMIT
 from skdeep.ops import HIDDEN_ACTIVATIONS
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

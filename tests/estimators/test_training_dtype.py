@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-import skdeep.estimators._base as base
+import skdeep.estimators._params as params
 from skdeep import DeepClassifier, DeepRegressor
 
 
@@ -69,7 +69,7 @@ def test_the_dtype_is_decided_once_per_fit(Estimator, input_scaling, data,
         calls.append(args)
         return original(*args, **kwargs)
 
-    original = base.compute_dtype
+    original = params.compute_dtype
     # wherever the estimators' modules hold it (validation used to, too)
     for module in list(sys.modules.values()):
         if (getattr(module, "__name__", "").startswith("skdeep.")
