@@ -8,7 +8,8 @@ import pandas as pd
 from ._text import NUMERIC_SHARE, _stray, describe_text_columns
 
 __all__ = ["MAX_CATEGORIES", "MIN_CATEGORY_COUNT", "categorical_mask",
-           "explicit_categories", "is_categorical_dtype"]
+           "column_categories", "explicit_categories", "is_categorical_dtype",
+           "refuse_text"]
 
 # a category seen in fewer training rows shares its column's 'other' row with
 # the unseen ones: a row that a single sample trains only memorises it
@@ -87,7 +88,7 @@ def _refuse_typos(estimator, frame, mask):
             "categories, name it in categorical_features.")
 
 
-def _refuse_text(estimator, frame, numeric):
+def refuse_text(estimator, frame, numeric):
     """Columns to be read as numbers that hold text, refused as the plain path
     refuses them (a first fit)."""
     bad = [frame.columns[j] for j in numeric
@@ -101,7 +102,7 @@ def _refuse_text(estimator, frame, numeric):
             "'from_dtype' takes text, category and bool columns).")
 
 
-def _categories(estimator, column):
+def column_categories(estimator, column):
     """The categories of a training column with a weight row of their own:
     seen in at least MIN_CATEGORY_COUNT rows, in sorted (or dtype) order."""
     counts = column.value_counts(dropna=True, sort=False)

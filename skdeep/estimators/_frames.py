@@ -9,14 +9,14 @@ import pandas as pd
 
 from ._text import _stray, row_word
 
-__all__ = ["numeric_values"]
+__all__ = ["as_frame", "category_codes", "is_frame", "numeric_values"]
 
 
-def _is_frame(X):
+def is_frame(X):
     return (hasattr(X, "columns") and hasattr(X, "dtypes")) or hasattr(X, "schema")
 
 
-def _as_frame(X):
+def as_frame(X):
     """A pandas DataFrame of X's columns (polars and pyarrow frames converted,
     an array's text columns kept as text), or None for what is not a 2-D table
     (left to the plain path's checks)."""
@@ -87,7 +87,7 @@ def _refuse_infinity(estimator, frame, columns, values):
             "them with finite numbers, or with NaN to have them treated as missing.")
 
 
-def _codes(column, categories):
+def category_codes(column, categories):
     """Float codes of a column: positions in ``categories``, then the 'other'
     row for rare or unseen ones and the 'missing' row for NaN, None and NA."""
     missing = column.isna().to_numpy()

@@ -33,12 +33,12 @@ from scipy import sparse
 from sklearn.utils.validation import _check_feature_names, _check_n_features
 
 from ._categorical import (
-    _categories,
-    _refuse_text,
     categorical_mask,
+    column_categories,
     explicit_categories,
+    refuse_text,
 )
-from ._frames import _as_frame, _codes, _is_frame, numeric_values
+from ._frames import as_frame, category_codes, is_frame, numeric_values
 
 __all__ = ["TablePlan", "encode_table", "has_table"]
 
@@ -60,7 +60,7 @@ def encode_table(estimator, X, *, reset, incremental=False):
         return None
     else:
         _require_frame(estimator, X)
-    frame = None if sparse.issparse(X) else _as_frame(X)
+    frame = None if sparse.issparse(X) else as_frame(X)
     if frame is None:
         if reset:
             return None
@@ -75,7 +75,7 @@ def encode_table(estimator, X, *, reset, incremental=False):
         if not (declared or mask.any()
                 or frame.iloc[:, ~mask].isna().to_numpy().any()):
             return None
-    _check_feature_names(estimator, frame if _is_frame(X) else X, reset=reset)
+    _check_feature_names(estimator, frame if is_frame(X) else X, reset=reset)
     _check_n_features(estimator, frame, reset=reset)
     if reset:
         TablePlan.learn(estimator, frame, mask).store(estimator)
@@ -89,7 +89,7 @@ def _declared_table(estimator, X, incremental):
     spec = estimator.categorical_features
     return (not (spec is None or isinstance(spec, str))
             or getattr(estimator, "categories", "auto") != "auto"
-            or (incremental and _is_frame(X)))
+            or (incremental and is_frame(X)))
 
 
 def _require_frame(estimator, X):
@@ -97,7 +97,7 @@ def _require_frame(estimator, X):
     columns by name and their text as categories: a NumPy array (or a list)
     has neither, and read by position would put text categories in 'other'."""
     names = estimator.__dict__.get("feature_names_in_")
-    if names is None or _is_frame(X):
+    if names is None or is_frame(X):
         return
     plan = TablePlan.of(estimator)
     if not (len(plan.categorical) or len(plan.indicators)):
@@ -156,7 +156,7 @@ class TablePlan:
     def learn(cls, estimator, frame, mask):
         """The plan of a first fit's ``frame`` with categorical columns ``mask``."""
         numeric = np.flatnonzero(~mask)
-        _refuse_text(estimator, frame, numeric)
+        refuse_text(estimator, frame, numeric)
         values = numeric_values(estimator, frame, numeric)
         gaps = np.isnan(values)
         with np.errstate(invalid="ignore"):
@@ -165,8 +165,8 @@ class TablePlan:
                 counts, 1), 0.0)
         indicators = numeric[gaps.any(axis=0)]
         given = explicit_categories(estimator, frame, mask)
-        categories = [given[j] if j in given else _categories(estimator,
-                                                              frame.iloc[:, j])
+        categories = [given[j] if j in given
+                      else column_categories(estimator, frame.iloc[:, j])
                       for j in np.flatnonzero(mask)]
         return cls(mask, categories, fill, indicators)
 
@@ -181,7 +181,7 @@ class TablePlan:
             if not values.flags.owndata:  # the caller's memory
                 values = values.copy(order="F")
             np.copyto(values, self.fill_values, where=gaps)
-        codes = [_codes(frame.iloc[:, j], categories)
+        codes = [category_codes(frame.iloc[:, j], categories)
                  for j, categories in zip(self.categorical, self.categories)]
         if not (codes or len(self.indicators)):
             return values  # numbers only: no copy
