@@ -2,14 +2,12 @@
 trained model bundle, seeding, dataset conversions, availability checks."""
 
 import functools
-from typing import NamedTuple
 
 import numpy as np
 from sklearn.utils import check_random_state
 
 from ..exceptions import DivergenceError
-from ..network import MLP
-from ..training import Dataset, TrainingState
+from ..training import Dataset, Engine
 from ._callbacks import callback_management
 from ._params import STOCHASTIC_SOLVERS
 
@@ -40,13 +38,8 @@ def atomic(method):
     return wrapper
 
 
-class _Model(NamedTuple):
-    """What training produces and continues from (also rebuilt by persistence)."""
-
-    network: MLP
-    optimizer: object
-    state: TrainingState
-    rng: np.random.Generator
+# the trained engine, under the name the fit skeleton knows it by
+_Model = Engine
 
 
 def _generator(random_state):
