@@ -110,8 +110,6 @@ PRIVATE_IMPORTS_ALLOWED = Counter({
 
 # Attributes another unit keeps private, touched today: (unit, name) -> count.
 PRIVATE_ATTRIBUTES_ALLOWED = Counter({
-    # export reads the fitted network (its layer activations)
-    ("export", "_network"): 1,
     # callbacks find the optimizer controls the estimator sets on
     # scikit-learn's callback context
     ("callbacks", "_skdeep"): 1,

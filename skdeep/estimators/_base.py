@@ -429,6 +429,7 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
         self.n_layers_ = len(network.layer_sizes)
         self.n_outputs_ = network.layer_sizes[-1]
         self.out_activation_ = network.output_activation
+        self.activations_ = tuple(network.activations)
         self.n_iter_, self.t_ = n_iter, state.samples_seen
         self.history_ = {name: list(values) for name, values in state.history.items()}
         self.loss_curve_ = self.history_["loss"]
@@ -630,5 +631,7 @@ class BaseDeep(InputHooks, ScalingFolds, CallbackSupport, BaseEstimator):
         super().__setstate__(state)
         if "_network" in self.__dict__:
             self.coefs_, self.intercepts_ = self._network.weights, self._network.biases
+            # a pickle from before activations_ existed
+            self.activations_ = tuple(self._network.activations)
 
 

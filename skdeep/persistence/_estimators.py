@@ -43,6 +43,7 @@ _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multil
                      "input_scale_", "do_early_stopping_", *_TABLE_ATTRIBUTES)
 _ENGINE = ("_network", "_optimizer", "_state", "_rng", "_trained_params")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
+            "activations_",
             "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
             "validation_scores_", "validation_loss_curve_", "best_validation_score_")
 _OPTIMIZERS = {"adam": Adam, "adamw": AdamW, "sgd": SGD}

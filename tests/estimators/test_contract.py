@@ -85,3 +85,14 @@ def test_a_file_saved_before_activations_existed_has_them(name):
     model = load(DATA / f"{name}_before_input_scaling.skdeep")
     assert tuple(model.activations_) == ("relu",) * (len(model.coefs_) - 1)
     assert tuple(fitted_engine(model).network.activations) == tuple(model.activations_)
+
+
+def test_a_pickle_from_before_activations_existed_has_them():
+    X, y = _data("classifier")
+    model = DeepClassifier(hidden_layer_sizes=(4, 3), activation="tanh",
+                           max_iter=2, random_state=0).fit(X, y)
+    state = model.__getstate__()
+    del state["activations_"]  # what a pickle written before the change holds
+    old = DeepClassifier.__new__(DeepClassifier)
+    old.__setstate__(state)
+    assert old.activations_ == ("tanh", "tanh")
