@@ -93,12 +93,6 @@ PRIVATE_IMPORTS_ALLOWED = Counter({
     ("cli", "skdeep._csv_chunks:long_first_row"): 1,
     ("cli", "skdeep.estimators._labels:_stratify"): 1,
     ("cli", "skdeep.plotting:_pyplot"): 1,
-    # persistence: which attributes are run-time only, the parameter
-    # constraints, the warm-start check, the engine bundle
-    ("persistence", "skdeep.estimators._callbacks:RUNTIME_ATTRIBUTES"): 2,
-    ("persistence", "skdeep.estimators._params:PARAMETER_CONSTRAINTS"): 1,
-    ("persistence", "skdeep.estimators._resume:mismatch"): 1,
-    ("persistence", "skdeep.estimators._support:_Model"): 1,
     # streaming: the callback protocol's pieces and the training dtype
     ("streaming", "skdeep.estimators._callbacks:FitFacts"): 1,
     ("streaming", "skdeep.estimators._callbacks:log_columns"): 1,
@@ -116,17 +110,6 @@ PRIVATE_IMPORTS_ALLOWED = Counter({
 
 # Attributes another unit keeps private, touched today: (unit, name) -> count.
 PRIVATE_ATTRIBUTES_ALLOWED = Counter({
-    # export reads the fitted network (its layer activations)
-    ("export", "_network"): 1,
-    # persistence encodes and rebuilds the estimator's engine and state
-    ("persistence", "_network"): 2,
-    ("persistence", "_optimizer"): 2,
-    ("persistence", "_trained_params"): 2,
-    ("persistence", "_state"): 1,
-    ("persistence", "_rng"): 1,
-    ("persistence", "_multilabel"): 3,
-    ("persistence", "_commit"): 1,
-    ("persistence", "_validate_params"): 1,
     # callbacks find the optimizer controls the estimator sets on
     # scikit-learn's callback context
     ("callbacks", "_skdeep"): 1,

@@ -23,6 +23,7 @@ from ..network import MLP
 from ..optim import SGD, Adam, AdamW, LearningRateSchedule
 from ..training import (
     Dataset,
+    Engine,
     TrainingSettings,
     TrainingState,
     fit_lbfgs,
@@ -46,7 +47,6 @@ from ._params import (
 )
 from ._predict import Prediction
 from ._resume import ScalingFolds, carried_optimizer, check_continuable
-from ._support import _Model
 from ._threads import training_threads
 from ._training_dtype import TrainingDtype
 from ._validation import check_weights, check_X, check_X_y, reraise_with_name
@@ -162,7 +162,7 @@ class BaseDeep(Prediction, Inspection, TrainingDtype, ValidationSplit, InputHook
         if reset:
             rng = _generator(self.random_state)
             network = self._new_network(arrays, rng)
-            return _Model(network, self._new_optimizer(network), TrainingState(), rng)
+            return Engine(network, self._new_optimizer(network), TrainingState(), rng)
         n_outputs = arrays.targets.shape[1]
         if n_outputs != self._network.layer_sizes[-1]:
             raise ValueError(
@@ -180,7 +180,7 @@ class BaseDeep(Prediction, Inspection, TrainingDtype, ValidationSplit, InputHook
             optimizer = carried_optimizer(self, network, state.samples_seen)
         if optimizer is None:
             optimizer = self._new_optimizer(network)
-        return _Model(network, optimizer, state, copy.deepcopy(self._rng))
+        return Engine(network, optimizer, state, copy.deepcopy(self._rng))
 
     def _new_network(self, arrays, rng):
         """A network initialized from ``rng``, its output bias at the best
@@ -327,6 +327,7 @@ class BaseDeep(Prediction, Inspection, TrainingDtype, ValidationSplit, InputHook
         self.n_layers_ = len(network.layer_sizes)
         self.n_outputs_ = network.layer_sizes[-1]
         self.out_activation_ = network.output_activation
+        self.activations_ = tuple(network.activations)
         self.n_iter_, self.t_ = n_iter, state.samples_seen
         self.history_ = {name: list(values) for name, values in state.history.items()}
         self.loss_curve_ = self.history_["loss"]

@@ -151,7 +151,7 @@ class EpochTasks(Hooks):
         self.epochs_before = 0
 
     def attach(self, model):
-        """The ``_Model`` being trained, its optimizer included."""
+        """The ``Engine`` being trained, its optimizer included."""
         self.model, self.controls = model, TrainingControls(model.optimizer)
         self.epochs_before = model.state.n_iter
 

@@ -93,3 +93,5 @@ class Inspection:
         super().__setstate__(state)
         if "_network" in self.__dict__:
             self.coefs_, self.intercepts_ = self._network.weights, self._network.biases
+            # a pickle from before activations_ existed
+            self.activations_ = tuple(self._network.activations)

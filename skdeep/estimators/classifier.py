@@ -236,6 +236,9 @@ class DeepClassifier(ClassifierMixin, LabelTargets, KerasWords, BaseDeep):
         Training samples seen.
     n_layers_ : int
     n_outputs_ : int
+    activations_ : tuple of str
+        The activation of each hidden layer, as the network runs it (one name
+        per layer, synonyms translated: 'logistic' for 'sigmoid').
     out_activation_ : str
         'softmax', or 'logistic' (one sigmoid per label) for multilabel targets.
     input_offset_, input_scale_ : ndarray of shape (`n_features_in_`,)

@@ -251,6 +251,9 @@ class DeepRegressor(RegressorMixin, KerasWords, BaseDeep):
     history_ : dict of list
         Per-epoch ``loss`` and, with validation, ``val_loss`` and ``val_r2``
         (the same lists as the attributes above).
+    activations_ : tuple of str
+        The activation of each hidden layer, as the network runs it (one name
+        per layer, synonyms translated: 'logistic' for 'sigmoid').
     out_activation_ : str
         'identity', or 'exp' for the Poisson loss.
     input_offset_, input_scale_ : ndarray of shape (`n_features_in_`,)

@@ -24,6 +24,7 @@ from skl2onnx.common.utils import check_input_and_output_numbers
 from skl2onnx.common.utils_classifier import get_label_classes
 
 from ..estimators import DeepClassifier, DeepRegressor
+from ..estimators.contract import is_fitted
 from ._graph import ACTIVATION_BUILDERS, GraphBuilder
 from ._tables import TableColumns, has_table
 
@@ -44,13 +45,13 @@ def register():
 
 def hidden_activations(model):
     """The activation name of each hidden layer, as the fitted network runs it."""
-    return tuple(model._network.activations)
+    return tuple(model.activations_)
 
 
 def check_exportable(model):
     """Raise a ValueError naming the model when it cannot be converted."""
     name = type(model).__name__
-    if "_network" not in vars(model):
+    if not is_fitted(model):
         raise ValueError(f"{name} is not fitted; call fit before exporting it to "
                          "ONNX.")
     if has_table(model):

@@ -2,7 +2,8 @@
 
 Saving records the parameters and the trained engine (network, optimizer,
 training state, random generator) plus the attributes fit sets before the
-engine exists; loading rebuilds the engine and hands it to ``_commit``, so every
+engine exists; loading rebuilds the engine and hands it to ``install_engine``
+(skdeep.estimators.contract, the only part of the estimators used here), so every
 other fitted attribute is derived exactly as after ``fit``.
 """
 
@@ -14,14 +15,21 @@ import numpy as np
 from sklearn.utils._param_validation import validate_parameter_constraints
 
 from ..estimators import DeepClassifier, DeepRegressor
-from ..estimators._callbacks import RUNTIME_ATTRIBUTES
-from ..estimators._params import PARAMETER_CONSTRAINTS
-from ..estimators._resume import mismatch
-from ..estimators._support import _Model
+from ..estimators.contract import (
+    PARAMETER_CONSTRAINTS,
+    RUNTIME_ATTRIBUTES,
+    check_parameters,
+    fitted_engine,
+    install_engine,
+    is_fitted,
+    is_multilabel,
+    trained_params,
+    warm_start_mismatch,
+)
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
 from ..optim import SGD, Adam, AdamW
-from ..training import TrainingState
+from ..training import Engine, TrainingState
 from ._codec import expect, field
 
 __all__ = ["DEEP_ESTIMATORS", "encode_deep", "decode_deep"]
@@ -35,6 +43,7 @@ _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multil
                      "input_scale_", "do_early_stopping_", *_TABLE_ATTRIBUTES)
 _ENGINE = ("_network", "_optimizer", "_state", "_rng", "_trained_params")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
+            "activations_",
             "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
             "validation_scores_", "validation_loss_curve_", "best_validation_score_")
 _OPTIMIZERS = {"adam": Adam, "adamw": AdamW, "sgd": SGD}
@@ -53,7 +62,7 @@ def encode_deep(estimator, encoder, where):
     params = estimator.get_params(deep=False)
     node = {"type": "estimator", "class": type(estimator).__name__,
             "params": encoder.encode_fields(params, f"{where}.params"), "fitted": None}
-    if "_network" not in vars(estimator):
+    if not is_fitted(estimator):
         return node
     known = set(params) | set(_INPUT_ATTRIBUTES) | set(_ENGINE) | set(_DERIVED)
     # callbacks are run-time hooks, not part of a model: never saved
@@ -62,20 +71,21 @@ def encode_deep(estimator, encoder, where):
     if unknown:
         raise TypeError(f"{where}: {type(estimator).__name__} has attributes "
                         f"{unknown} that skdeep.save does not know how to save.")
-    problem = mismatch(estimator, estimator._network, estimator._optimizer)
+    engine = fitted_engine(estimator)
+    problem = warm_start_mismatch(estimator, engine.network, engine.optimizer)
     if problem:
         raise ValueError(f"{where}: {type(estimator).__name__}: {problem} Set the "
                          "parameter back or refit before saving.")
-    inputs = {name: getattr(estimator, name) for name in _INPUT_ATTRIBUTES
+    inputs = {name: vars(estimator)[name] for name in _INPUT_ATTRIBUTES
               if name in vars(estimator)}
+    trained = trained_params(estimator)
     node["fitted"] = {
         "inputs": encoder.encode_fields(inputs, where),
-        "network": _encode_network(estimator._network, encoder),
-        "trained_params": (None if estimator._trained_params is None
-                           else encoder.array(estimator._trained_params)),
-        "optimizer": _encode_optimizer(estimator._optimizer, encoder, where),
-        "state": encoder.encode_fields(vars(estimator._state), where),
-        "rng": estimator._rng.bit_generator.state,
+        "network": _encode_network(engine.network, encoder),
+        "trained_params": None if trained is None else encoder.array(trained),
+        "optimizer": _encode_optimizer(engine.optimizer, encoder, where),
+        "state": encoder.encode_fields(vars(engine.state), where),
+        "rng": engine.rng.bit_generator.state,
         "n_iter": int(estimator.n_iter_),
         "output_config": encoder.encode(
             getattr(estimator, "_sklearn_output_config", None), where),
@@ -137,7 +147,7 @@ def decode_deep(node, decoder, where):
     network = _decode_network(field(fitted, "network", dict, where), decoder, where)
     _check_inputs(estimator, network, where)
     optimizer = _decode_optimizer(fitted.get("optimizer"), decoder, network, where)
-    problem = mismatch(estimator, network, optimizer)
+    problem = warm_start_mismatch(estimator, network, optimizer)
     expect(problem is None, where, problem)
     state = _decode_state(fitted, decoder, network, where)
     trained = _decode_trained(fitted.get("trained_params"), decoder, network, where)
@@ -149,7 +159,7 @@ def decode_deep(node, decoder, where):
         expect(isinstance(config, dict) and all(
             isinstance(v, str) for v in config.values()), where, "bad output config.")
         estimator._sklearn_output_config = config
-    estimator._commit(_Model(network, optimizer, state, rng), n_iter, trained)
+    install_engine(estimator, Engine(network, optimizer, state, rng), n_iter, trained)
     return estimator
 
 
@@ -173,7 +183,7 @@ def construct(cls, params, where):
            f"{cls.__name__} has no parameters {sorted(set(params) - accepted)}.")
     estimator = cls(**params)
     try:
-        estimator._validate_params()
+        check_parameters(estimator)
     except (ValueError, TypeError) as error:
         expect(False, where, f"invalid parameters: {error}")
     return estimator
@@ -235,13 +245,14 @@ def _check_inputs(estimator, network, where):
         _check_target_statistics(estimator, network, where)
         return
     one_hot = estimator.__dict__.setdefault("_one_hot", False)
-    expect(type(one_hot) is bool and not (one_hot and estimator._multilabel), where,
+    multilabel = is_multilabel(estimator)
+    expect(type(one_hot) is bool and not (one_hot and multilabel), where,
            "_one_hot must be a bool, and False for a multilabel model.")
     classes, n_outputs = estimator.classes_, network.layer_sizes[-1]
-    expect(type(estimator._multilabel) is bool and isinstance(classes, np.ndarray)
+    expect(type(multilabel) is bool and isinstance(classes, np.ndarray)
            and classes.shape == (n_outputs,), where,
            "classes_ must be an array with one class per output.")
-    if estimator._multilabel or one_hot:
+    if multilabel or one_hot:
         expect(np.array_equal(classes, np.arange(n_outputs)), where,
                "multilabel and one-hot classes_ must be 0..n_outputs-1.")
         return

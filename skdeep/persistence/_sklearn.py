@@ -15,7 +15,7 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from ..estimators._callbacks import RUNTIME_ATTRIBUTES
+from ..estimators.contract import RUNTIME_ATTRIBUTES
 from ._codec import expect, field
 from ._estimators import DEEP_ESTIMATORS, construct, decode_deep, encode_deep
 from ._schema import COMMON_SCHEMA, SCHEMAS, check_fitted, check_params

@@ -6,6 +6,7 @@ and SciPy's BLAS when they are there.
 """
 
 from .data import Dataset
+from .engine import Engine
 from .hooks import NO_HOOKS, Hooks, TrainingControls
 from .lbfgs import fit_lbfgs
 from .loop import fit_stochastic
@@ -14,6 +15,7 @@ from .settings import TrainingSettings, TrainingState
 
 __all__ = [
     "Dataset",
+    "Engine",
     "Hooks",
     "NO_HOOKS",
     "Progress",
