@@ -55,8 +55,6 @@ MAY_IMPORT = {
     FACE: None,  # the face imports any unit (lazily, on first attribute access)
 }
 LEAVES = {"exceptions", "files", "_version"}
-# a private top-level module that belongs to a unit (its part of that unit)
-PART_OF = {"_csv_chunks": "streaming"}
 
 # Which units may import each third-party package: None lets a unit import
 # any of it, a tuple only those submodules. NumPy and the standard library are
@@ -89,8 +87,7 @@ UPWARD_ALLOWED = Counter()
 PRIVATE_IMPORTS_ALLOWED = Counter({
     # callbacks check their estimator is a skdeep one
     ("callbacks", "skdeep.estimators._base:BaseDeep"): 1,
-    # cli: the CSV reader's row check, the stratified split, matplotlib's pyplot
-    ("cli", "skdeep._csv_chunks:long_first_row"): 1,
+    # cli: the stratified split, matplotlib's pyplot
     ("cli", "skdeep.estimators._labels:_stratify"): 1,
     ("cli", "skdeep.plotting:_pyplot"): 1,
     # streaming: the callback protocol's pieces and the training dtype
@@ -99,11 +96,9 @@ PRIVATE_IMPORTS_ALLOWED = Counter({
     ("streaming", "skdeep.estimators._params:compute_dtype"): 1,
     ("streaming", "skdeep.callbacks._base:begin_fit"): 1,
     # raw tables at the command line and in fit_csv: the table plan, what is a
-    # categorical dtype, the rare-category count, the CSV target's label kind
+    # categorical dtype, the rare-category count
     ("cli", "skdeep.estimators._categorical:is_categorical_dtype"): 1,
     ("cli", "skdeep.estimators._categorical:MIN_CATEGORY_COUNT"): 1,
-    ("cli", "skdeep._csv_chunks:convert_labels"): 1,
-    ("cli", "skdeep._csv_chunks:label_kind"): 1,
     ("streaming", "skdeep.estimators._tables:TablePlan"): 1,
     ("streaming", "skdeep.estimators._tables:has_table"): 1,
 })
@@ -140,12 +135,12 @@ def _unit(path):
     parts = path.relative_to(PACKAGE).with_suffix("").parts
     if parts == ("__init__",):
         return FACE
-    return PART_OF.get(parts[0], parts[0])
+    return parts[0]
 
 
 def _unit_of(dotted):
     """The unit of an absolute skdeep module path (``skdeep.a.b``)."""
-    return FACE if len(dotted) == 1 else PART_OF.get(dotted[1], dotted[1])
+    return FACE if len(dotted) == 1 else dotted[1]
 
 
 def _package_of(path):
@@ -374,7 +369,7 @@ def test_the_walker_sees_what_it_checks():
     assert {"skdeep.training._kernel_step", "scipy.linalg.cython_blas"} <= compiled
     ops = {m[0] for _, m, _ in _imports(PACKAGE / "ops" / "activations.py")}
     assert "scipy" in ops
-    assert _unit(PACKAGE / "_csv_chunks.py") == "streaming"
+    assert _unit(PACKAGE / "streaming" / "_reader.py") == "streaming"
     assert "_network" in _owned()["estimators"]
     probe = ("def f(self, model, task):\n    model._network.params\n"
              "    getattr(task, '_skdeep', None)\n    self._own\n    m.__len__\n")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._csv_chunks import long_first_row
 from ..files import atomic_write, check_writable
 from ..plotting import final_estimator
+from ..streaming import long_first_row
 from ._args import model_format
 from ._errors import CLIError, as_cli_error
 

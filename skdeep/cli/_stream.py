@@ -54,9 +54,8 @@ MAX_STREAMED_CATEGORIES = 2**18
 def run_fit_csv(args):
     """The ``skdeep fit-csv`` command; returns the exit status."""
     from .. import DeepClassifier, DeepRegressor
-    from .._csv_chunks import convert_labels, label_kind
     from ..estimators._categorical import MIN_CATEGORY_COUNT
-    from ..streaming import fit_csv
+    from ..streaming import convert_labels, fit_csv, label_kind
 
     check_outputs([args.output], overwrite=args.overwrite, inputs=[args.data])
     columns = read_columns(args.data)

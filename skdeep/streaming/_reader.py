@@ -18,7 +18,9 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["ChunkReader", "convert_labels", "label_kind", "long_first_row"]
+from ._labels import convert_labels
+
+__all__ = ["ChunkReader", "long_first_row"]
 
 # read_csv options that name columns or shape the frame: not for reading the
 # header and the first row as plain fields
@@ -52,38 +54,6 @@ def long_first_row(path, options=None):
     except pd.errors.EmptyDataError:
         pass
     return None
-
-
-def label_kind(values):
-    """'int', 'float', 'bool' or 'str': the one type for a file's class labels.
-
-    ``values`` are the distinct labels as read (text), or the ``classes`` given.
-    """
-    values = np.asarray(values)
-    if values.dtype.kind in "iu":
-        return "int"
-    if values.dtype.kind in "fb":
-        return {"f": "float", "b": "bool"}[values.dtype.kind]
-    text = [str(value).strip() for value in values]
-    for kind, convert in (("int", int), ("float", float)):
-        try:
-            [convert(value) for value in text]
-        except ValueError:
-            continue
-        return kind
-    if {value.lower() for value in text} <= {"true", "false"}:
-        return "bool"
-    return "str"
-
-
-def convert_labels(values, kind):
-    """Labels read as text, converted to the file's label type."""
-    values = np.asarray(values, dtype=object)
-    if kind == "bool":
-        return np.array([str(value).strip().lower() == "true" for value in values])
-    if kind in ("int", "float"):
-        return values.astype(np.int64 if kind == "int" else np.float64)
-    return values
 
 
 class ChunkReader:

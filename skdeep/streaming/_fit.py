@@ -1,26 +1,23 @@
-"""Train on a CSV file too large for memory, one chunk at a time.
-
-:func:`fit_csv` reads the file with ``pandas.read_csv(chunksize=...)`` and hands
-each chunk to the estimator's ``partial_fit`` (exactly one epoch per call), for
-several passes over the file. Only one chunk is in memory at a time, so the peak
-stays near one chunk's size however large the file is.
-"""
+"""fit_csv, the public entry of :mod:`skdeep.streaming`: the checks made
+before anything is read, the copies trained, and the hand-over of their state."""
 
 import copy
 import os
 
 import numpy as np
-import pandas as pd
 from sklearn.base import is_classifier
-from sklearn.exceptions import NotFittedError
-from sklearn.utils.validation import check_is_fitted
 
-from ._csv_chunks import ChunkReader, convert_labels, label_kind
-from .estimators import DeepClassifier, DeepRegressor
-from .estimators._callbacks import FitFacts, log_columns
-from .estimators._params import compute_dtype
-from .estimators._tables import TablePlan, has_table
-from .exceptions import DivergenceError
+from ..estimators import DeepClassifier, DeepRegressor
+from ..estimators._callbacks import FitFacts, log_columns
+from ..estimators._params import compute_dtype
+from ._columns import (
+    check_column_types,
+    check_scalable,
+    feature_columns,
+    text_category_columns,
+)
+from ._loop import first_pass, naming_lines
+from ._reader import ChunkReader
 
 __all__ = ["fit_csv"]
 
@@ -156,19 +153,19 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     _check_settings(estimator, chunksize, n_passes, read_csv_kwargs)
     options = {**(read_csv_kwargs or {}), "chunksize": int(chunksize)}
     targets = [target] if isinstance(target, str) else list(target)
-    features = _feature_columns(path, targets, columns, options)
+    features = feature_columns(path, targets, columns, options)
     _check_callbacks(estimator, path)
     labels = is_classifier(estimator) and len(targets) == 1
     reader = ChunkReader(path, features, targets, options, labels=labels)
     reader.check_row_widths()
-    reader.fix_text_columns(_text_category_columns(estimator))
+    reader.fix_text_columns(text_category_columns(estimator))
     # train copies, so a failure at any chunk leaves the caller's objects as
     # they were; they take the trained state only once every chunk succeeded.
     # The callbacks are not copied: they report on this run to the caller.
     keep = {id(callback): callback
             for callback in getattr(estimator, "_skl_callbacks", ())}
     model, fitted_scaler = copy.deepcopy(estimator, keep), copy.deepcopy(scaler)
-    classes = _first_pass(model, reader, classes=classes, scaler=fitted_scaler)
+    classes = first_pass(model, reader, classes=classes, scaler=fitted_scaler)
     fit_options = {} if classes is None else {"classes": classes}
     # the chunks hold the numbers as written (float64): whatever scales them,
     # the scaler or the estimator's own input_scaling, sees them at full
@@ -178,11 +175,11 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
         n_rows = 0
         for X, y, lines in reader.chunks():
             if fitted_scaler is not None:
-                _check_scalable(X, lines, path)
+                check_scalable(X, lines, path)
                 X = fitted_scaler.transform(X).astype(dtype, copy=False)
             else:
-                _check_column_types(model, X, path)
-            with _naming_lines(path, lines):
+                check_column_types(model, X, path)
+            with naming_lines(path, lines):
                 model.partial_fit(X, y, **fit_options)
             n_rows += len(y)
             if verbose:
@@ -204,7 +201,7 @@ def _check_callbacks(estimator, path):
     callbacks = getattr(estimator, "_skl_callbacks", ())
     if not callbacks or not isinstance(estimator, (DeepClassifier, DeepRegressor)):
         return
-    from .callbacks._base import begin_fit
+    from ..callbacks._base import begin_fit
 
     fitted = getattr(estimator, "history_", None) is not None
     begin_fit(FitFacts(callbacks, incremental=False, inputs=[path],
@@ -217,21 +214,6 @@ def _adopt_state(original, trained):
     state = vars(original)
     state.clear()
     state.update(vars(trained))
-
-
-class _naming_lines:
-    """Prefix a chunk's error with the CSV lines it came from (header = line 1)."""
-
-    def __init__(self, path, lines):
-        self.where = f"lines {lines[0]}-{lines[1]} of {os.fspath(path)!r}"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, traceback):
-        if kind in (ValueError, DivergenceError):
-            raise kind(f"fit_csv: {self.where}: {error}") from error
-        return False
 
 
 def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
@@ -260,148 +242,3 @@ def _chunk_dtype(estimator):
     trained = (compute_dtype(estimator)
                if isinstance(estimator, (DeepClassifier, DeepRegressor)) else None)
     return trained or np.dtype(np.float64)
-
-
-def _feature_columns(path, targets, columns, options):
-    """Feature column names, after checking every named column is in the file."""
-    header_options = {key: value for key, value in options.items()
-                      if key not in ("chunksize", "usecols", "nrows")}
-    try:
-        available = list(pd.read_csv(path, nrows=0, **header_options).columns)
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"fit_csv: {os.fspath(path)!r} is empty; it needs a header "
-                         "row naming the columns and at least one data row.") from None
-    wanted = targets + ([] if columns is None else list(columns))
-    missing = [column for column in wanted if column not in available]
-    if missing:
-        raise ValueError(f"fit_csv: column(s) {missing} are not in "
-                         f"{os.fspath(path)!r}; its columns are {available}.")
-    if columns is None:
-        return [column for column in available if column not in targets]
-    overlap = [column for column in columns if column in targets]
-    if overlap:
-        raise ValueError(f"fit_csv: column(s) {overlap} are both target and "
-                         "feature; remove them from columns.")
-    return list(columns)
-
-
-def _first_pass(estimator, reader, *, classes, scaler):
-    """Find the classes and fit the scaler, in one read of the whole file.
-
-    Returns the classes to pass to every ``partial_fit`` (None for regressors
-    and multilabel targets). Malformed rows and missing labels are found here,
-    before any training.
-    """
-    find_classes = reader.labels and classes is None
-    fit_scaler = scaler is not None and not _is_fitted(scaler)
-    if fit_scaler and not hasattr(scaler, "partial_fit"):
-        raise TypeError(f"fit_csv: the unfitted {type(scaler).__name__} has no "
-                        "partial_fit to learn from chunks; fit it first, or use "
-                        "StandardScaler, MinMaxScaler or MaxAbsScaler.")
-    if reader.labels and classes is not None:
-        reader.label_kind = label_kind(np.asarray(classes))
-    if not (find_classes or fit_scaler):
-        return classes
-    found = set()
-    for X, y, lines in reader.chunks(raw_labels=find_classes):
-        if fit_scaler:
-            _check_scalable(X, lines, reader.path)
-            scaler.partial_fit(X)
-        if find_classes:
-            found.update(y)
-        del X, y  # only one chunk alive while the next is read
-    if find_classes and found:
-        values = np.array(sorted(found), dtype=object)
-        reader.label_kind = label_kind(values)
-        return np.unique(convert_labels(values, reader.label_kind))
-    return classes
-
-
-def _check_scalable(X, lines, path):
-    """A scaler takes numbers: refuse a chunk with text or bool columns (and
-    gaps, which the estimator fills but a scaler passes on) before it fails
-    with a bare message."""
-    text = [column for column in X.columns
-            if not pd.api.types.is_numeric_dtype(X[column])
-            or pd.api.types.is_bool_dtype(X[column])]
-    if text:
-        raise ValueError(
-            f"fit_csv: lines {lines[0]}-{lines[1]} of {os.fspath(path)!r}: "
-            f"scaler= takes numeric columns only, and column(s) {text} hold text "
-            "or booleans. Drop scaler=: the estimator scales its numeric inputs "
-            "itself (input_scaling='standard') and learns the text and bool "
-            "columns as categories.")
-
-
-def _check_column_types(model, X, path):
-    """Refuse a chunk whose column changed type from the first chunk's, naming
-    its lines: text in a column of numbers (a typo such as '4o', or a column
-    of codes that gains letters), or text in a categorical column whose
-    categories are numbers. pandas types a CSV column chunk by chunk, so a
-    column numeric in the first chunk can be text in a later one."""
-    names = model.__dict__.get("feature_names_in_")
-    if names is None or not has_table(model):
-        return
-    plan = TablePlan.of(model)
-    numeric_categories = {j for j, categories in zip(plan.categorical,
-                                                     plan.categories)
-                          if categories.dtype != object}
-    for j, name in enumerate(names):
-        if name not in X.columns or not (j in numeric_categories
-                                         or not plan.is_categorical[j]):
-            continue
-        column = X[name]
-        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(
-                column):
-            continue
-        present = column.notna().to_numpy()
-        if plan.is_categorical[j]:
-            text = present & np.array([isinstance(value, str)
-                                       for value in column.to_numpy()])
-            held = "categories that are numbers"
-        else:
-            text = present & pd.to_numeric(column, errors="coerce").isna().to_numpy()
-            held = "numbers"
-        if not text.any():
-            continue
-        rows = np.flatnonzero(text)
-        cells = ", ".join(f"{column.iloc[k]!r} (line {column.index[k]})"
-                          for k in rows[:5])
-        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
-        raise ValueError(
-            f"fit_csv: column {str(name)!r} of {os.fspath(path)!r} held {held} "
-            f"when the model was first fitted, but holds text on {len(rows)} "
-            f"line(s) of lines {column.index[0]}-{column.index[-1]}: {cells}"
-            f"{more}. If that is a typo, correct the cells or empty them (a "
-            "missing value); if the column holds categories, name it in "
-            "categorical_features and read it as text in every chunk, with "
-            f"read_csv_kwargs={{'dtype': {{{str(name)!r}: str}}}}.")
-
-
-def _text_category_columns(estimator):
-    """Feature columns with text categories: those of a fitted table model and
-    those the ``categories`` parameter lists text for. They are read as text in
-    every chunk, so a chunk whose categories look like numbers ('01', '12')
-    cannot turn them into numbers."""
-    names = estimator.__dict__.get("feature_names_in_")
-    columns = []
-    if names is not None and has_table(estimator):
-        plan = TablePlan.of(estimator)
-        columns += [str(names[j]) for j, categories in zip(plan.categorical,
-                                                           plan.categories)
-                    if categories.dtype == object
-                    and all(isinstance(value, str) for value in categories)]
-    given = getattr(estimator, "categories", "auto")
-    if isinstance(given, dict):
-        columns += [key for key, values in given.items() if isinstance(key, str)
-                    and not isinstance(values, str) and hasattr(values, "__iter__")
-                    and all(isinstance(value, str) for value in values)]
-    return columns
-
-
-def _is_fitted(transformer):
-    try:
-        check_is_fitted(transformer)
-    except NotFittedError:
-        return False
-    return True
