@@ -2,7 +2,6 @@
 before anything is read, the copies trained, and the hand-over of their state."""
 
 import copy
-import os
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -10,13 +9,8 @@ from sklearn.base import is_classifier
 from ..estimators import DeepClassifier, DeepRegressor
 from ..estimators._callbacks import FitFacts, log_columns
 from ..estimators._params import compute_dtype
-from ._columns import (
-    check_column_types,
-    check_scalable,
-    feature_columns,
-    text_category_columns,
-)
-from ._loop import first_pass, naming_lines
+from ._columns import feature_columns, text_category_columns
+from ._loop import Stream, first_pass, train_passes
 from ._reader import ChunkReader
 
 __all__ = ["fit_csv"]
@@ -155,65 +149,14 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     targets = [target] if isinstance(target, str) else list(target)
     features = feature_columns(path, targets, columns, options)
     _check_callbacks(estimator, path)
-    labels = is_classifier(estimator) and len(targets) == 1
-    reader = ChunkReader(path, features, targets, options, labels=labels)
-    reader.check_row_widths()
-    reader.fix_text_columns(text_category_columns(estimator))
-    # train copies, so a failure at any chunk leaves the caller's objects as
-    # they were; they take the trained state only once every chunk succeeded.
-    # The callbacks are not copied: they report on this run to the caller.
-    keep = {id(callback): callback
-            for callback in getattr(estimator, "_skl_callbacks", ())}
-    model, fitted_scaler = copy.deepcopy(estimator, keep), copy.deepcopy(scaler)
-    classes = first_pass(model, reader, classes=classes, scaler=fitted_scaler)
-    fit_options = {} if classes is None else {"classes": classes}
-    # the chunks hold the numbers as written (float64): whatever scales them,
-    # the scaler or the estimator's own input_scaling, sees them at full
-    # precision (a float32 read would round a Unix time before scaling)
-    dtype = _chunk_dtype(estimator)
-    for pass_ in range(n_passes):
-        n_rows = 0
-        for X, y, lines in reader.chunks():
-            if fitted_scaler is not None:
-                check_scalable(X, lines, path)
-                X = fitted_scaler.transform(X).astype(dtype, copy=False)
-            else:
-                check_column_types(model, X, path)
-            with naming_lines(path, lines):
-                model.partial_fit(X, y, **fit_options)
-            n_rows += len(y)
-            if verbose:
-                print(f"pass {pass_ + 1}/{n_passes}, lines {lines[0]}-{lines[1]}: "
-                      f"loss {model.loss_:.4f}", flush=True)
-            del X, y  # so the next chunk is read with only one in memory
-        if n_rows == 0:
-            raise ValueError(f"fit_csv: {os.fspath(path)!r} has a header but no "
-                             "data rows; there is nothing to train on.")
-    _adopt_state(estimator, model)
+    reader = _open_reader(estimator, path, features, targets, options)
+    stream = _copies(estimator, scaler, reader)
+    classes = first_pass(stream, classes)
+    train_passes(stream, n_passes, classes=classes, verbose=verbose)
+    _adopt_state(estimator, stream.model)
     if scaler is not None:
-        _adopt_state(scaler, fitted_scaler)
+        _adopt_state(scaler, stream.scaler)
     return estimator
-
-
-def _check_callbacks(estimator, path):
-    """Run the callbacks' setup step for the whole stream before any read: the
-    CSV is an input no callback may write, and the stream is a new run."""
-    callbacks = getattr(estimator, "_skl_callbacks", ())
-    if not callbacks or not isinstance(estimator, (DeepClassifier, DeepRegressor)):
-        return
-    from ..callbacks._base import begin_fit
-
-    fitted = getattr(estimator, "history_", None) is not None
-    begin_fit(FitFacts(callbacks, incremental=False, inputs=[path],
-                       columns=log_columns(estimator, validating=False),
-                       history=estimator.history_ if fitted else {}))
-
-
-def _adopt_state(original, trained):
-    """Give ``original`` the state of its trained copy, keeping its identity."""
-    state = vars(original)
-    state.clear()
-    state.update(vars(trained))
 
 
 def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
@@ -236,9 +179,60 @@ def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
                         f"{type(estimator).__name__} does not have{hint}.")
 
 
+def _check_callbacks(estimator, path):
+    """Run the callbacks' setup step for the whole stream before any read: the
+    CSV is an input no callback may write, and the stream is a new run."""
+    callbacks = _callbacks(estimator)
+    if not callbacks or not isinstance(estimator, (DeepClassifier, DeepRegressor)):
+        return
+    from ..callbacks._base import begin_fit
+
+    fitted = getattr(estimator, "history_", None) is not None
+    begin_fit(FitFacts(callbacks, incremental=False, inputs=[path],
+                       columns=log_columns(estimator, validating=False),
+                       history=estimator.history_ if fitted else {}))
+
+
+def _callbacks(estimator):
+    """The callbacks set on the estimator (scikit-learn's protocol)."""
+    return getattr(estimator, "_skl_callbacks", ())
+
+
+def _open_reader(estimator, path, features, targets, options):
+    """The file's chunk reader, once its first row is checked; the columns
+    that hold text are read as text in every chunk."""
+    labels = is_classifier(estimator) and len(targets) == 1
+    reader = ChunkReader(path, features, targets, options, labels=labels)
+    reader.check_row_widths()
+    reader.fix_text_columns(text_category_columns(estimator))
+    return reader
+
+
+def _copies(estimator, scaler, reader):
+    """The stream that trains copies of the estimator and the scaler.
+
+    A failure at any chunk leaves the caller's objects as they were; they take
+    the trained state only once every chunk succeeded. The callbacks are not
+    copied: they report on this run to the caller.
+    """
+    keep = {id(callback): callback for callback in _callbacks(estimator)}
+    # the chunks hold the numbers as written (float64): whatever scales them,
+    # the scaler or the estimator's own input_scaling, sees them at full
+    # precision (a float32 read would round a Unix time before scaling)
+    return Stream(reader, copy.deepcopy(estimator, keep), copy.deepcopy(scaler),
+                  _chunk_dtype(estimator))
+
+
 def _chunk_dtype(estimator):
     """The dtype a skdeep estimator trains in (float32 at the defaults),
     float64 otherwise: the scaler's output is cast to it."""
     trained = (compute_dtype(estimator)
                if isinstance(estimator, (DeepClassifier, DeepRegressor)) else None)
     return trained or np.dtype(np.float64)
+
+
+def _adopt_state(original, trained):
+    """Give ``original`` the state of its trained copy, keeping its identity."""
+    state = vars(original)
+    state.clear()
+    state.update(vars(trained))

@@ -9,7 +9,7 @@ decided from every label in the file or from the ``classes`` given.
 
 import numpy as np
 
-__all__ = ["convert_labels", "label_kind"]
+__all__ = ["convert_labels", "file_classes", "label_kind"]
 
 
 def label_kind(values):
@@ -42,3 +42,11 @@ def convert_labels(values, kind):
     if kind in ("int", "float"):
         return values.astype(np.int64 if kind == "int" else np.float64)
     return values
+
+
+def file_classes(found):
+    """``(classes, kind)`` of a file whose distinct labels, as read, are
+    ``found``: the labels converted to their one type, sorted, and that type."""
+    values = np.array(sorted(found), dtype=object)
+    kind = label_kind(values)
+    return np.unique(convert_labels(values, kind)), kind

@@ -2,25 +2,37 @@
 the scaler, then the training passes, one ``partial_fit`` per chunk."""
 
 import os
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import DivergenceError
-from ._columns import check_scalable
-from ._labels import convert_labels, label_kind
+from ._columns import check_column_types, check_scalable
+from ._labels import file_classes, label_kind
+from ._reader import ChunkReader
 
-__all__ = ["first_pass", "naming_lines"]
+__all__ = ["Stream", "first_pass", "train_passes"]
 
 
-def first_pass(estimator, reader, *, classes, scaler):
+class Stream(NamedTuple):
+    """What every pass over the file uses."""
+
+    reader: ChunkReader  # the file, chunk by chunk
+    model: object  # the copy of the estimator that trains
+    scaler: object  # the copy of the scaler, or None
+    dtype: np.dtype  # the scaler's output is cast to it: the training dtype
+
+
+def first_pass(stream, classes):
     """Find the classes and fit the scaler, in one read of the whole file.
 
     Returns the classes to pass to every ``partial_fit`` (None for regressors
     and multilabel targets). Malformed rows and missing labels are found here,
     before any training.
     """
+    reader, scaler = stream.reader, stream.scaler
     find_classes = reader.labels and classes is None
     fit_scaler = scaler is not None and not _is_fitted(scaler)
     if fit_scaler and not hasattr(scaler, "partial_fit"):
@@ -40,13 +52,43 @@ def first_pass(estimator, reader, *, classes, scaler):
             found.update(y)
         del X, y  # only one chunk alive while the next is read
     if find_classes and found:
-        values = np.array(sorted(found), dtype=object)
-        reader.label_kind = label_kind(values)
-        return np.unique(convert_labels(values, reader.label_kind))
+        classes, reader.label_kind = file_classes(found)
     return classes
 
 
-class naming_lines:
+def train_passes(stream, n_passes, *, classes, verbose):
+    """``n_passes`` passes over the file, one ``partial_fit`` (one epoch) per
+    chunk; ``verbose`` prints a line per chunk."""
+    fit_options = {} if classes is None else {"classes": classes}
+    for pass_ in range(n_passes):
+        n_rows = 0
+        for X, y, lines in stream.reader.chunks():
+            X = _chunk_input(stream, X, lines)
+            with _naming_lines(stream.reader.path, lines):
+                stream.model.partial_fit(X, y, **fit_options)
+            n_rows += len(y)
+            if verbose:
+                print(f"pass {pass_ + 1}/{n_passes}, lines {lines[0]}-{lines[1]}: "
+                      f"loss {stream.model.loss_:.4f}", flush=True)
+            del X, y  # so the next chunk is read with only one in memory
+        if n_rows == 0:
+            raise ValueError(f"fit_csv: {os.fspath(stream.reader.path)!r} has a "
+                             "header but no data rows; there is nothing to train "
+                             "on.")
+
+
+def _chunk_input(stream, X, lines):
+    """A chunk's features as ``partial_fit`` takes them: scaled by the scaler
+    (numeric columns only) and cast to the training dtype, or the table as
+    read, once its columns are checked against the first chunk's types."""
+    if stream.scaler is None:
+        check_column_types(stream.model, X, stream.reader.path)
+        return X
+    check_scalable(X, lines, stream.reader.path)
+    return stream.scaler.transform(X).astype(stream.dtype, copy=False)
+
+
+class _naming_lines:
     """Prefix a chunk's error with the CSV lines it came from (header = line 1)."""
 
     def __init__(self, path, lines):
