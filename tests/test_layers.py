@@ -90,17 +90,10 @@ PRIVATE_IMPORTS_ALLOWED = Counter({
     # cli: the stratified split, matplotlib's pyplot
     ("cli", "skdeep.estimators._labels:_stratify"): 1,
     ("cli", "skdeep.plotting:_pyplot"): 1,
-    # streaming: the callback protocol's pieces and the training dtype
-    ("streaming", "skdeep.estimators._callbacks:FitFacts"): 1,
-    ("streaming", "skdeep.estimators._callbacks:log_columns"): 1,
-    ("streaming", "skdeep.estimators._params:compute_dtype"): 1,
-    ("streaming", "skdeep.callbacks._base:begin_fit"): 1,
-    # raw tables at the command line and in fit_csv: the table plan, what is a
-    # categorical dtype, the rare-category count
+    # raw tables at the command line: what is a categorical dtype, the
+    # rare-category count
     ("cli", "skdeep.estimators._categorical:is_categorical_dtype"): 1,
     ("cli", "skdeep.estimators._categorical:MIN_CATEGORY_COUNT"): 1,
-    ("streaming", "skdeep.estimators._tables:TablePlan"): 1,
-    ("streaming", "skdeep.estimators._tables:has_table"): 1,
 })
 
 # Attributes another unit keeps private, touched today: (unit, name) -> count.

@@ -16,6 +16,8 @@ An edge package: it uses the estimators and ``persistence`` (ModelCheckpoint
 saves with ``skdeep.save``), and imports no third-party package itself.
 """
 
+# the setup step skdeep.streaming.fit_csv runs for a whole stream (not API)
+from ._base import begin_fit as begin_fit
 from ._checkpoint import ModelCheckpoint
 from ._csv import CSVLogger
 from ._epoch import LambdaCallback, LearningRateScheduler

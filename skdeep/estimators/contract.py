@@ -157,3 +157,78 @@ def warm_start_mismatch(estimator, network, optimizer):
         The disagreement and the parameter to set back, or None.
     """
     return mismatch(estimator, network, optimizer)
+
+
+# streaming: what fit_csv needs to know of an estimator besides its public
+# attributes (the imports sit in the functions, so this block stays apart)
+
+
+def training_dtype(estimator):
+    """The dtype the estimator's network trains in, as its parameters fix it.
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+
+    Returns
+    -------
+    numpy.dtype or None
+        float32 or float64; None when it follows the input's dtype
+        (``dtype=None``, or ``dtype='auto'`` with ``solver='lbfgs'``).
+    """
+    from ._params import compute_dtype
+
+    return compute_dtype(estimator)
+
+
+def table_categories(estimator):
+    """The categories of a fitted raw-table model's categorical columns.
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+
+    Returns
+    -------
+    dict or None
+        ``{column index: categories}`` (ndarray, as in ``categories_``) for
+        each categorical feature column, in column order; empty for a table
+        with none, and None when the estimator encodes no table (unfitted, or
+        fitted on an array of numbers).
+    """
+    from ._tables import TablePlan, has_table
+
+    if not has_table(estimator):
+        return None
+    plan = TablePlan.of(estimator)
+    return dict(zip(plan.categorical.tolist(), plan.categories))
+
+
+def stream_fit_facts(estimator, callbacks, inputs):
+    """What the callbacks check before a stream of ``partial_fit`` calls that
+    is one new run (:func:`skdeep.streaming.fit_csv`) reads anything.
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+        The estimator the stream trains (fitted or not).
+    callbacks : sequence
+        The callbacks set on it.
+    inputs : sequence of str or path-like
+        The files the stream reads, which no callback may write.
+
+    Returns
+    -------
+    FitFacts
+        A new run (not incremental) without validation, continuing the
+        estimator's ``history_``: what ``skdeep.callbacks.begin_fit`` checks.
+    """
+    from ._callbacks import FitFacts, log_columns
+
+    fitted = getattr(estimator, "history_", None) is not None
+    return FitFacts(callbacks, incremental=False, inputs=inputs,
+                    columns=log_columns(estimator, validating=False),
+                    history=estimator.history_ if fitted else {})
+
+
+__all__ += ["stream_fit_facts", "table_categories", "training_dtype"]

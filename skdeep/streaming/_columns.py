@@ -11,7 +11,7 @@ import os
 import numpy as np
 import pandas as pd
 
-from ..estimators._tables import TablePlan, has_table
+from ..estimators.contract import table_categories
 
 __all__ = ["check_column_types", "check_scalable", "feature_columns",
            "text_category_columns"]
@@ -63,22 +63,21 @@ def check_column_types(model, X, path):
     categories are numbers. pandas types a CSV column chunk by chunk, so a
     column numeric in the first chunk can be text in a later one."""
     names = model.__dict__.get("feature_names_in_")
-    if names is None or not has_table(model):
+    categories = None if names is None else table_categories(model)
+    if categories is None:
         return
-    plan = TablePlan.of(model)
-    numeric_categories = {j for j, categories in zip(plan.categorical,
-                                                     plan.categories)
-                          if categories.dtype != object}
+    numeric_categories = {j for j, values in categories.items()
+                          if values.dtype != object}
     for j, name in enumerate(names):
         if name not in X.columns or not (j in numeric_categories
-                                         or not plan.is_categorical[j]):
+                                         or j not in categories):
             continue
         column = X[name]
         if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(
                 column):
             continue
         present = column.notna().to_numpy()
-        if plan.is_categorical[j]:
+        if j in categories:
             text = present & np.array([isinstance(value, str)
                                        for value in column.to_numpy()])
             held = "categories that are numbers"
@@ -107,13 +106,12 @@ def text_category_columns(estimator):
     every chunk, so a chunk whose categories look like numbers ('01', '12')
     cannot turn them into numbers."""
     names = estimator.__dict__.get("feature_names_in_")
+    categories = None if names is None else table_categories(estimator)
     columns = []
-    if names is not None and has_table(estimator):
-        plan = TablePlan.of(estimator)
-        columns += [str(names[j]) for j, categories in zip(plan.categorical,
-                                                           plan.categories)
-                    if categories.dtype == object
-                    and all(isinstance(value, str) for value in categories)]
+    if categories is not None:
+        columns += [str(names[j]) for j, values in categories.items()
+                    if values.dtype == object
+                    and all(isinstance(value, str) for value in values)]
     given = getattr(estimator, "categories", "auto")
     if isinstance(given, dict):
         columns += [key for key, values in given.items() if isinstance(key, str)

@@ -7,8 +7,7 @@ import numpy as np
 from sklearn.base import is_classifier
 
 from ..estimators import DeepClassifier, DeepRegressor
-from ..estimators._callbacks import FitFacts, log_columns
-from ..estimators._params import compute_dtype
+from ..estimators.contract import stream_fit_facts, training_dtype
 from ._columns import feature_columns, text_category_columns
 from ._loop import Stream, first_pass, train_passes
 from ._reader import ChunkReader
@@ -185,12 +184,9 @@ def _check_callbacks(estimator, path):
     callbacks = _callbacks(estimator)
     if not callbacks or not isinstance(estimator, (DeepClassifier, DeepRegressor)):
         return
-    from ..callbacks._base import begin_fit
+    from ..callbacks import begin_fit
 
-    fitted = getattr(estimator, "history_", None) is not None
-    begin_fit(FitFacts(callbacks, incremental=False, inputs=[path],
-                       columns=log_columns(estimator, validating=False),
-                       history=estimator.history_ if fitted else {}))
+    begin_fit(stream_fit_facts(estimator, callbacks, [path]))
 
 
 def _callbacks(estimator):
@@ -226,7 +222,7 @@ def _copies(estimator, scaler, reader):
 def _chunk_dtype(estimator):
     """The dtype a skdeep estimator trains in (float32 at the defaults),
     float64 otherwise: the scaler's output is cast to it."""
-    trained = (compute_dtype(estimator)
+    trained = (training_dtype(estimator)
                if isinstance(estimator, (DeepClassifier, DeepRegressor)) else None)
     return trained or np.dtype(np.float64)
 
