@@ -1,17 +1,17 @@
-"""fit_csv on raw tables (issue 23 item 4): text and bool columns learned as
-categories, empty cells as missing values, the plan fixed by the first chunk
-unless ``categories`` lists the categories, and a chunk whose column changed
-type refused by its lines."""
+"""fit_csv on raw tables: text and bool columns learned as categories, empty
+cells as missing values, the plan fixed by the first chunk unless
+``categories`` lists the categories, and a chunk whose column changed type
+refused by its lines (the checks of ``_columns``)."""
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
 from skdeep.streaming import fit_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
 CITIES = ["lyon", "nice", "oslo", "rome"]
 
 
@@ -121,6 +121,18 @@ def test_a_gap_first_seen_in_a_later_chunk_is_filled(tmp_path):
     assert np.isfinite(model.predict(frame.drop(columns="y"))).all()
 
 
+def test_category_lists_with_duplicates_or_gaps_are_refused_before_training(
+        tmp_path):
+    path = _write(tmp_path, _table())
+    for given, message in (({"city": ["lyon", "lyon"]}, "more than once"),
+                           ({"city": ["lyon", None]}, "missing value"),
+                           ({"income": [1.0]}, "not categorical")):
+        model = _regressor(categories=given)
+        with pytest.raises(ValueError, match=f"lines 2-101 of .*{message}"):
+            fit_csv(model, path, target="spend", chunksize=100)
+        assert not hasattr(model, "n_features_in_")
+
+
 def test_a_typo_in_chunk_3_names_its_line_and_trains_nothing(tmp_path):
     frame = _table().astype({"income": object})
     frame.loc[250, "income"] = "4o"  # line 252, in chunk 3 of 100 rows
@@ -196,20 +208,7 @@ def test_a_later_chunk_of_a_bool_column_with_gaps_is_read_as_bools(tmp_path):
     assert model.categories_[1].tolist() == [False, True]
 
 
-def test_category_lists_with_duplicates_or_gaps_are_refused_before_training(
-        tmp_path):
-    path = _write(tmp_path, _table())
-    for given, message in (({"city": ["lyon", "lyon"]}, "more than once"),
-                           ({"city": ["lyon", None]}, "missing value"),
-                           ({"income": [1.0]}, "not categorical")):
-        model = _regressor(categories=given)
-        with pytest.raises(ValueError, match=f"lines 2-101 of .*{message}"):
-            fit_csv(model, path, target="spend", chunksize=100)
-        assert not hasattr(model, "n_features_in_")
-
-
 def test_a_scaler_is_for_numeric_columns_only(tmp_path):
-    from sklearn.preprocessing import StandardScaler
 
     with pytest.raises(ValueError, match=r"scaler= takes numeric columns only, "
                        r"and column\(s\) \['city', 'member'\] hold text or "
