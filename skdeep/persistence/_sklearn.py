@@ -17,7 +17,8 @@ from sklearn.preprocessing import (
 
 from ..estimators.contract import RUNTIME_ATTRIBUTES
 from ._codec import expect, field
-from ._estimators import DEEP_ESTIMATORS, construct, decode_deep, encode_deep
+from ._decode_deep import construct, decode_deep
+from ._encode_deep import DEEP_ESTIMATORS, encode_deep
 from ._schema import COMMON_SCHEMA, SCHEMAS, check_fitted, check_params
 
 __all__ = ["ALLOWED_TYPES", "encode_estimator", "decode_estimator", "check_root"]
