@@ -19,13 +19,14 @@ from ..estimators.contract import (
     PARAMETER_CONSTRAINTS,
     check_parameters,
     install_engine,
+    set_label_encoding,
     warm_start_mismatch,
 )
 from ..network import MLP
 from ..ops import HIDDEN_ACTIVATIONS, LOSSES
 from ..training import Engine, TrainingState
 from ._codec import expect, field
-from ._encode_deep import DEEP_ESTIMATORS, OPTIMIZERS
+from ._encode_deep import DEEP_ESTIMATORS, LABEL_KEYS, OPTIMIZERS
 from ._fitted_inputs import check_inputs, decode_inputs
 
 __all__ = ["construct", "decode_deep"]
@@ -61,8 +62,11 @@ def decode_deep(node, decoder, where):
     if fitted is None:
         return estimator
     expect(isinstance(fitted, dict), where, "'fitted' must be an object.")
-    for name, value in decode_inputs(fitted, decoder, cls, where).items():
+    inputs = decode_inputs(fitted, decoder, cls, where)
+    multilabel, one_hot = (inputs.pop(key, None) for key in LABEL_KEYS)
+    for name, value in inputs.items():  # public fitted attributes
         setattr(estimator, name, value)
+    set_label_encoding(estimator, multilabel=multilabel, one_hot=one_hot)
     network = _decode_network(field(fitted, "network", dict, where), decoder, where)
     check_inputs(estimator, network, where)
     optimizer = _decode_optimizer(fitted.get("optimizer"), decoder, network, where)

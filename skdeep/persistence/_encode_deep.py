@@ -13,20 +13,25 @@ from ..estimators.contract import (
     RUNTIME_ATTRIBUTES,
     fitted_engine,
     is_fitted,
+    is_multilabel,
+    is_one_hot,
     trained_params,
     warm_start_mismatch,
 )
 from ..optim import SGD, Adam, AdamW
 
-__all__ = ["DEEP_ESTIMATORS", "INPUT_ATTRIBUTES", "OPTIMIZERS", "TABLE_ATTRIBUTES",
-           "encode_deep"]
+__all__ = ["DEEP_ESTIMATORS", "INPUT_ATTRIBUTES", "LABEL_KEYS", "OPTIMIZERS",
+           "TABLE_ATTRIBUTES", "encode_deep"]
 
 DEEP_ESTIMATORS = {"DeepClassifier": DeepClassifier, "DeepRegressor": DeepRegressor}
 # fit sets these before the engine exists; _commit derives the rest
 TABLE_ATTRIBUTES = ("is_categorical_", "categories_", "fill_values_",
                     "missing_indicator_features_")
-INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", "_multilabel",
-                    "_one_hot", "target_offset_", "target_scale_", "input_offset_",
+# a classifier's label encoding (contract.is_multilabel, is_one_hot), under the
+# keys model files have always stored it under
+LABEL_KEYS = ("_multilabel", "_one_hot")
+INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", *LABEL_KEYS,
+                    "target_offset_", "target_scale_", "input_offset_",
                     "input_scale_", "do_early_stopping_", *TABLE_ATTRIBUTES)
 _ENGINE = ("_network", "_optimizer", "_state", "_rng", "_trained_params")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
@@ -57,8 +62,10 @@ def encode_deep(estimator, encoder, where):
     if problem:
         raise ValueError(f"{where}: {type(estimator).__name__}: {problem} Set the "
                          "parameter back or refit before saving.")
+    labels = dict(zip(LABEL_KEYS, (is_multilabel(estimator), is_one_hot(estimator))))
     inputs = {name: vars(estimator)[name] for name in INPUT_ATTRIBUTES
-              if name in vars(estimator)}
+              if name in vars(estimator) and name not in LABEL_KEYS}
+    inputs.update({key: value for key, value in labels.items() if value is not None})
     trained = trained_params(estimator)
     node["fitted"] = {
         "inputs": encoder.encode_fields(inputs, where),

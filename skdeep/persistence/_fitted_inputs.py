@@ -9,25 +9,29 @@ such a model trained with.
 import numpy as np
 
 from ..estimators import DeepClassifier
-from ..estimators.contract import is_multilabel
+from ..estimators.contract import is_multilabel, is_one_hot
 from ._codec import expect
-from ._encode_deep import TABLE_ATTRIBUTES
+from ._encode_deep import INPUT_ATTRIBUTES, TABLE_ATTRIBUTES
 
 __all__ = ["decode_inputs", "check_inputs"]
 
 
 def decode_inputs(fitted, decoder, cls, where):
+    """The attributes fit sets before the engine exists, by name as the file
+    stores them; a classifier from before one-hot targets gets ``_one_hot``
+    False (it trained on labels or an indicator matrix)."""
     inputs = decoder.decode_fields(fitted.get("inputs"), where)
-    needed = {"n_features_in_"} | ({"classes_", "_multilabel"}
-                                   if cls is DeepClassifier else set())
-    allowed = needed | {"feature_names_in_", "_one_hot", "target_offset_",
-                        "target_scale_", "input_offset_", "input_scale_",
-                        "do_early_stopping_", *TABLE_ATTRIBUTES}
+    classifier_only = {"classes_", "_multilabel"}
+    needed = {"n_features_in_"} | (classifier_only if cls is DeepClassifier
+                                   else set())
+    allowed = set(INPUT_ATTRIBUTES) - (classifier_only - needed)
     expect(needed <= set(inputs) <= allowed, where,
            f"fitted inputs must be {sorted(needed)} (and feature_names_in_); got "
            f"{sorted(map(str, inputs))}.")
     expect(isinstance(inputs.get("do_early_stopping_", False), bool), where,
            "do_early_stopping_ must be a bool.")
+    if cls is DeepClassifier:
+        inputs.setdefault("_one_hot", False)
     return inputs
 
 
@@ -46,8 +50,7 @@ def check_inputs(estimator, network, where):
     if not isinstance(estimator, DeepClassifier):
         _check_target_statistics(estimator, network, where)
         return
-    one_hot = estimator.__dict__.setdefault("_one_hot", False)
-    multilabel = is_multilabel(estimator)
+    one_hot, multilabel = is_one_hot(estimator), is_multilabel(estimator)
     expect(type(one_hot) is bool and not (one_hot and multilabel), where,
            "_one_hot must be a bool, and False for a multilabel model.")
     classes, n_outputs = estimator.classes_, network.layer_sizes[-1]
