@@ -4,7 +4,11 @@
 one, a Pipeline whose last step is a Pipeline, a Pipeline ending in another
 library's estimator or in 'passthrough', 'passthrough' and None steps on the
 way, and unfitted models. Each round trip is compared with the original
-model's own predictions."""
+model's own predictions.
+
+All three find the last step through ``skdeep._pipelines.final_step``, so all
+three accept a Pipeline whose last step is a Pipeline ending in a skdeep
+estimator: save/load and ONNX round-trip it exactly as they do a flat one."""
 
 import numpy as np
 import pytest
@@ -15,6 +19,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor, load, save, to_onnx
+from skdeep._pipelines import describe, final_estimator, final_step
 from skdeep.plotting import HistoryDisplay
 
 pytestmark = pytest.mark.filterwarnings(
@@ -72,8 +77,35 @@ def ort():
 
 
 # -- save and load -----------------------------------------------------------------
-@pytest.mark.parametrize("name", ["bare", "scaler, model", "passthrough on the way",
-                                  "None on the way"])
+# -- the rule itself ---------------------------------------------------------------
+def test_final_step_walks_to_the_end_of_nested_pipelines():
+    model = MODELS["nested"]()
+    inner_model = model.steps[-1][1].steps[-1][1]
+    assert final_step(model) == ("inner/model", inner_model)
+    assert final_estimator(model) is inner_model
+    bare = _network()
+    assert final_step(bare) == ("", bare)
+    assert final_step(OTHERS["ends in passthrough"]()) == ("end", "passthrough")
+    empty = Pipeline.__new__(Pipeline)
+    empty.steps = []  # not a valid Pipeline: it stands for itself
+    assert final_step(empty) == ("", empty)
+
+
+@pytest.mark.parametrize("model, expected", [
+    (LogisticRegression(), "LogisticRegression"),
+    (OTHERS["ends in LogisticRegression"](),
+     "Pipeline whose last step 'lr' is LogisticRegression"),
+    (OTHERS["ends in passthrough"](),
+     "Pipeline whose last step 'end' is 'passthrough'"),
+    (Pipeline([("outer", Pipeline([("none", None)]))]),
+     "Pipeline whose last step 'outer/none' is None"),
+])
+def test_describe_names_the_last_step(model, expected):
+    assert describe(model) == expected
+
+
+@pytest.mark.parametrize("name", ["bare", "scaler, model", "nested",
+                                  "passthrough on the way", "None on the way"])
 def test_save_and_load_round_trip(name, tmp_path):
     model = _fitted(name)
     save(model, tmp_path / "model.skdeep")
@@ -83,15 +115,24 @@ def test_save_and_load_round_trip(name, tmp_path):
     assert_array_equal(loaded.predict(X), model.predict(X))
 
 
-def test_save_refuses_a_pipeline_whose_last_step_is_a_pipeline(tmp_path):
-    with pytest.raises(TypeError, match="cannot save a sklearn.pipeline.Pipeline"):
-        save(_fitted("nested"), tmp_path / "model.skdeep")
-    assert not (tmp_path / "model.skdeep").exists()
+def test_a_loaded_nested_pipeline_keeps_its_structure_and_resumes(tmp_path):
+    model = _fitted("nested")
+    save(model, tmp_path / "model.skdeep")
+    loaded = load(tmp_path / "model.skdeep")
+    assert [name for name, _ in loaded.steps] == ["scale", "inner"]
+    assert [name for name, _ in loaded[-1].steps] == ["minmax", "model"]
+    for pipeline in (model, loaded):
+        pipeline.set_params(inner__model__warm_start=True,
+                            inner__model__max_iter=3).fit(X, Y)
+    assert_array_equal(loaded.predict_proba(X), model.predict_proba(X), strict=True)
 
 
 @pytest.mark.parametrize("name", sorted(OTHERS))
 def test_save_refuses_a_pipeline_ending_in_something_else(name, tmp_path):
-    with pytest.raises(TypeError, match=r"skops\.io\.dump.*joblib\.dump"):
+    step, kind = LAST_STEP[name]
+    with pytest.raises(TypeError, match=(
+            rf"cannot save a sklearn\.pipeline\.Pipeline \(Pipeline whose last step "
+            rf"'{step}' is {kind}\)\..*skops\.io\.dump.*joblib\.dump")):
         save(_fitted(name), tmp_path / "model.skdeep")
     assert not (tmp_path / "model.skdeep").exists()
 
@@ -115,7 +156,7 @@ def _onnx_outputs(ort, onnx_model):
     return session.run(None, {session.get_inputs()[0].name: X})
 
 
-@pytest.mark.parametrize("name", ["bare", "scaler, model"])
+@pytest.mark.parametrize("name", ["bare", "scaler, model", "nested"])
 def test_to_onnx_round_trip(name, ort):
     model = _fitted(name)
     labels, probabilities = _onnx_outputs(ort, to_onnx(model, X[:1]))
@@ -123,22 +164,30 @@ def test_to_onnx_round_trip(name, ort):
     assert_allclose(probabilities, model.predict_proba(X), rtol=1e-5, atol=1e-6)
 
 
-def test_to_onnx_refuses_a_pipeline_whose_last_step_is_a_pipeline(ort):
-    with pytest.raises(ValueError, match="Pipeline ending in one; got Pipeline"):
-        to_onnx(_fitted("nested"), X[:1])
+def test_to_onnx_round_trips_a_regressor_at_the_end_of_nested_pipelines(ort):
+    y = X[:, 0] - 2 * X[:, 1]
+    model = Pipeline([("outer", Pipeline([("scale", StandardScaler()), (
+        "model", DeepRegressor(hidden_layer_sizes=(6,), max_iter=20,
+                               random_state=0))]))]).fit(X, y)
+    (values,) = _onnx_outputs(ort, to_onnx(model))
+    assert_allclose(values.ravel(), model.predict(X), rtol=1e-5,
+                    atol=1e-5 * np.abs(model.predict(X)).max())
 
 
 @pytest.mark.parametrize("name", sorted(OTHERS))
 def test_to_onnx_refuses_a_pipeline_ending_in_something_else(name, ort):
-    with pytest.raises(ValueError, match="skl2onnx.to_onnx for other models"):
+    step, kind = LAST_STEP[name]
+    with pytest.raises(ValueError, match=(
+            rf"got Pipeline whose last step '{step}' is {kind}\. Use "
+            "skl2onnx.to_onnx for other models")):
         to_onnx(_fitted(name), X[:1])
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="today: a TypeError from vars() on the 'passthrough' string")
-@pytest.mark.parametrize("name", ["passthrough on the way", "None on the way"])
-def test_to_onnx_names_a_passthrough_step_and_the_fix(name, ort):
-    with pytest.raises(ValueError, match=r"step 'skip' .*remove it"):
+@pytest.mark.parametrize("name, step", [("passthrough on the way", "'passthrough'"),
+                                        ("None on the way", "None")])
+def test_to_onnx_names_a_passthrough_step_and_the_fix(name, step, ort):
+    with pytest.raises(ValueError, match=(
+            rf"step 'skip' is {step}, which skl2onnx cannot convert; remove it")):
         to_onnx(_fitted(name), X[:1])
 
 

@@ -56,7 +56,8 @@ def save(obj, path):
     obj : DeepClassifier, DeepRegressor or Pipeline
         Fitted or not. A Pipeline may hold ColumnTransformer, StandardScaler,
         MinMaxScaler, OneHotEncoder, SimpleImputer and nested Pipelines before
-        its final skdeep estimator.
+        its final skdeep estimator; its last step may itself be a Pipeline
+        ending in one.
     path : str or os.PathLike
         The file to write (replaced atomically if it exists).
 
