@@ -105,36 +105,34 @@ def _check_table(estimator, network, where):
 
 
 def _check_input_statistics(estimator, n_features, where):
-    """input_offset_ and input_scale_ come together, one finite float64 value
-    per feature, a positive scale (absent: a model from before input scaling)."""
-    offset = estimator.__dict__.get("input_offset_")
-    scale = estimator.__dict__.get("input_scale_")
-    expect((offset is None) == (scale is None), where,
-           "input_offset_ and input_scale_ must be saved together.")
-    if offset is None:
-        return
-    for name, value in (("input_offset_", offset), ("input_scale_", scale)):
-        expect(isinstance(value, np.ndarray) and value.dtype == np.float64
-               and value.shape == (n_features,) and np.isfinite(value).all(), where,
-               f"{name} must be {n_features} finite float64 values, one per "
-               "feature.")
-    expect((scale > 0).all(), where, "input_scale_ must be positive.")
+    """input_offset_ and input_scale_: one finite float64 value per feature
+    (absent: a model from before input scaling)."""
+    _check_statistics(estimator, "input", n_features, "feature", where)
 
 
 def _check_target_statistics(estimator, network, where):
-    """target_offset_ and target_scale_ come together, one finite value per
-    output, a positive scale; Poisson scales only (rates stay positive)."""
-    offset = estimator.__dict__.get("target_offset_")
-    scale = estimator.__dict__.get("target_scale_")
-    expect((offset is None) == (scale is None), where,
-           "target_offset_ and target_scale_ must be saved together.")
-    if offset is None:  # a model from before target scaling
-        return
-    shape = (network.layer_sizes[-1],)
-    for name, value in (("target_offset_", offset), ("target_scale_", scale)):
-        expect(isinstance(value, np.ndarray) and value.dtype == np.float64
-               and value.shape == shape and np.isfinite(value).all(), where,
-               f"{name} must be {shape[0]} finite float64 values, one per output.")
-    expect((scale > 0).all(), where, "target_scale_ must be positive.")
-    expect(network.loss != "poisson" or not offset.any(), where,
+    """target_offset_ and target_scale_: one finite value per output (absent:
+    a model from before target scaling); Poisson scales only (rates stay
+    positive)."""
+    offset = _check_statistics(estimator, "target", network.layer_sizes[-1],
+                               "output", where)
+    expect(network.loss != "poisson" or offset is None or not offset.any(), where,
            "target_offset_ must be 0 with loss='poisson'.")
+
+
+def _check_statistics(estimator, kind, size, per, where):
+    """``{kind}_offset_`` and ``{kind}_scale_`` come together, each ``size``
+    finite float64 values (one per ``per``), a positive scale; returns the
+    offset, or None when both are absent."""
+    names = f"{kind}_offset_", f"{kind}_scale_"
+    offset, scale = (estimator.__dict__.get(name) for name in names)
+    expect((offset is None) == (scale is None), where,
+           f"{names[0]} and {names[1]} must be saved together.")
+    if offset is None:
+        return None
+    for name, value in zip(names, (offset, scale)):
+        expect(isinstance(value, np.ndarray) and value.dtype == np.float64
+               and value.shape == (size,) and np.isfinite(value).all(), where,
+               f"{name} must be {size} finite float64 values, one per {per}.")
+    expect((scale > 0).all(), where, f"{names[1]} must be positive.")
+    return offset
