@@ -19,7 +19,8 @@ packages around them. Imports point down only:
   ``datasets``, and ``cli`` on top of them all. ``persistence``, ``export``,
   ``streaming``, ``plotting``, ``datasets`` and ``cli`` import scikit-learn;
   ``persistence``, ``streaming``, ``datasets`` and ``cli`` import pandas;
-- ``exceptions`` and ``files`` are leaves every layer may import.
+- ``exceptions``, ``files`` and ``_pipelines`` (the last step of a Pipeline)
+  are leaves every layer may import.
 
 No package imports another's private modules or touches its private
 attributes, except the cases listed in ``tests/test_layers.py``, which checks

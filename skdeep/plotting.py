@@ -4,6 +4,8 @@ matplotlib is an optional dependency (``pip install 'scikit-deep[plot]'``); it i
 imported only when something is drawn, so ``import skdeep.plotting`` always works.
 """
 
+from ._pipelines import final_estimator
+
 __all__ = ["HistoryDisplay"]
 
 _INSTALL_HINT = (
@@ -19,13 +21,6 @@ def _pyplot():
     except ImportError as error:
         raise ImportError(_INSTALL_HINT) from error
     return plt
-
-
-def final_estimator(estimator):
-    """The last step of a Pipeline (recursively), or the estimator itself."""
-    while hasattr(estimator, "steps"):
-        estimator = estimator.steps[-1][1]
-    return estimator
 
 
 class HistoryDisplay:

@@ -4,7 +4,8 @@ skdeep is an engine (``ops`` and ``optim``, then ``network``, then ``training``)
 under the scikit-learn estimators (``estimators``), with edge packages around
 them (``persistence``, ``export``, ``callbacks``, ``streaming``, ``plotting``,
 ``datasets``, and ``cli`` on top) and leaf modules every unit may import
-(``exceptions``, ``files``). A *unit* is a subpackage or a top-level module.
+(``exceptions``, ``files``, ``_pipelines``). A *unit* is a subpackage or a
+top-level module.
 
 This module walks every import in the package (``import`` statements and
 literal ``importlib.import_module`` calls, wherever they sit) and checks:
@@ -54,7 +55,7 @@ MAY_IMPORT = {
     "__main__": {"cli"},
     FACE: None,  # the face imports any unit (lazily, on first attribute access)
 }
-LEAVES = {"exceptions", "files", "_version"}
+LEAVES = {"exceptions", "files", "_version", "_pipelines"}
 
 # Which units may import each third-party package: None lets a unit import
 # any of it, a tuple only those submodules. NumPy and the standard library are

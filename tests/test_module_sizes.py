@@ -2,23 +2,15 @@
 
 A module's code lines are its lines that are neither blank, nor a comment, nor
 part of a docstring (of the module, a class or a function): the count issue 20
-measures. The modules above the limit today are listed, with their counts, in
-``OVER_LIMIT_ALLOWED``; a listed module may shrink, never grow, and its entry
-is removed once it is under the limit (the list only shrinks).
+measures. No module is allowed above it: split a module that grows past it
+along its seams.
 """
 
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "skdeep"
 LIMIT = 300
-
-# module (relative to skdeep/) -> its code lines when this test was written
-OVER_LIMIT_ALLOWED = {
-    "persistence/_estimators.py": 361,  # split by the engine helper
-}
 
 
 def code_lines(source):
@@ -74,17 +66,8 @@ async def run():
 
 def test_no_module_above_the_limit():
     over = {module: count for module, count in _sizes().items()
-            if count > max(LIMIT, OVER_LIMIT_ALLOWED.get(module, 0))}
+            if count > LIMIT}
     assert not over, (
         f"modules above {LIMIT} lines of code (docstrings and comments "
-        f"excluded), or above their allowed count: {over}; split them along "
-        "their seams")
+        f"excluded): {over}; split them along their seams")
 
-
-@pytest.mark.parametrize("module", sorted(OVER_LIMIT_ALLOWED))
-def test_allowed_modules_are_still_over_the_limit(module):
-    """An allowed module now under the limit comes off the list."""
-    size = _sizes().get(module)
-    assert size is not None and size > LIMIT, (
-        f"{module} has {size} lines of code now: remove it from "
-        "OVER_LIMIT_ALLOWED")

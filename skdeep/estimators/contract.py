@@ -232,3 +232,49 @@ def stream_fit_facts(estimator, callbacks, inputs):
 
 
 __all__ += ["stream_fit_facts", "table_categories", "training_dtype"]
+
+
+# persistence
+# How a fitted classifier turns its outputs back into y's form: a model file
+# stores it beside the other attributes fit sets before the engine exists.
+__all__ += ["is_one_hot", "set_label_encoding"]
+
+
+def is_one_hot(estimator):
+    """Whether a fitted classifier learned from a one-hot y (its ``predict``
+    then answers with one-hot rows).
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+
+    Returns
+    -------
+    bool or None
+        None for a regressor, an unfitted classifier, or one fitted before
+        one-hot targets were recognised (it reads as False).
+    """
+    return vars(estimator).get("_one_hot")
+
+
+def set_label_encoding(estimator, *, multilabel=None, one_hot=None):
+    """Set how a classifier reads its outputs back into y's form, as
+    :func:`is_multilabel` and :func:`is_one_hot` give it, before
+    :func:`install_engine`.
+
+    Parameters
+    ----------
+    estimator : DeepClassifier
+    multilabel : bool or None, default=None
+        Whether y was an indicator (multilabel) matrix; None leaves it unset.
+    one_hot : bool or None, default=None
+        Whether y was one-hot (one 1 per row); None leaves it unset.
+
+    Returns
+    -------
+    estimator
+    """
+    for name, value in (("_multilabel", multilabel), ("_one_hot", one_hot)):
+        if value is not None:
+            setattr(estimator, name, value)
+    return estimator

@@ -82,7 +82,8 @@ def to_onnx(model, X_sample=None, path=None, *, options=None, target_opset=None)
         Fitted, on numbers or on a raw table (categorical columns, missing
         values: see Notes). A Pipeline may start with preprocessors skl2onnx
         converts (StandardScaler, MinMaxScaler, OneHotEncoder, SimpleImputer,
-        ColumnTransformer, ...).
+        ColumnTransformer, ...); its last step may itself be a Pipeline ending
+        in one. A 'passthrough' or None step is refused: remove it first.
     X_sample : array-like or DataFrame, default=None
         A few rows like the ones to be served: their dtype gives the ONNX
         input's type (float32 or float64), a DataFrame's columns give one input

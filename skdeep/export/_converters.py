@@ -99,11 +99,17 @@ def _check_inputs(operator):
         check_input_and_output_numbers(operator, input_count_range=1)
 
 
-def _classifier_shape(operator):
+def _checked_rows(operator):
+    """(model, the row dimension) of an operator whose model and inputs a
+    graph can be built for."""
     model = operator.raw_operator
     check_exportable(model)
     _check_inputs(operator)
-    n_rows = operator.inputs[0].get_first_dimension()
+    return model, operator.inputs[0].get_first_dimension()
+
+
+def _classifier_shape(operator):
+    model, n_rows = _checked_rows(operator)
     if has_table(model):  # skl2onnx's calculator takes a single numeric input
         classes = get_label_classes(operator.scope_inst, model)
         label = (StringTensorType if all(isinstance(c, str) for c in classes)
@@ -134,10 +140,7 @@ def _check_zipmap(operator):
 
 def _regressor_shape(operator):
     check_input_and_output_numbers(operator, output_count_range=1)
-    model = operator.raw_operator
-    check_exportable(model)
-    _check_inputs(operator)
-    n_rows = operator.inputs[0].get_first_dimension()
+    model, n_rows = _checked_rows(operator)
     operator.outputs[0].type = _output_type(operator)([n_rows, model.n_outputs_])
 
 

@@ -86,7 +86,7 @@ def onnx_feeds(onnx_model, X):
     True
     """
     inputs = _graph_inputs(onnx_model)
-    frame, positional = _as_frame(X)
+    frame, positional = _feed_frame(X)
     columns = [str(column) for column in frame.columns]
     names = [name for name, _, _ in inputs]
     if positional and len(inputs) == frame.shape[1] and len(inputs) > 1:
@@ -130,9 +130,17 @@ def _width(shape):
     return shape[1] if len(shape) == 2 and isinstance(shape[1], int) else None
 
 
-def _as_frame(X):
+def _feed_frame(X):
     """(pandas DataFrame of X, whether its columns are positional: an array's,
-    or a frame's whose names are not all strings, as scikit-learn reads it)."""
+    or a frame's whose names are not all strings, as scikit-learn reads it).
+
+    Not ``estimators``' ``as_frame``: that one answers None for whatever the
+    raw-table path leaves to the plain path's checks (a 1-D or empty array, a
+    numpy string array, objects that are not category values) and keeps a
+    frame's column names; the feeds need every 2-D input as columns named as
+    the graph's inputs (``x0``, ``x1``, ... when positional), refuse the rest
+    with their own message, and must not import scikit-learn (a server runs
+    them beside onnxruntime)."""
     if hasattr(X, "to_pandas") and not isinstance(X, pd.DataFrame):  # polars, arrow
         X = X.to_pandas()
     if isinstance(X, pd.DataFrame):

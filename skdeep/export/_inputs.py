@@ -15,6 +15,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
+from .._pipelines import describe, final_estimator
 from ..estimators import DeepClassifier, DeepRegressor
 from ._converters import check_exportable, register
 from ._tables import TableColumns, has_table
@@ -25,12 +26,12 @@ __all__ = ["convert"]
 def convert(skl2onnx, model, X_sample, *, options, target_opset):
     """The ONNX ModelProto of ``model``; see :func:`skdeep.to_onnx`."""
     register()
-    network = model.steps[-1][1] if isinstance(model, Pipeline) else model
+    network = final_estimator(model)
     if not isinstance(network, (DeepClassifier, DeepRegressor)):
         raise ValueError(
             "skdeep.to_onnx converts a DeepClassifier, a DeepRegressor or a "
-            f"Pipeline ending in one; got {type(model).__name__}. Use "
-            "skl2onnx.to_onnx for other models.")
+            f"Pipeline ending in one (or in a Pipeline that does); got "
+            f"{describe(model)}. Use skl2onnx.to_onnx for other models.")
     check_exportable(network)
     for where, step in _leaf_steps(model):
         _check_convertible(where, step)
@@ -93,7 +94,10 @@ def _leaf_steps(model, where=""):
     transformers that skl2onnx parses itself."""
     if isinstance(model, Pipeline):
         for name, step in model.steps:
-            yield from _leaf_steps(step, f"{where}{name}/")
+            if step is None or isinstance(step, str):  # skl2onnx parses neither
+                yield f"{where}{name}", step
+            else:
+                yield from _leaf_steps(step, f"{where}{name}/")
     elif isinstance(model, ColumnTransformer):
         for name, step, _ in model.transformers_:
             yield from _leaf_steps(step, f"{where}{name}/")
@@ -105,6 +109,11 @@ def _leaf_steps(model, where=""):
 
 
 def _check_convertible(where, step):
+    if step is None or isinstance(step, str):
+        raise ValueError(
+            f"skdeep.to_onnx: step {where!r} is {step!r}, which skl2onnx cannot "
+            "convert; remove it from the Pipeline (it passes its input on "
+            "unchanged) and export again.")
     kind = type(step)
     if kind in sklearn_operator_name_map or kind in sklearn_parsers_map:
         return

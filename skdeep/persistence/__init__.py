@@ -15,6 +15,7 @@ engine's public modules (``training``, ``network``, ``optim``, ``ops``); it
 imports scikit-learn (the types a file may hold) and pandas.
 """
 
+import contextlib
 import json
 import os
 import struct
@@ -56,7 +57,8 @@ def save(obj, path):
     obj : DeepClassifier, DeepRegressor or Pipeline
         Fitted or not. A Pipeline may hold ColumnTransformer, StandardScaler,
         MinMaxScaler, OneHotEncoder, SimpleImputer and nested Pipelines before
-        its final skdeep estimator.
+        its final skdeep estimator; its last step may itself be a Pipeline
+        ending in one.
     path : str or os.PathLike
         The file to write (replaced atomically if it exists).
 
@@ -160,12 +162,8 @@ def load(path, *, max_bytes=MAX_BYTES):
     """
     path = os.fspath(path)
     try:
-        try:
+        with _damage_as_model_file_error():
             manifest, arrays = read_file(path, max_bytes)
-        except ModelFileError:
-            raise
-        except _DAMAGE as error:
-            raise _damaged(error) from None
         return _decode(manifest, arrays)
     except ModelFileError as error:
         # the checks name the file generically; the caller knows it by its path
@@ -175,7 +173,7 @@ def load(path, *, max_bytes=MAX_BYTES):
 def _decode(manifest, arrays):
     """The checked object of a read manifest (ModelFileError if it is not sound);
     empties ``arrays``, the file's buffers, once the object is built."""
-    try:
+    with _damage_as_model_file_error():
         obj = Decoder(arrays, decode_estimator).decode(manifest.get("object"))
         expect(type(obj).__name__ == manifest.get("estimator"), "object",
                "the object does not match the manifest's estimator type.")
@@ -185,16 +183,19 @@ def _decode(manifest, arrays):
         # memory at twice the largest array
         arrays.clear()
         smoke_predict(obj)
-    except ModelFileError:
-        raise
-    except _DAMAGE as error:
-        raise _damaged(error) from None
     return obj
 
 
-def _damaged(error):
-    return ModelFileError(f"model file: the file is damaged "
-                          f"({type(error).__name__}: {error}).")
+@contextlib.contextmanager
+def _damage_as_model_file_error():
+    """Re-raise an error of ``_DAMAGE`` as the ModelFileError it means."""
+    try:
+        yield
+    except ModelFileError:
+        raise
+    except _DAMAGE as error:
+        raise ModelFileError(f"model file: the file is damaged "
+                             f"({type(error).__name__}: {error}).") from None
 
 
 def _reason(error):

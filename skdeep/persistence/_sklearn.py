@@ -15,9 +15,11 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
+from .._pipelines import describe, final_step
 from ..estimators.contract import RUNTIME_ATTRIBUTES
 from ._codec import expect, field
-from ._estimators import DEEP_ESTIMATORS, construct, decode_deep, encode_deep
+from ._decode_deep import construct, decode_deep
+from ._encode_deep import DEEP_ESTIMATORS, encode_deep
 from ._schema import COMMON_SCHEMA, SCHEMAS, check_fitted, check_params
 
 __all__ = ["ALLOWED_TYPES", "encode_estimator", "decode_estimator", "check_root"]
@@ -29,21 +31,23 @@ _COMMON = set(COMMON_SCHEMA)
 _FITTED = {cls: set(SCHEMAS[cls.__name__]) for cls in _CLASSES}
 SKLEARN_TYPES = {cls.__name__: cls for cls in _FITTED}
 ALLOWED_TYPES = {**SKLEARN_TYPES, **DEEP_ESTIMATORS}
-def _unsupported(value, where):
+def _unsupported(value, where, last_step=""):
     kind = type(value)
     return TypeError(
-        f"{where}: skdeep.save cannot save a {kind.__module__}.{kind.__qualname__}. "
-        "It saves DeepClassifier, DeepRegressor, and Pipelines ending in one of "
-        f"them built from {sorted(SKLEARN_TYPES)}. For anything else use "
+        f"{where}: skdeep.save cannot save a {kind.__module__}.{kind.__qualname__}"
+        f"{f' ({last_step})' if last_step else ''}. It saves DeepClassifier, "
+        "DeepRegressor, and Pipelines ending in one of them (or in a Pipeline "
+        f"that does) built from {sorted(SKLEARN_TYPES)}. For anything else use "
         "skops.io.dump, or joblib.dump -- but only ever load a joblib or pickle "
         "file you trust, because loading one runs any code it contains.")
 
 
 def check_root(obj):
-    """Refuse a top-level object that is not a skdeep model (or Pipeline to one)."""
-    final = obj.steps[-1][1] if type(obj) is Pipeline and obj.steps else obj
+    """Refuse a top-level object that is not a skdeep model (or a Pipeline
+    ending in one, through nested Pipelines)."""
+    path, final = final_step(obj)
     if type(final) not in DEEP_ESTIMATORS.values():
-        raise _unsupported(obj, "object")
+        raise _unsupported(obj, "object", path and describe(obj))
 
 
 def encode_estimator(value, encoder, where):

@@ -8,6 +8,8 @@ Tolerances as in tests/test_onnx.py: labels equal, values within 1e-5
 the largest output as the absolute floor.
 """
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -427,3 +429,33 @@ def test_feeds_for_a_frame_without_column_names():
     columns are taken in order, as for an array."""
     model, rows = _array_model()
     _check_matches(model, to_onnx(model), pd.DataFrame(rows), "float32")
+
+
+
+def test_feeds_need_neither_scikit_learn_nor_the_estimators(tmp_path):
+    """A server runs onnx_feeds beside onnxruntime: with scikit-learn not
+    importable it builds the same feeds as in this process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    model, rows = _array_model()
+    to_onnx(model, path=tmp_path / "model.onnx")
+    np.save(tmp_path / "rows.npy", rows)
+    code = ("import sys\n"
+            "sys.modules['sklearn'] = None  # any import of it now fails\n"
+            "import numpy as np\n"
+            "from skdeep.export import onnx_feeds\n"
+            "feeds = onnx_feeds('model.onnx', np.load('rows.npy'))\n"
+            "np.savez('feeds.npz', **feeds)\n"
+            "print(any(m.startswith('skdeep.estimators') for m in sys.modules))\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                            text=True, timeout=120, cwd=tmp_path, env=env)
+    assert result.stdout.strip() == "False", result.stderr
+    expected = onnx_feeds(tmp_path / "model.onnx", rows)
+    with np.load(tmp_path / "feeds.npz") as got:
+        assert sorted(got) == sorted(expected) == ["x0", "x1", "x2"]
+        for name, values in expected.items():
+            assert_array_equal(got[name], values, strict=True)
