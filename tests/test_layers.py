@@ -87,8 +87,6 @@ UPWARD_ALLOWED = Counter()
 # Imports of another unit's private module or name that exist today:
 # (importing unit, "skdeep.module.path:name") -> count.
 PRIVATE_IMPORTS_ALLOWED = Counter({
-    # callbacks check their estimator is a skdeep one
-    ("callbacks", "skdeep.estimators._base:BaseDeep"): 1,
     # cli: the CSV reader's row check, the stratified split, matplotlib's pyplot
     ("cli", "skdeep._csv_chunks:long_first_row"): 1,
     ("cli", "skdeep.estimators._labels:_stratify"): 1,
@@ -109,11 +107,7 @@ PRIVATE_IMPORTS_ALLOWED = Counter({
 })
 
 # Attributes another unit keeps private, touched today: (unit, name) -> count.
-PRIVATE_ATTRIBUTES_ALLOWED = Counter({
-    # callbacks find the optimizer controls the estimator sets on
-    # scikit-learn's callback context
-    ("callbacks", "_skdeep"): 1,
-})
+PRIVATE_ATTRIBUTES_ALLOWED = Counter()
 
 
 def _private(name):

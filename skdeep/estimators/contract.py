@@ -16,6 +16,17 @@ training state, random generator) is handed out by :func:`fitted_engine` and
 taken back by :func:`install_engine`, which derives every fitted attribute
 from it exactly as ``fit`` does. The other names say what saving and loading a
 fitted estimator needs to know besides the engine.
+
+The callbacks see a running fit through two functions of scikit-learn's task
+(the ``context`` their hooks receive): :func:`fit_facts` gives the fit's
+``FitFacts`` (its callbacks, log columns, input files, the history it
+continues) on its root task, :func:`training_controls` the
+``skdeep.training.TrainingControls`` (epoch, logs, learning rate) on each epoch
+task. Both give None for any other task, and for a task that has ended: a fit
+leaves nothing behind. :func:`is_skdeep_estimator` tells the estimators from
+any other. The command line reads the estimators' facts about raw tables
+(:func:`is_categorical_dtype`, ``MIN_CATEGORY_COUNT``) and splits as they do
+(:func:`stratify_labels`).
 """
 
 from sklearn.exceptions import NotFittedError
@@ -27,7 +38,10 @@ from ._resume import mismatch
 
 __all__ = ["PARAMETER_CONSTRAINTS", "RUNTIME_ATTRIBUTES", "check_parameters",
            "fitted_engine", "install_engine", "is_fitted", "is_multilabel",
-           "trained_params", "warm_start_mismatch"]
+           "trained_params", "warm_start_mismatch",
+           # callbacks and cli
+           "MIN_CATEGORY_COUNT", "fit_facts", "is_categorical_dtype",
+           "is_skdeep_estimator", "stratify_labels", "training_controls"]
 
 
 def is_fitted(estimator):
@@ -157,3 +171,27 @@ def warm_start_mismatch(estimator, network, optimizer):
         The disagreement and the parameter to set back, or None.
     """
     return mismatch(estimator, network, optimizer)
+
+
+# callbacks and cli
+
+from ._base import BaseDeep  # noqa: E402
+from ._callbacks import fit_facts, training_controls  # noqa: E402
+from ._categorical import MIN_CATEGORY_COUNT, is_categorical_dtype  # noqa: E402
+from ._labels import stratify_labels  # noqa: E402
+
+
+def is_skdeep_estimator(obj):
+    """Whether ``obj`` is a DeepClassifier or DeepRegressor (an instance, of
+    the class or of a subclass), the estimators skdeep's callbacks work on.
+
+    Parameters
+    ----------
+    obj : object
+
+    Returns
+    -------
+    bool
+        False for any other estimator, a Pipeline ending in one, or a class.
+    """
+    return isinstance(obj, BaseDeep)
