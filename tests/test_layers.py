@@ -87,19 +87,15 @@ UPWARD_ALLOWED = Counter()
 # Imports of another unit's private module or name that exist today:
 # (importing unit, "skdeep.module.path:name") -> count.
 PRIVATE_IMPORTS_ALLOWED = Counter({
-    # cli: the CSV reader's row check, the stratified split, matplotlib's pyplot
+    # cli: the CSV reader's row check
     ("cli", "skdeep._csv_chunks:long_first_row"): 1,
-    ("cli", "skdeep.estimators._labels:_stratify"): 1,
-    ("cli", "skdeep.plotting:_pyplot"): 1,
     # streaming: the callback protocol's pieces and the training dtype
     ("streaming", "skdeep.estimators._callbacks:FitFacts"): 1,
     ("streaming", "skdeep.estimators._callbacks:log_columns"): 1,
     ("streaming", "skdeep.estimators._params:compute_dtype"): 1,
     ("streaming", "skdeep.callbacks._base:begin_fit"): 1,
-    # raw tables at the command line and in fit_csv: the table plan, what is a
-    # categorical dtype, the rare-category count, the CSV target's label kind
-    ("cli", "skdeep.estimators._categorical:is_categorical_dtype"): 1,
-    ("cli", "skdeep.estimators._categorical:MIN_CATEGORY_COUNT"): 1,
+    # raw tables at the command line and in fit_csv: the table plan, the CSV
+    # target's label kind
     ("cli", "skdeep._csv_chunks:convert_labels"): 1,
     ("cli", "skdeep._csv_chunks:label_kind"): 1,
     ("streaming", "skdeep.estimators._tables:TablePlan"): 1,

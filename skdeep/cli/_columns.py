@@ -113,7 +113,7 @@ def _lines(index):
 def split_columns(features):
     """Names of the numeric columns and of the categorical ones (text,
     category and bool columns: what the estimator's 'from_dtype' takes)."""
-    from ..estimators._categorical import is_categorical_dtype
+    from ..estimators.contract import is_categorical_dtype
 
     categorical = [name for name in features
                    if is_categorical_dtype(features[name].dtype)]

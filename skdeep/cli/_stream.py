@@ -55,7 +55,7 @@ def run_fit_csv(args):
     """The ``skdeep fit-csv`` command; returns the exit status."""
     from .. import DeepClassifier, DeepRegressor
     from .._csv_chunks import convert_labels, label_kind
-    from ..estimators._categorical import MIN_CATEGORY_COUNT
+    from ..estimators.contract import MIN_CATEGORY_COUNT
     from ..streaming import fit_csv
 
     check_outputs([args.output], overwrite=args.overwrite, inputs=[args.data])
