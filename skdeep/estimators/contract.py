@@ -25,8 +25,9 @@ continues) on its root task, :func:`training_controls` the
 task. Both give None for any other task, and for a task that has ended: a fit
 leaves nothing behind. :func:`is_skdeep_estimator` tells the estimators from
 any other. The command line reads the estimators' facts about raw tables
-(:func:`is_categorical_dtype`, ``MIN_CATEGORY_COUNT``) and splits as they do
-(:func:`stratify_labels`).
+(:func:`is_categorical_dtype`, ``MIN_CATEGORY_COUNT``, and ``NUMERIC_SHARE``,
+the share of numbers that makes a text column numbers with typos) and splits
+as they do (:func:`stratify_labels`).
 """
 
 from sklearn.exceptions import NotFittedError
@@ -40,8 +41,9 @@ __all__ = ["PARAMETER_CONSTRAINTS", "RUNTIME_ATTRIBUTES", "check_parameters",
            "fitted_engine", "install_engine", "is_fitted", "is_multilabel",
            "trained_params", "warm_start_mismatch",
            # callbacks and cli
-           "MIN_CATEGORY_COUNT", "fit_facts", "is_categorical_dtype",
-           "is_skdeep_estimator", "stratify_labels", "training_controls"]
+           "MIN_CATEGORY_COUNT", "NUMERIC_SHARE", "fit_facts",
+           "is_categorical_dtype", "is_skdeep_estimator", "stratify_labels",
+           "training_controls"]
 
 
 def is_fitted(estimator):
@@ -179,6 +181,7 @@ from ._base import BaseDeep  # noqa: E402
 from ._callbacks import fit_facts, training_controls  # noqa: E402
 from ._categorical import MIN_CATEGORY_COUNT, is_categorical_dtype  # noqa: E402
 from ._labels import stratify_labels  # noqa: E402
+from ._text import NUMERIC_SHARE  # noqa: E402
 
 
 def is_skdeep_estimator(obj):
