@@ -233,6 +233,36 @@ def test_each_fit_of_a_grid_search_gets_its_own_facts_and_controls():
     assert [e for e in probe.events if e[0] != "logs"] == expected
 
 
+def test_a_fit_inside_another_fits_epoch_keeps_each_fits_controls_apart():
+    """A callback of the outer fit trains a clone during its first epoch: the
+    inner fit's tasks get the inner facts and epochs, and the outer fit's next
+    epochs still get the outer controls."""
+    pytest.importorskip("sklearn.callback")
+    from sklearn.base import clone
+
+    X, y = _data("classifier")
+    inner_probe = _Probe()
+    inner = DeepClassifier(hidden_layer_sizes=(3,), max_iter=2, tol=0,
+                           random_state=1).set_callbacks(inner_probe)
+
+    class Nesting(_Probe):
+        def on_fit_task_end(self, estimator, context):
+            stop = super().on_fit_task_end(estimator, context)
+            if self.events[-1][:2] == ("logs", 0):
+                clone(inner).fit(X, y)
+            return stop
+
+    outer_probe = Nesting()
+    outer = DeepClassifier(hidden_layer_sizes=(4,), max_iter=3, tol=0,
+                           random_state=0).set_callbacks(outer_probe)
+    outer.fit(X, y)
+    fit = [("fit", ("loss", "learning_rate"), False)]
+    assert [e for e in outer_probe.events if e[0] != "logs"] == fit + _epochs(3)
+    assert [e for e in inner_probe.events if e[0] != "logs"] == fit + _epochs(2)
+    assert [e[2]["loss"] for e in outer_probe.events if e[0] == "logs"] == \
+        outer.history_["loss"]
+
+
 def test_a_skdeep_estimator_is_known_by_its_kind_not_its_name():
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
