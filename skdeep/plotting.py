@@ -6,7 +6,7 @@ imported only when something is drawn, so ``import skdeep.plotting`` always work
 
 from ._pipelines import final_estimator
 
-__all__ = ["HistoryDisplay"]
+__all__ = ["HistoryDisplay", "pyplot"]
 
 _INSTALL_HINT = (
     "skdeep.plotting needs matplotlib, which is not installed. "
@@ -14,8 +14,29 @@ _INSTALL_HINT = (
 )
 
 
-def _pyplot():
-    """``matplotlib.pyplot``, or an ImportError that says how to install it."""
+def pyplot():
+    """``matplotlib.pyplot``, imported on first use, or an ImportError that
+    says how to install matplotlib (an optional dependency).
+
+    Returns
+    -------
+    module
+        ``matplotlib.pyplot``.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed; the message gives the pip command.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skdeep.plotting import pyplot
+    >>> plt = pyplot()
+    >>> figure, ax = plt.subplots()
+    >>> plt.close(figure)
+    """
     try:
         import matplotlib.pyplot as plt
     except ImportError as error:
@@ -91,7 +112,7 @@ class HistoryDisplay:
         -------
         display : HistoryDisplay
         """
-        _pyplot()  # fail early, before inspecting the estimator
+        pyplot()  # fail early, before inspecting the estimator
         model = final_estimator(estimator)
         history = getattr(model, "history_", None)
         if history is None:
@@ -118,7 +139,7 @@ class HistoryDisplay:
         display : HistoryDisplay
             Itself, with ``ax_``, ``score_ax_``, ``figure_`` and ``lines_`` set.
         """
-        plt = _pyplot()
+        plt = pyplot()
         if ax is None:
             _, ax = plt.subplots()
         losses = [key for key in ("loss", "val_loss") if self.history.get(key)]

@@ -13,12 +13,15 @@ literal ``importlib.import_module`` calls, wherever they sit) and checks:
 1. imports point down: each unit imports only the units ``MAY_IMPORT`` lists;
 2. which units may import which third-party packages (``THIRD_PARTY``):
    scikit-learn, SciPy and pandas among them;
-3. the contract between units: no unit imports another unit's private module
-   or private name, nor touches an attribute another unit keeps private
-   (``obj._name``, or ``getattr(obj, "_name")``). The violations found when
-   this check was written are listed, with their counts, in the allow-lists
-   below; the work that gives the edges a public contract removes them. A new
-   violation, or one more of a listed kind, fails.
+3. the contract between units: a unit uses another only through its public
+   names. An edge reaches the estimators through ``skdeep.estimators.contract``
+   (the fitted engine handed out and taken back, what a running fit gives its
+   callbacks, the estimators' facts the command line needs) and their public
+   fitted attributes. Importing another unit's private module or private name,
+   or touching an attribute another unit keeps private (``obj._name``, or
+   ``getattr(obj, "_name")``), fails. The allow-lists below held the
+   violations older than this rule; they are empty now and stay so (an
+   entry whose violation is gone fails too).
 """
 
 import ast
@@ -84,25 +87,12 @@ THIRD_PARTY = {
 UPWARD_ALLOWED = Counter()
 
 # Imports of another unit's private module or name that exist today:
-# (importing unit, "skdeep.module.path:name") -> count.
-PRIVATE_IMPORTS_ALLOWED = Counter({
-    # callbacks check their estimator is a skdeep one
-    ("callbacks", "skdeep.estimators._base:BaseDeep"): 1,
-    # cli: the stratified split, matplotlib's pyplot
-    ("cli", "skdeep.estimators._labels:_stratify"): 1,
-    ("cli", "skdeep.plotting:_pyplot"): 1,
-    # raw tables at the command line: what is a categorical dtype, the
-    # rare-category count
-    ("cli", "skdeep.estimators._categorical:is_categorical_dtype"): 1,
-    ("cli", "skdeep.estimators._categorical:MIN_CATEGORY_COUNT"): 1,
-})
+# (importing unit, "skdeep.module.path:name") -> count. None: the edges use
+# skdeep.estimators.contract and the other units' public names.
+PRIVATE_IMPORTS_ALLOWED = Counter()
 
 # Attributes another unit keeps private, touched today: (unit, name) -> count.
-PRIVATE_ATTRIBUTES_ALLOWED = Counter({
-    # callbacks find the optimizer controls the estimator sets on
-    # scikit-learn's callback context
-    ("callbacks", "_skdeep"): 1,
-})
+PRIVATE_ATTRIBUTES_ALLOWED = Counter()
 
 
 def _private(name):

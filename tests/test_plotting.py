@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
-from skdeep.plotting import HistoryDisplay
+from skdeep.plotting import HistoryDisplay, pyplot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,6 +85,15 @@ def test_missing_matplotlib_says_how_to_install(monkeypatch, classifier, hidden)
         HistoryDisplay.from_estimator(classifier)
     with pytest.raises(ImportError, match=r"pip install 'scikit-deep\[plot\]'"):
         HistoryDisplay({"loss": [1.0]}).plot()
+    with pytest.raises(ImportError, match=r"pip install 'scikit-deep\[plot\]'"):
+        pyplot()
+
+
+def test_pyplot_is_matplotlibs():
+    matplotlib = pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    assert pyplot() is plt and matplotlib.pyplot is plt
 
 
 def test_importing_the_module_does_not_import_matplotlib():

@@ -1,23 +1,17 @@
 """What every skdeep callback shares: where it may be set, which tasks it acts
 on, and the one check a fit runs on its callbacks before its first epoch."""
 
-from ..estimators._base import BaseDeep
+from ..estimators.contract import fit_facts, is_skdeep_estimator, training_controls
 from ._outputs import check_outputs
 
-__all__ = ["_EpochCallback", "_controls", "begin_fit"]
-
-
-def _controls(context):
-    """The running fit's ``TrainingControls`` if ``context`` is an epoch task
-    that ran, else None (the fit's root task, an epoch never run)."""
-    return getattr(context, "_skdeep", None)
+__all__ = ["_EpochCallback", "begin_fit"]
 
 
 def begin_fit(facts):
     """The setup step of a fit's callbacks, before any training.
 
-    Checks every callback against the fit (``facts``, an
-    ``estimators._callbacks.FitFacts``): ModelCheckpoint's template and
+    Checks every callback against the fit (``facts``, the ``FitFacts`` that
+    ``estimators.contract.fit_facts`` gives): ModelCheckpoint's template and
     monitor, CSVLogger's separator, every output path's directory, and that no
     two callbacks write one file and none writes a file the fit reads. Only
     then does each callback prepare for the fit. Runs once per fit, whichever
@@ -44,7 +38,7 @@ class _EpochCallback:
     """Checks where it is set; subclasses act on the epochs' hooks."""
 
     def setup(self, estimator, context):
-        if not isinstance(estimator, BaseDeep):
+        if not is_skdeep_estimator(estimator):
             raise TypeError(
                 f"{type(self).__name__} works on DeepClassifier and DeepRegressor; "
                 f"it was set on {type(estimator).__name__}. Set it on the skdeep "
@@ -55,11 +49,11 @@ class _EpochCallback:
         """Nothing to release."""
 
     def on_fit_task_begin(self, estimator, context):
-        facts = getattr(context, "_skdeep_fit", None)
+        facts = fit_facts(context)
         if facts is not None:  # the fit's root task: nothing has trained yet
             begin_fit(facts)
             return
-        controls = _controls(context)
+        controls = training_controls(context)
         if controls is not None:
             self._epoch_begins(controls)
 

@@ -3,9 +3,10 @@
 import math
 import os
 
+from ..estimators.contract import training_controls
 from ..files import check_writable
 from ..persistence import save
-from ._base import _controls, _EpochCallback
+from ._base import _EpochCallback
 from ._outputs import Output, template_fields
 
 __all__ = ["ModelCheckpoint"]
@@ -134,7 +135,7 @@ class ModelCheckpoint(_EpochCallback):
             self.best_ = (min if self._minimized else max)(self.best_, best)
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
-        controls = _controls(context)
+        controls = training_controls(context)
         if controls is None:
             return False
         logs = controls.logs

@@ -4,8 +4,9 @@ import csv
 import io
 import os
 
+from ..estimators.contract import training_controls
 from ..files import atomic_write, check_writable, make_durable, open_append
-from ._base import _controls, _EpochCallback
+from ._base import _EpochCallback
 from ._outputs import Output
 
 __all__ = ["CSVLogger"]
@@ -78,7 +79,7 @@ class CSVLogger(_EpochCallback):
         self._file = None
 
     def on_fit_task_end(self, estimator, context):
-        controls = _controls(context)
+        controls = training_controls(context)
         if controls is None:
             return False
         if self._file is None:

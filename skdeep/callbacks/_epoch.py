@@ -1,6 +1,7 @@
 """LambdaCallback and LearningRateScheduler: per-epoch functions, as in Keras."""
 
-from ._base import _controls, _EpochCallback
+from ..estimators.contract import training_controls
+from ._base import _EpochCallback
 
 __all__ = ["LambdaCallback", "LearningRateScheduler"]
 
@@ -49,7 +50,7 @@ class LambdaCallback(_EpochCallback):
         self.stopped_epoch_ = None
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
-        controls = _controls(context)
+        controls = training_controls(context)
         if controls is None:
             return False
         stop = self.on_epoch_end(fitted_estimator, controls.epoch,

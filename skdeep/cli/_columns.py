@@ -18,10 +18,11 @@ from pandas.api.types import is_bool_dtype, is_numeric_dtype
 from ._errors import CLIError
 from ._io import line_numbers
 
-__all__ = ["MAX_INTEGER_CLASSES", "MIN_IDENTIFIER_CLASSES", "check_columns",
-           "clean_target", "counted_missing_notes", "infer_task", "is_identifier",
-           "missing_notes", "prepare_features", "refuse_text_in_numbers",
-           "split_columns", "stray_text_message"]
+__all__ = ["MAX_INTEGER_CLASSES", "MIN_IDENTIFIER_CLASSES", "check_classes",
+           "check_columns", "clean_target", "counted_missing_notes", "has_typos",
+           "infer_task", "is_identifier", "leave_out_identifiers", "missing_notes",
+           "prepare_features", "refuse_text_in_numbers", "split_columns",
+           "stray_text_message"]
 
 # whole-number targets with at most this many distinct values are class labels
 MAX_INTEGER_CLASSES = 20
@@ -32,8 +33,6 @@ MIN_IDENTIFIER_CLASSES = 50
 # than MIN_IDENTIFIER_VALUES) names rows rather than groups them
 IDENTIFIER_SHARE = 0.5
 MIN_IDENTIFIER_VALUES = 20
-# a column at least this share numeric is numbers with typos, not text
-NUMERIC_SHARE = 0.9
 SHOWN = 5  # offending cells named in a message
 
 
@@ -62,16 +61,28 @@ def infer_task(target, task="auto"):
     return "regression"
 
 
-def check_not_identifier(n_classes, n_rows, name, path):
-    """Refuse a classification target with about one row per value: an ID column
-    (an order number, a name) given as the target, whose every value would be a
-    class of its own."""
+def check_classes(labels, n_rows, name, path):
+    """Refuse a classification target a classifier cannot learn: train's and
+    fit-csv's check of its distinct ``labels`` over its ``n_rows`` rows with a
+    value.
+
+    A target with about one row per value is an ID column (an order number, a
+    name) given as the target, whose every value would be a class of its own;
+    a target of one class leaves nothing to tell apart.
+    """
+    n_classes = len(labels)
     if n_classes > max(MIN_IDENTIFIER_CLASSES, n_rows // 2):
         raise CLIError(
             f"{path}: column {name!r} has {n_classes} distinct values in {n_rows} "
             "rows, so it looks like an identifier, not a target: a classifier "
             f"would learn {n_classes} classes of about one row each. Choose "
             "another --target (or --task regression for a numeric one)")
+    if n_classes < 2:
+        label = labels[0]
+        label = label.item() if isinstance(label, np.generic) else label
+        raise CLIError(f"{path}: column {name!r} has one class ({label!r}) in all "
+                       f"{n_rows} rows with a value; a classifier needs at least "
+                       "two")
 
 
 def clean_target(column, task, path):
@@ -94,13 +105,7 @@ def clean_target(column, task, path):
         if is_numeric_dtype(target) and not is_bool_dtype(target) and _whole_numbers(
                 target):
             target = target.astype(np.int64)  # labels 0, 1 rather than 0.0, 1.0
-        check_not_identifier(target.nunique(), len(target), column.name, path)
-        if target.nunique() < 2:
-            label = target.iloc[0]
-            label = label.item() if isinstance(label, np.generic) else label
-            raise CLIError(f"{path}: column {column.name!r} has one class "
-                           f"({label!r}) in all {len(target)} rows with a "
-                           "value; a classifier needs at least two")
+        check_classes(target.unique(), len(target), column.name, path)
     return target, task, notes
 
 
@@ -113,7 +118,7 @@ def _lines(index):
 def split_columns(features):
     """Names of the numeric columns and of the categorical ones (text,
     category and bool columns: what the estimator's 'from_dtype' takes)."""
-    from ..estimators._categorical import is_categorical_dtype
+    from ..estimators.contract import is_categorical_dtype
 
     categorical = [name for name in features
                    if is_categorical_dtype(features[name].dtype)]
@@ -134,17 +139,26 @@ def prepare_features(X, categorical, path):
             _refuse_stray_text(X[name], path)
     identifiers = [name for name in text if not is_bool_dtype(X[name])
                    and is_identifier(X[name].nunique(), X[name].notna().sum())]
+    kept, notes = leave_out_identifiers(list(X.columns), identifiers, path)
+    X = X[kept]
+    _, text = split_columns(X)
+    return X, text, notes + missing_notes(X, text)
+
+
+def leave_out_identifiers(columns, identifiers, path):
+    """The ``columns`` kept once the ``identifiers`` among them are left out,
+    and the note saying so: train's and fit-csv's. Refuses a file with no
+    column left."""
+    kept = [name for name in columns if name not in identifiers]
     notes = []
     if identifiers:
-        X = X.drop(columns=identifiers)
         notes.append(f"left out {_names(identifiers)}: text with a different value "
                      "in most rows, like an identifier, predicts nothing for new "
                      "rows")
-    if X.shape[1] == 0:
+    if not kept:
         raise CLIError(f"{path}: no columns left to learn from after leaving out "
                        "identifier-like columns")
-    _, text = split_columns(X)
-    return X, text, notes + missing_notes(X, text)
+    return kept, notes
 
 
 def _refuse_stray_text(column, path):
@@ -152,11 +166,21 @@ def _refuse_stray_text(column, path):
     present = column.notna()
     numbers = pd.to_numeric(column, errors="coerce").notna()
     stray = present & ~numbers
-    if not stray.any() or numbers.sum() < NUMERIC_SHARE * present.sum():
+    if not has_typos(int(numbers.sum()), int(stray.sum()), int(present.sum())):
         return
     raise CLIError(stray_text_message(
         path, column.name, int(stray.sum()),
         zip(column[stray][:SHOWN], line_numbers(column.index[stray][:SHOWN]))))
+
+
+def has_typos(n_numbers, n_stray, n_present):
+    """Whether a text column of ``n_present`` cells, ``n_numbers`` of them
+    numbers and ``n_stray`` not, is numbers with typos (refused) rather than
+    text: the estimators' rule (``NUMERIC_SHARE``), which train and fit-csv
+    apply before training to name the cells."""
+    from ..estimators.contract import NUMERIC_SHARE
+
+    return n_stray > 0 and n_numbers >= NUMERIC_SHARE * n_present
 
 
 def stray_text_message(path, name, n_stray, cells):

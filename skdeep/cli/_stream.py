@@ -23,13 +23,14 @@ import numpy as np
 import pandas as pd
 
 from ._columns import (
-    NUMERIC_SHARE,
     SHOWN,
+    check_classes,
     check_columns,
-    check_not_identifier,
     counted_missing_notes,
+    has_typos,
     infer_task,
     is_identifier,
+    leave_out_identifiers,
     stray_text_message,
 )
 from ._errors import CLIError
@@ -54,7 +55,7 @@ MAX_STREAMED_CATEGORIES = 2**18
 def run_fit_csv(args):
     """The ``skdeep fit-csv`` command; returns the exit status."""
     from .. import DeepClassifier, DeepRegressor
-    from ..estimators._categorical import MIN_CATEGORY_COUNT
+    from ..estimators.contract import MIN_CATEGORY_COUNT
     from ..streaming import convert_labels, fit_csv, label_kind
 
     check_outputs([args.output], overwrite=args.overwrite, inputs=[args.data])
@@ -65,11 +66,7 @@ def run_fit_csv(args):
     distinct = scan.target_values()
     task = infer_task(distinct, args.task)
     if task == "classification":
-        check_not_identifier(len(distinct), scan.n_rows, args.target, args.data)
-    if task == "classification" and len(distinct) < 2:
-        raise CLIError(f"{args.data}: column {args.target!r} has one class "
-                       f"({distinct.iloc[0]!r}) in all {scan.n_rows} rows; a "
-                       "classifier needs at least two")
+        check_classes(distinct.tolist(), scan.n_rows, args.target, args.data)
     features, categorical, notes = scan.decide()
     categories = {name: scan.categories(name, MIN_CATEGORY_COUNT)
                   for name in categorical if scan.counted_whole(name)}
@@ -202,28 +199,21 @@ class _Scan:
         """``(features, categorical, notes)``: the columns to train on, those
         of them that are categorical, and the note lines; a column of numbers
         with a few text cells is refused naming them."""
-        args, categorical, notes = self.args, [], []
+        args, categorical = self.args, []
         for name in self.features:
-            text = name in self.bools or name in args.categorical or (
-                self.n_stray[name] and self.numbers[name]
-                < NUMERIC_SHARE * self.present[name])
-            if self.n_stray[name] and not text:
+            text = name in self.bools or name in args.categorical
+            if not text and has_typos(self.numbers[name], self.n_stray[name],
+                                      self.present[name]):
                 raise CLIError(stray_text_message(args.data, name, self.n_stray[name],
                                                   self.stray[name]))
-            if text:
+            if text or self.n_stray[name]:  # text, or too few numbers for typos
                 categorical.append(name)
         identifiers = [name for name in categorical if name not in self.bools and (
             name in self.too_many or is_identifier(len(self.counts.get(name, ())),
                                                    self.present[name]))]
-        if identifiers:
-            notes.append(f"left out {', '.join(map(repr, identifiers))}: text with "
-                         "a different value in most rows, like an identifier, "
-                         "predicts nothing for new rows")
-        features = [name for name in self.features if name not in identifiers]
+        features, notes = leave_out_identifiers(self.features, identifiers,
+                                                args.data)
         categorical = [name for name in categorical if name not in identifiers]
-        if not features:
-            raise CLIError(f"{args.data}: no columns left to learn from after "
-                           "leaving out identifier-like columns")
         notes += counted_missing_notes(
             {name: self.missing[name] for name in features}, categorical,
             filled="the first chunk's rows")

@@ -69,13 +69,13 @@ def split(X, y, task, test_size, random_state):
     """Train/test split, stratified when every class can be on both sides."""
     from sklearn.model_selection import train_test_split
 
-    from ..estimators._labels import _stratify
+    from ..estimators.contract import stratify_labels
 
     n_test = int(np.ceil(test_size * len(y)))
     if len(y) - n_test < 2 or n_test < 1:
         raise CLIError(f"{len(y)} rows are too few to hold out test_size={test_size} "
                        "and still train; add rows or change --test-size")
-    stratify = _stratify(y, n_test) if task == "classification" else None
+    stratify = stratify_labels(y, n_test) if task == "classification" else None
     return train_test_split(X, y, test_size=test_size, random_state=random_state,
                             stratify=stratify)
 
@@ -150,10 +150,10 @@ def run_train(args):
 
 def _check_plot_path(path):
     """Refuse --plot before training: no matplotlib, or a format it cannot write."""
-    from ..plotting import _pyplot
+    from ..plotting import pyplot
 
     try:
-        _pyplot()
+        pyplot()
     except ImportError as error:
         raise CLIError(f"--plot: {error}") from None
     from matplotlib.backend_bases import FigureCanvasBase

@@ -2,12 +2,19 @@
 spoken by the estimators: the fit is the root task, each epoch (each L-BFGS
 iteration) a subtask. The loop below sees only ``training.Hooks``.
 
+A running fit gives its callbacks two things, by task: the root task's
+``FitFacts`` and each epoch task's ``training.TrainingControls``. They are
+read through ``fit_facts(context)`` and ``training_controls(context)`` (the
+names ``contract`` hands the callbacks), never set on scikit-learn's context
+objects.
+
 With an older scikit-learn the estimators still work; ``set_callbacks`` raises
 an ImportError that says which version to install.
 """
 
 import contextlib
 import copy
+import weakref
 
 import numpy as np
 
@@ -19,8 +26,9 @@ try:
 except ImportError:  # scikit-learn < 1.9
     CallbackSupportMixin = None
 
-__all__ = ["CallbackSupport", "FitFacts", "callback_management", "fit_task",
-           "file_inputs", "log_columns", "RUNTIME_ATTRIBUTES"]
+__all__ = ["CallbackSupport", "FitFacts", "callback_management", "fit_facts",
+           "fit_task", "file_inputs", "log_columns", "training_controls",
+           "RUNTIME_ATTRIBUTES"]
 
 # set on an estimator while (or because) callbacks run; never part of a model
 RUNTIME_ATTRIBUTES = frozenset({"_skl_callbacks", "_callback_fit_ctx",
@@ -53,6 +61,57 @@ class _NoCallbackSupport:
 
 CallbackSupport = CallbackSupportMixin or _NoCallbackSupport
 
+# What the running fits give their callbacks, by task (a scikit-learn
+# CallbackContext): the root task's FitFacts, an epoch task's TrainingControls.
+# An entry lives while its task runs; the keys are weak, so not even a fit that
+# raises leaves its tasks alive here.
+_FACTS = weakref.WeakKeyDictionary()
+_CONTROLS = weakref.WeakKeyDictionary()
+
+
+def _lookup(table, context):
+    try:
+        return table.get(context)
+    except TypeError:  # cannot be weakly referenced: no task of a fit
+        return None
+
+
+def fit_facts(context):
+    """The ``FitFacts`` of the fit whose root task is ``context``, while that
+    task runs.
+
+    Parameters
+    ----------
+    context : sklearn.callback.CallbackContext
+        The task a callback hook received.
+
+    Returns
+    -------
+    FitFacts or None
+        None for any other task: an epoch, another estimator's task, a task
+        that has ended.
+    """
+    return _lookup(_FACTS, context)
+
+
+def training_controls(context):
+    """The running fit's optimizer controls, while ``context``, one of its
+    epoch tasks, runs.
+
+    Parameters
+    ----------
+    context : sklearn.callback.CallbackContext
+        The task a callback hook received.
+
+    Returns
+    -------
+    skdeep.training.TrainingControls or None
+        The epoch's index and logs and the learning rate to read or set; None
+        for any other task: the fit's root task, an epoch begun but never run,
+        a task that has ended.
+    """
+    return _lookup(_CONTROLS, context)
+
 
 def callback_management(estimator):
     """Context that tears the callbacks down however fit ends."""
@@ -64,7 +123,7 @@ def callback_management(estimator):
 class FitFacts:
     """What a fit's callbacks check before its first epoch.
 
-    Handed to the callbacks on the root task (``context._skdeep_fit``), so they
+    Handed to the callbacks on the root task (``fit_facts(context)``), so they
     can refuse a bad path, template or monitor before any training.
 
     Parameters
@@ -131,15 +190,18 @@ def fit_task(estimator, X, y, sample_weight, max_epochs, facts=None):
     root = estimator._init_callback_context(max_subtasks=max_epochs)
     if facts is not None:
         facts.callbacks = tuple(getattr(estimator, "_skl_callbacks", ()))
-        root._skdeep_fit = facts
+        _FACTS[root] = facts
     data = {"X": X, "y": y, "metadata": (None if sample_weight is None
                                          else {"sample_weight": sample_weight})}
-    root.call_on_fit_task_begin(estimator=estimator, **data)
-    # without callbacks nothing listens: the loop runs the no-op hooks
-    listening = bool(getattr(estimator, "_skl_callbacks", None))
-    yield EpochTasks(estimator, root, data) if listening else NO_HOOKS
-    root.call_on_fit_task_end(estimator=estimator, reconstruction_attributes={},
-                              **data)
+    try:
+        root.call_on_fit_task_begin(estimator=estimator, **data)
+        # without callbacks nothing listens: the loop runs the no-op hooks
+        listening = bool(getattr(estimator, "_skl_callbacks", None))
+        yield EpochTasks(estimator, root, data) if listening else NO_HOOKS
+        root.call_on_fit_task_end(estimator=estimator,
+                                  reconstruction_attributes={}, **data)
+    finally:
+        _FACTS.pop(root, None)
 
 
 class EpochTasks(Hooks):
@@ -157,7 +219,7 @@ class EpochTasks(Hooks):
 
     def epoch_begin(self, epoch):
         self.task = self.root.subcontext(task_name="epoch")
-        self.task._skdeep = self.controls
+        _CONTROLS[self.task] = self.controls
         self.controls.epoch = epoch - 1
         self.task.call_on_fit_task_begin(
             estimator=self.estimator, reconstruction_attributes=self._snapshot,
@@ -170,14 +232,17 @@ class EpochTasks(Hooks):
             logs["learning_rate"] = self.controls.epoch_rate
         self.controls.logs = logs
         task, self.task = self.task, None
-        return task.call_on_fit_task_end(
-            estimator=self.estimator, reconstruction_attributes=self._snapshot,
-            **self.data)
+        try:
+            return task.call_on_fit_task_end(
+                estimator=self.estimator,
+                reconstruction_attributes=self._snapshot, **self.data)
+        finally:
+            _CONTROLS.pop(task, None)
 
     def close(self):
         if self.task is not None:  # begun, never run: ended empty
             task, self.task = self.task, None
-            task._skdeep = None
+            _CONTROLS.pop(task, None)
             task.call_on_fit_task_end(estimator=self.estimator)
 
     def _snapshot(self):

@@ -55,7 +55,18 @@ def categorical_mask(estimator, frame):
 
 
 def is_categorical_dtype(dtype):
-    """Whether 'from_dtype' takes a column of ``dtype`` as categorical."""
+    """Whether ``categorical_features='from_dtype'`` takes a column of
+    ``dtype`` as categorical: text (object or string), category and bool
+    columns are, numbers are not.
+
+    Parameters
+    ----------
+    dtype : numpy or pandas dtype
+
+    Returns
+    -------
+    bool
+    """
     return _is_categorical_dtype(dtype)
 
 

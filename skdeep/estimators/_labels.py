@@ -144,7 +144,7 @@ class LabelTargets:
     def _split_rows(self, y, n_val, rng):
         if self._multilabel:
             return super()._split_rows(y, n_val, rng)
-        stratify = _stratify(y, n_val)
+        stratify = stratify_labels(y, n_val)
         if stratify is None:
             # a warning, not MLPClassifier's error: the split still works, and
             # one rare class should not end a grid search
@@ -207,15 +207,30 @@ def check_labels(name, labels, what):
                          "type, e.g. y.astype(str).")
 
 
-def _stratify(y, n_val):
-    """Stratify on y when every class can appear on both sides of the split."""
+def stratify_labels(y, n_held_out):
+    """The labels to stratify a split on: ``y`` itself when every class can
+    appear on both sides of the split, else None (split at random).
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Class labels.
+    n_held_out : int
+        The rows the split holds out (validation or test).
+
+    Returns
+    -------
+    ndarray or None
+        ``y`` when every class has at least two rows and the held-out and the
+        remaining rows can each hold one of every class; else None.
+    """
     _, counts = np.unique(y, return_counts=True)
-    fits = n_val >= len(counts) and len(y) - n_val >= len(counts)
+    fits = n_held_out >= len(counts) and len(y) - n_held_out >= len(counts)
     return y if counts.min() >= 2 and fits else None
 
 
 def _unstratified_reason(y, n_val):
-    """Why ``_stratify`` refuses to stratify y, and what would let it."""
+    """Why ``stratify_labels`` refuses to stratify y, and what would let it."""
     classes, counts = np.unique(y, return_counts=True)
     lone = classes[counts < 2].tolist()
     if lone:

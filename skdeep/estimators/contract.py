@@ -16,18 +16,58 @@ training state, random generator) is handed out by :func:`fitted_engine` and
 taken back by :func:`install_engine`, which derives every fitted attribute
 from it exactly as ``fit`` does. The other names say what saving and loading a
 fitted estimator needs to know besides the engine.
+
+The callbacks see a running fit through two functions of scikit-learn's task
+(the ``context`` their hooks receive): :func:`fit_facts` gives the fit's
+``FitFacts`` (its callbacks, log columns, input files, the history it
+continues) on its root task, :func:`training_controls` the
+``skdeep.training.TrainingControls`` (epoch, logs, learning rate) on each epoch
+task. Both give None for any other task, and for a task that has ended: a fit
+leaves nothing behind. :func:`is_skdeep_estimator` tells the estimators from
+any other. The command line reads the estimators' facts about raw tables
+(:func:`is_categorical_dtype`, ``MIN_CATEGORY_COUNT``, and ``NUMERIC_SHARE``,
+the share of numbers that makes a text column numbers with typos) and splits
+as they do (:func:`stratify_labels`). ``fit_csv`` trains a stream of
+``partial_fit`` calls as one run: it asks for the training dtype
+(:func:`training_dtype`), a fitted table's categories
+(:func:`table_categories`) and the facts the callbacks check before the stream
+is read (:func:`stream_fit_facts`). A model file stores how a classifier reads
+its outputs back into y's form (:func:`is_multilabel`, :func:`is_one_hot`),
+which loading sets back with :func:`set_label_encoding` before
+:func:`install_engine`.
 """
 
 from sklearn.exceptions import NotFittedError
 
 from ..training import Engine
-from ._callbacks import RUNTIME_ATTRIBUTES
-from ._params import PARAMETER_CONSTRAINTS
+from ._base import BaseDeep
+from ._callbacks import (
+    RUNTIME_ATTRIBUTES,
+    FitFacts,
+    fit_facts,
+    log_columns,
+    training_controls,
+)
+from ._categorical import MIN_CATEGORY_COUNT, is_categorical_dtype
+from ._labels import stratify_labels
+from ._params import PARAMETER_CONSTRAINTS, compute_dtype
 from ._resume import mismatch
+from ._tables import TablePlan, has_table
+from ._text import NUMERIC_SHARE
 
-__all__ = ["PARAMETER_CONSTRAINTS", "RUNTIME_ATTRIBUTES", "check_parameters",
-           "fitted_engine", "install_engine", "is_fitted", "is_multilabel",
-           "trained_params", "warm_start_mismatch"]
+__all__ = [
+    # the fitted engine and what fit derives from it
+    "check_parameters", "fitted_engine", "install_engine", "is_fitted",
+    "trained_params", "warm_start_mismatch", "PARAMETER_CONSTRAINTS",
+    "RUNTIME_ATTRIBUTES",
+    # a classifier's label encoding
+    "is_multilabel", "is_one_hot", "set_label_encoding",
+    # a running fit, for the callbacks and fit_csv
+    "fit_facts", "is_skdeep_estimator", "stream_fit_facts", "training_controls",
+    # raw tables and splits, for fit_csv and the command line
+    "MIN_CATEGORY_COUNT", "NUMERIC_SHARE", "is_categorical_dtype",
+    "stratify_labels", "table_categories", "training_dtype",
+]
 
 
 def is_fitted(estimator):
@@ -159,87 +199,6 @@ def warm_start_mismatch(estimator, network, optimizer):
     return mismatch(estimator, network, optimizer)
 
 
-# streaming: what fit_csv needs to know of an estimator besides its public
-# attributes (the imports sit in the functions, so this block stays apart)
-
-
-def training_dtype(estimator):
-    """The dtype the estimator's network trains in, as its parameters fix it.
-
-    Parameters
-    ----------
-    estimator : DeepClassifier or DeepRegressor
-
-    Returns
-    -------
-    numpy.dtype or None
-        float32 or float64; None when it follows the input's dtype
-        (``dtype=None``, or ``dtype='auto'`` with ``solver='lbfgs'``).
-    """
-    from ._params import compute_dtype
-
-    return compute_dtype(estimator)
-
-
-def table_categories(estimator):
-    """The categories of a fitted raw-table model's categorical columns.
-
-    Parameters
-    ----------
-    estimator : DeepClassifier or DeepRegressor
-
-    Returns
-    -------
-    dict or None
-        ``{column index: categories}`` (ndarray, as in ``categories_``) for
-        each categorical feature column, in column order; empty for a table
-        with none, and None when the estimator encodes no table (unfitted, or
-        fitted on an array of numbers).
-    """
-    from ._tables import TablePlan, has_table
-
-    if not has_table(estimator):
-        return None
-    plan = TablePlan.of(estimator)
-    return dict(zip(plan.categorical.tolist(), plan.categories))
-
-
-def stream_fit_facts(estimator, callbacks, inputs):
-    """What the callbacks check before a stream of ``partial_fit`` calls that
-    is one new run (:func:`skdeep.streaming.fit_csv`) reads anything.
-
-    Parameters
-    ----------
-    estimator : DeepClassifier or DeepRegressor
-        The estimator the stream trains (fitted or not).
-    callbacks : sequence
-        The callbacks set on it.
-    inputs : sequence of str or path-like
-        The files the stream reads, which no callback may write.
-
-    Returns
-    -------
-    FitFacts
-        A new run (not incremental) without validation, continuing the
-        estimator's ``history_``: what ``skdeep.callbacks.begin_fit`` checks.
-    """
-    from ._callbacks import FitFacts, log_columns
-
-    fitted = getattr(estimator, "history_", None) is not None
-    return FitFacts(callbacks, incremental=False, inputs=inputs,
-                    columns=log_columns(estimator, validating=False),
-                    history=estimator.history_ if fitted else {})
-
-
-__all__ += ["stream_fit_facts", "table_categories", "training_dtype"]
-
-
-# persistence
-# How a fitted classifier turns its outputs back into y's form: a model file
-# stores it beside the other attributes fit sets before the engine exists.
-__all__ += ["is_one_hot", "set_label_encoding"]
-
-
 def is_one_hot(estimator):
     """Whether a fitted classifier learned from a one-hot y (its ``predict``
     then answers with one-hot rows).
@@ -278,3 +237,81 @@ def set_label_encoding(estimator, *, multilabel=None, one_hot=None):
         if value is not None:
             setattr(estimator, name, value)
     return estimator
+
+
+def is_skdeep_estimator(obj):
+    """Whether ``obj`` is a DeepClassifier or DeepRegressor (an instance, of
+    the class or of a subclass), the estimators skdeep's callbacks work on.
+
+    Parameters
+    ----------
+    obj : object
+
+    Returns
+    -------
+    bool
+        False for any other estimator, a Pipeline ending in one, or a class.
+    """
+    return isinstance(obj, BaseDeep)
+
+
+def training_dtype(estimator):
+    """The dtype the estimator's network trains in, as its parameters fix it.
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+
+    Returns
+    -------
+    numpy.dtype or None
+        float32 or float64; None when it follows the input's dtype
+        (``dtype=None``, or ``dtype='auto'`` with ``solver='lbfgs'``).
+    """
+    return compute_dtype(estimator)
+
+
+def table_categories(estimator):
+    """The categories of a fitted raw-table model's categorical columns.
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+
+    Returns
+    -------
+    dict or None
+        ``{column index: categories}`` (ndarray, as in ``categories_``) for
+        each categorical feature column, in column order; empty for a table
+        with none, and None when the estimator encodes no table (unfitted, or
+        fitted on an array of numbers).
+    """
+    if not has_table(estimator):
+        return None
+    plan = TablePlan.of(estimator)
+    return dict(zip(plan.categorical.tolist(), plan.categories))
+
+
+def stream_fit_facts(estimator, callbacks, inputs):
+    """What the callbacks check before a stream of ``partial_fit`` calls that
+    is one new run (:func:`skdeep.streaming.fit_csv`) reads anything.
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+        The estimator the stream trains (fitted or not).
+    callbacks : sequence
+        The callbacks set on it.
+    inputs : sequence of str or path-like
+        The files the stream reads, which no callback may write.
+
+    Returns
+    -------
+    FitFacts
+        A new run (not incremental) without validation, continuing the
+        estimator's ``history_``: what ``skdeep.callbacks.begin_fit`` checks.
+    """
+    fitted = getattr(estimator, "history_", None) is not None
+    return FitFacts(callbacks, incremental=False, inputs=inputs,
+                    columns=log_columns(estimator, validating=False),
+                    history=estimator.history_ if fitted else {})

@@ -7,7 +7,6 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_classification
 
 from skdeep import CSVLogger, DeepClassifier, LambdaCallback, ModelCheckpoint
 from skdeep.files import OutputPathError
@@ -19,14 +18,8 @@ pytestmark = pytest.mark.filterwarnings(
 
 
 @pytest.fixture
-def data():
-    X, y = make_classification(120, 4, random_state=0)
-    return X, y
-
-
-@pytest.fixture
-def training_csv(tmp_path, data):
-    X, y = data
+def training_csv(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "data.csv"
     pd.DataFrame(X, columns=list("abcd")).assign(y=y).to_csv(path, index=False)
     return path
@@ -75,8 +68,8 @@ def test_the_same_file_under_another_name_is_refused(training_csv, tmp_path):
     assert training_csv.read_bytes() == before
 
 
-def test_a_template_that_can_name_the_training_csv_is_refused(tmp_path, data):
-    X, y = data
+def test_a_template_that_can_name_the_training_csv_is_refused(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "data1.csv"
     pd.DataFrame(X, columns=list("abcd")).assign(y=y).to_csv(path, index=False)
     checkpoint = ModelCheckpoint(tmp_path / "data{epoch}.csv", monitor="loss")
@@ -84,8 +77,8 @@ def test_a_template_that_can_name_the_training_csv_is_refused(tmp_path, data):
         fit_csv(_model(checkpoint), path, target="y")
 
 
-def test_fit_refuses_to_write_a_memory_mapped_input(tmp_path, data):
-    X, y = data
+def test_fit_refuses_to_write_a_memory_mapped_input(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "X.npy"
     np.save(path, X)
     before = path.read_bytes()
@@ -110,9 +103,9 @@ def test_fit_refuses_to_write_a_memory_mapped_input(tmp_path, data):
     lambda p: (ModelCheckpoint(p + "-{epoch}", monitor="loss"),
                ModelCheckpoint(p + "-{epoch}", save_best_only=False)),
 ])
-def test_two_callbacks_on_one_file_are_refused_before_training(tmp_path, data,
+def test_two_callbacks_on_one_file_are_refused_before_training(tmp_path, small_data,
                                                               pair):
-    X, y = data
+    X, y = small_data
     epochs = _Epochs()
     model = _model(*pair(str(tmp_path / "out")), epochs)
     with pytest.raises(OutputPathError, match="both write .*own file"):
@@ -121,8 +114,8 @@ def test_two_callbacks_on_one_file_are_refused_before_training(tmp_path, data,
     assert os.listdir(tmp_path) == []
 
 
-def test_distinct_files_are_accepted(tmp_path, data):
-    X, y = data
+def test_distinct_files_are_accepted(tmp_path, small_data):
+    X, y = small_data
     checkpoint = ModelCheckpoint(tmp_path / "m-{epoch}.skdeep", monitor="loss")
     model = _model(checkpoint, CSVLogger(tmp_path / "log.csv"),
                    ModelCheckpoint(tmp_path / "last.skdeep", save_best_only=False))
@@ -131,8 +124,8 @@ def test_distinct_files_are_accepted(tmp_path, data):
                                             "m-1.skdeep", "m-2.skdeep", "m-3.skdeep"]
 
 
-def test_partial_fit_runs_the_same_checks(tmp_path, data):
-    X, y = data
+def test_partial_fit_runs_the_same_checks(tmp_path, small_data):
+    X, y = small_data
     path = str(tmp_path / "out")
     model = _model(ModelCheckpoint(path, monitor="loss"), CSVLogger(path))
     with pytest.raises(OutputPathError, match="both write"):
@@ -153,8 +146,9 @@ def test_partial_fit_runs_the_same_checks(tmp_path, data):
     ("m-{epoch.skdeep", r"is not a valid format string"),
     ("m-}{epoch}.skdeep", r"is not a valid format string"),
 ])
-def test_a_bad_template_is_refused_before_training(tmp_path, data, template, match):
-    X, y = data
+def test_a_bad_template_is_refused_before_training(tmp_path, small_data, template,
+                                                   match):
+    X, y = small_data
     epochs = _Epochs()
     model = _model(ModelCheckpoint(tmp_path / template, monitor="loss"), epochs)
     with pytest.raises(ValueError, match="ModelCheckpoint: the path template .*"
@@ -164,8 +158,8 @@ def test_a_bad_template_is_refused_before_training(tmp_path, data, template, mat
 
 
 def test_a_template_in_a_missing_directory_is_refused_before_training(tmp_path,
-                                                                      data):
-    X, y = data
+                                                                      small_data):
+    X, y = small_data
     epochs = _Epochs()
     model = _model(ModelCheckpoint(tmp_path / "nope" / "m-{epoch}.skdeep",
                                    monitor="loss"), epochs)
@@ -174,8 +168,8 @@ def test_a_template_in_a_missing_directory_is_refused_before_training(tmp_path,
     assert epochs.ran == []
 
 
-def test_templates_format_every_logged_field(tmp_path, data):
-    X, y = data
+def test_templates_format_every_logged_field(tmp_path, small_data):
+    X, y = small_data
     template = "m-{epoch:02d}-{loss:.2f}-{val_loss:.2f}-{val_accuracy:.2f}-" \
                "{learning_rate:g}.skdeep"
     checkpoint = ModelCheckpoint(tmp_path / template, save_best_only=False)
@@ -189,8 +183,8 @@ def test_templates_format_every_logged_field(tmp_path, data):
 
 
 @pytest.mark.parametrize("separator", ["", ";;", '"', "\n", "\r", 44])
-def test_a_bad_separator_is_refused_before_training(tmp_path, data, separator):
-    X, y = data
+def test_a_bad_separator_is_refused_before_training(tmp_path, small_data, separator):
+    X, y = small_data
     epochs = _Epochs()
     model = _model(CSVLogger(tmp_path / "log.csv", separator=separator), epochs)
     with pytest.raises(ValueError, match="CSVLogger: separator must be one "
@@ -199,8 +193,8 @@ def test_a_bad_separator_is_refused_before_training(tmp_path, data, separator):
     assert epochs.ran == [] and os.listdir(tmp_path) == []
 
 
-def test_a_tab_separator_writes_a_tab_separated_log(tmp_path, data):
-    X, y = data
+def test_a_tab_separator_writes_a_tab_separated_log(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "log.tsv"
     model = _model(CSVLogger(path, separator="\t")).fit(X, y)
     frame = pd.read_csv(path, sep="\t")
@@ -209,8 +203,8 @@ def test_a_tab_separator_writes_a_tab_separated_log(tmp_path, data):
 
 
 # -- item 19: the monitor matters only when it is used ---------------------------
-def test_save_every_epoch_needs_no_validation_set(tmp_path, data):
-    X, y = data
+def test_save_every_epoch_needs_no_validation_set(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "m-{epoch}.skdeep"
     checkpoint = ModelCheckpoint(path, save_best_only=False)  # monitor val_loss
     _model(checkpoint).fit(X, y)
@@ -218,8 +212,8 @@ def test_save_every_epoch_needs_no_validation_set(tmp_path, data):
     assert sorted(os.listdir(tmp_path)) == ["m-1.skdeep", "m-2.skdeep", "m-3.skdeep"]
 
 
-def test_a_missing_monitor_is_refused_before_training(tmp_path, data):
-    X, y = data
+def test_a_missing_monitor_is_refused_before_training(tmp_path, small_data):
+    X, y = small_data
     epochs = _Epochs()
     model = _model(ModelCheckpoint(tmp_path / "best.skdeep"), epochs)
     with pytest.raises(ValueError, match="monitor='val_loss' is not among this "
@@ -229,8 +223,8 @@ def test_a_missing_monitor_is_refused_before_training(tmp_path, data):
 
 
 def test_braces_in_a_log_path_are_literal_and_escaped_ones_in_a_template(tmp_path,
-                                                                         data):
-    X, y = data
+                                                                         small_data):
+    X, y = small_data
     log = tmp_path / "log{1}.csv"  # CSVLogger never formats its path
     _model(CSVLogger(log), ModelCheckpoint(tmp_path / "m{{x}}.skdeep",
                                            monitor="loss")).fit(X, y)
@@ -244,8 +238,9 @@ def test_braces_in_a_log_path_are_literal_and_escaped_ones_in_a_template(tmp_pat
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 @pytest.mark.parametrize("validation", [False, True])
-def test_the_checked_fields_are_the_logged_ones(tmp_path, data, solver, validation):
-    X, y = data
+def test_the_checked_fields_are_the_logged_ones(tmp_path, small_data, solver,
+                                                validation):
+    X, y = small_data
     rate = "" if solver == "lbfgs" else "-{learning_rate}"
     scores = "-{val_loss}-{val_accuracy}" if validation else ""
     template = str(tmp_path / f"m-{{epoch}}-{{loss}}{scores}{rate}.skdeep")

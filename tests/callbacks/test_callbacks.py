@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
@@ -19,12 +18,6 @@ from skdeep import (
 )
 
 pytest.importorskip("sklearn.callback")
-
-
-@pytest.fixture
-def data():
-    X, y = make_classification(240, 5, random_state=0)
-    return X[:200], y[:200], X[200:], y[200:]
 
 
 def _fit(model, X, y, **kwargs):

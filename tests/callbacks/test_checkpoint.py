@@ -6,19 +6,12 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 import skdeep
 from skdeep import DeepClassifier, DeepRegressor, LambdaCallback, ModelCheckpoint
 
 pytest.importorskip("sklearn.callback")
-
-
-@pytest.fixture
-def data():
-    X, y = make_classification(240, 5, random_state=0)
-    return X[:200], y[:200], X[200:], y[200:]
 
 
 def _fit(model, X, y, **kwargs):

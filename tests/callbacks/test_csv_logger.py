@@ -8,7 +8,6 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.datasets import make_classification
 
 from skdeep import CSVLogger, DeepClassifier, LambdaCallback, ModelCheckpoint
 from skdeep.streaming import fit_csv
@@ -16,12 +15,6 @@ from skdeep.streaming import fit_csv
 pytest.importorskip("sklearn.callback")
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning")
-
-
-@pytest.fixture
-def data():
-    X, y = make_classification(120, 4, random_state=0)
-    return X, y
 
 
 def _model(*callbacks, **params):
@@ -34,8 +27,8 @@ def _rows(path):
         return list(csv.reader(file))
 
 
-def test_a_run_of_partial_fit_calls_is_one_log(tmp_path, data):
-    X, y = data
+def test_a_run_of_partial_fit_calls_is_one_log(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "log.csv"
     model = _model(CSVLogger(path))
     for _ in range(30):
@@ -46,8 +39,8 @@ def test_a_run_of_partial_fit_calls_is_one_log(tmp_path, data):
     assert [float(row[1]) for row in rows[1:]] == model.history_["loss"]
 
 
-def test_a_new_fit_starts_a_new_log(tmp_path, data):
-    X, y = data
+def test_a_new_fit_starts_a_new_log(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "log.csv"
     model = _model(CSVLogger(path))
     for _ in range(4):
@@ -58,8 +51,8 @@ def test_a_new_fit_starts_a_new_log(tmp_path, data):
     assert [row[0] for row in _rows(path)] == ["epoch", "3", "4", "5"]
 
 
-def test_append_keeps_rows_across_fits(tmp_path, data):
-    X, y = data
+def test_append_keeps_rows_across_fits(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "log.csv"
     model = _model(CSVLogger(path, append=True), warm_start=True)
     model.fit(X, y)
@@ -69,8 +62,8 @@ def test_append_keeps_rows_across_fits(tmp_path, data):
 
 @pytest.mark.slow
 def test_fit_csv_logs_every_chunk_and_reports_to_the_callers_objects(tmp_path,
-                                                                    data):
-    X, y = data
+                                                                    small_data):
+    X, y = small_data
     source = tmp_path / "data.csv"
     pd.DataFrame(X, columns=list("abcd")).assign(y=y).to_csv(source, index=False)
     log, best = tmp_path / "log.csv", tmp_path / "best.skdeep"
@@ -88,8 +81,8 @@ def test_fit_csv_logs_every_chunk_and_reports_to_the_callers_objects(tmp_path,
     assert [row[0] for row in _rows(log)] == ["epoch", "30", "31", "32"]
 
 
-def test_rows_are_readable_while_the_fit_runs(tmp_path, data):
-    X, y = data
+def test_rows_are_readable_while_the_fit_runs(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "log.csv"
     seen = []
     peek = LambdaCallback(lambda model, epoch, logs: seen.append(len(_rows(path))))
@@ -97,8 +90,8 @@ def test_rows_are_readable_while_the_fit_runs(tmp_path, data):
     assert seen == [2, 3, 4, 5, 6]  # the header and every finished epoch
 
 
-def test_one_fsync_when_the_fit_ends_not_per_epoch(tmp_path, data, monkeypatch):
-    X, y = data
+def test_one_fsync_when_the_fit_ends_not_per_epoch(tmp_path, small_data, monkeypatch):
+    X, y = small_data
     synced = []
     real_fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd),
@@ -109,8 +102,8 @@ def test_one_fsync_when_the_fit_ends_not_per_epoch(tmp_path, data, monkeypatch):
     assert len(_rows(tmp_path / "log.csv")) == 51
 
 
-def test_appending_cuts_a_torn_last_row(tmp_path, data):
-    X, y = data
+def test_appending_cuts_a_torn_last_row(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "log.csv"
     model = _model(CSVLogger(path, append=True), warm_start=True)
     model.fit(X, y)
@@ -123,16 +116,16 @@ def test_appending_cuts_a_torn_last_row(tmp_path, data):
     assert [float(row[1]) for row in rows[1:]] == model.history_["loss"]
 
 
-def test_a_torn_header_starts_the_log_afresh(tmp_path, data):
-    X, y = data
+def test_a_torn_header_starts_the_log_afresh(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "log.csv"
     path.write_text("epoch,lo")
     _model(CSVLogger(path, append=True)).fit(X, y)
     assert [row[0] for row in _rows(path)] == ["epoch", "0", "1", "2"]
 
 
-def test_append_refuses_other_columns(tmp_path, data):
-    X, y = data
+def test_append_refuses_other_columns(tmp_path, small_data):
+    X, y = small_data
     path = tmp_path / "log.csv"
     path.write_text("epoch,loss\n0,0.5\n")
     with pytest.raises(ValueError, match=r"has the columns \['epoch', 'loss'\]"):

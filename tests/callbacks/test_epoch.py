@@ -4,18 +4,11 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import DeepClassifier, LambdaCallback, LearningRateScheduler
 
 pytest.importorskip("sklearn.callback")
-
-
-@pytest.fixture
-def data():
-    X, y = make_classification(240, 5, random_state=0)
-    return X[:200], y[:200], X[200:], y[200:]
 
 
 def _fit(model, X, y, **kwargs):

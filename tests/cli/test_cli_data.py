@@ -188,7 +188,7 @@ def test_many_categories_are_embedding_rows(tmp_path, capsys):
     least MIN_CATEGORY_COUNT rows has a weight row, the rarer ones share the
     'other' row; no one-hot columns are built (the earlier pipeline bounded
     them to 50; tests/cli/test_train_tables.py trains 100,000 categories)."""
-    from skdeep.estimators._categorical import MIN_CATEGORY_COUNT
+    from skdeep.estimators.contract import MIN_CATEGORY_COUNT
 
     rng = np.random.default_rng(3)
     frame = pd.DataFrame({"x": rng.normal(size=1000),

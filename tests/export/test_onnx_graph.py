@@ -17,7 +17,6 @@ onnx = pytest.importorskip("onnx", reason='needs pip install "scikit-deep[onnx]"
 pytest.importorskip("skl2onnx", reason='needs pip install "scikit-deep[onnx]"')
 
 from skdeep import DeepRegressor  # noqa: E402
-from skdeep.export._converters import hidden_activations  # noqa: E402
 from skdeep.export._graph import (  # noqa: E402
     ACTIVATION_BUILDERS,
     GraphBuilder,
@@ -114,7 +113,7 @@ def test_an_alias_reaches_the_exporter_as_its_own_name(alias, name):
     X = np.random.default_rng(0).normal(size=(20, 2))
     model = DeepRegressor(hidden_layer_sizes=(3,), activation=alias, max_iter=2,
                           solver="lbfgs").fit(X, X[:, 0])
-    assert hidden_activations(model) == (name,)
+    assert tuple(model.activations_) == (name,)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
