@@ -4,7 +4,7 @@ matplotlib is an optional dependency (``pip install 'scikit-deep[plot]'``); it i
 imported only when something is drawn, so ``import skdeep.plotting`` always works.
 """
 
-from ._pipelines import final_estimator
+from ._pipelines import describe, final_estimator
 
 __all__ = ["HistoryDisplay", "pyplot"]
 
@@ -121,7 +121,7 @@ class HistoryDisplay:
             raise NotFittedError(
                 f"HistoryDisplay needs a fitted skdeep estimator with a history_ "
                 f"attribute; got an unfitted or unsupported "
-                f"{type(model).__name__}. Call fit first."
+                f"{describe(estimator)}. Call fit first."
             )
         name = type(model).__name__ if name is None else name
         return cls(history, estimator_name=name).plot(ax=ax)
