@@ -23,8 +23,9 @@ packages around them. Imports point down only:
   are leaves every layer may import.
 
 No package imports another's private modules or touches its private
-attributes, except the cases listed in ``tests/test_layers.py``, which checks
-all of the above.
+attributes: the edges reach the estimators through
+``skdeep.estimators.contract`` and the public fitted attributes.
+``tests/test_layers.py`` checks all of the above.
 
 >>> from skdeep import DeepClassifier, DeepRegressor
 """
