@@ -9,6 +9,15 @@ import numpy as np
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def global_random_state():
+    """Every test starts from the same global NumPy random state (the one an
+    estimator with ``random_state=None`` draws from), so what it does not
+    depend on the tests before it in its process: under pytest-xdist that
+    order changes from run to run."""
+    np.random.seed(0)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
