@@ -267,7 +267,10 @@ def run_batches(data, net, opt, train, batches):
                np.empty(batch_size, np.float64))
     grad = np.empty_like(params)
     views, grad_views = _layer_views(params, sizes), _layer_views(grad, sizes)
-    n_weights, offset = views[2], 0
+    # offset and the update's penalty arguments are int64 and float64 from the
+    # start: a literal 0 would compile (and cache) a second version of
+    # _forward, _update and adam
+    n_weights, offset = views[2], np.int64(0)
     fused = _fuses_l2(opt, alpha, clip_norm)
     for b in range(first_batch, stop_batch):
         rows = order[b * batch_size : min((b + 1) * batch_size, order.shape[0])]
@@ -279,16 +282,16 @@ def run_batches(data, net, opt, train, batches):
         losses[b, 0], losses[b, 1] = _losses(net, train, Tb, Wb, weight_sum, ws,
                                              n_weights)
         _backward(Xb, Cb, net, ws, views, grad_views)
-        if fused:
-            _update(params, grad, opt, n_weights, alpha / weight_sum)
-        else:
+        n_penalized, factor = n_weights, alpha / weight_sum
+        if not fused:
             if alpha:
-                k.add_scaled(grad[:n_weights], params[:n_weights], alpha / weight_sum)
+                k.add_scaled(grad[:n_weights], params[:n_weights], factor)
             if clip_norm > 0:
                 norm = math.sqrt(k.squared_norm(grad))
                 if norm > clip_norm:
                     k.scale_in_place(grad, clip_norm / norm)
-            _update(params, grad, opt, 0, 0.0)
+            n_penalized, factor = np.int64(0), 0.0
+        _update(params, grad, opt, n_penalized, factor)
         if not math.isfinite(losses[b, 0]):
             return b + 1 - first_batch
     return stop_batch - first_batch

@@ -14,7 +14,6 @@ from sklearn.exceptions import ConvergenceWarning
 from skdeep import DeepClassifier, DeepRegressor, DivergenceError
 from skdeep.callbacks import LambdaCallback, ModelCheckpoint
 from skdeep.streaming import fit_csv
-from skdeep.training import loop
 
 pytest.importorskip("numba")
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -26,21 +25,6 @@ Y_CLASS = (Y_REAL > 0).astype(int) + (Y_REAL > 1.5)
 TOLERANCE = {"float32": {"rtol": 1e-3, "atol": 1e-4},
              "float64": {"rtol": 1e-8, "atol": 1e-10}}
 DTYPES = pytest.mark.parametrize("dtype", ["float32", "float64"])
-
-
-@pytest.fixture
-def chosen(monkeypatch):
-    """The engine each fit trained on, in order ('compiled' or 'numpy')."""
-    engines = []
-    select = loop.compiled_epochs
-
-    def spy(*args, **kwargs):
-        runner = select(*args, **kwargs)
-        engines.append("numpy" if runner is None else "compiled")
-        return runner
-
-    monkeypatch.setattr(loop, "compiled_epochs", spy)
-    return engines
 
 
 def _on(engine, monkeypatch, action):
