@@ -104,6 +104,6 @@ def test_a_failing_fit_gives_the_limit_back(start_threads):
     X = np.random.default_rng(0).normal(size=(30, 3))
     X[:, 0] = 1e300  # unscaled, float32 training rounds it to infinity
     with pytest.raises(ValueError):
-        DeepRegressor(hidden_layer_sizes=(4,), max_iter=2,
+        DeepRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0,
                       input_scaling=None).fit(X, np.ones(30))
     assert _blas_threads() == start_threads
