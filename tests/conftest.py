@@ -53,3 +53,43 @@ def working_tree_untouched():
     yield
     added = sorted(_tree(ROOT) - before)
     assert not added, f"the test run left files in the repository: {added[:10]}"
+
+
+@pytest.fixture
+def data():
+    """200 training rows of a 5-feature binary task and 40 validation rows:
+    ``(X, y, X_val, y_val)`` (a test module with its own ``data`` fixture
+    uses that one instead)."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(240, 5, random_state=0)
+    return X[:200], y[:200], X[200:], y[200:]
+
+
+@pytest.fixture
+def fit_quietly():
+    """``fit_quietly(model, *args, **kwargs)``: ``model.fit(*args, **kwargs)``
+    with scikit-learn's ConvergenceWarning silenced, for runs that stop at
+    ``max_iter`` on purpose; returns the fitted model."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    def fit(model, *args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(*args, **kwargs)
+    return fit
+
+
+@pytest.fixture
+def every_epoch_model():
+    """``every_epoch_model(**params)``: a seeded DeepClassifier with 8 hidden
+    units that trains every epoch it is given (``tol=0`` and
+    ``n_iter_no_change=1000``: no early stop); ``params`` override those."""
+    from skdeep import DeepClassifier
+
+    def build(**params):
+        return DeepClassifier(**{"hidden_layer_sizes": (8,), "random_state": 0,
+                                 "tol": 0, "n_iter_no_change": 1000, **params})
+    return build
