@@ -1,9 +1,10 @@
-"""What the command-line tests share: running ``skdeep`` in-process, and the
-shape of its data errors."""
+"""What the command-line tests share: running ``skdeep`` in-process, a CSV of
+the shot log, and the shape of its data errors."""
 
 import pytest
 
 from skdeep.cli import main
+from skdeep.datasets import load_shot_log
 
 
 @pytest.fixture
@@ -15,6 +16,14 @@ def cli(capsys):
         out, err = capsys.readouterr()
         return status, out, err
     return run
+
+
+@pytest.fixture
+def shots_csv(tmp_path):
+    """The first 400 rows of the bundled shot log, as a CSV file."""
+    path = tmp_path / "shots.csv"
+    load_shot_log(as_frame=True).frame.head(400).to_csv(path, index=False)
+    return path
 
 
 @pytest.fixture

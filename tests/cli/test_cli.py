@@ -15,13 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def shots_csv(tmp_path):
-    path = tmp_path / "shots.csv"
-    load_shot_log(as_frame=True).frame.head(400).to_csv(path, index=False)
-    return path
-
-
-@pytest.fixture
 def customers_csv(tmp_path):
     """Transactions with a string column and a few missing values."""
     frame = load_transactions(as_frame=True).frame.head(400).copy()

@@ -16,13 +16,6 @@ PYTHON_WORDS = re.compile(r"max_iter|early_stopping|learning_rate_init|columns=|
                           r"X_val|tol=")
 
 
-@pytest.fixture
-def shots_csv(tmp_path):
-    path = tmp_path / "shots.csv"
-    load_shot_log(as_frame=True).frame.head(300).to_csv(path, index=False)
-    return path
-
-
 def _options(command):
     parser = build_parser()
     subparsers = next(action for action in parser._actions
