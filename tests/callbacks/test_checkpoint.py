@@ -7,6 +7,7 @@ import pytest
 
 import skdeep
 from skdeep import DeepClassifier, DeepRegressor, LambdaCallback, ModelCheckpoint
+from skdeep.estimators.contract import fitted_engine
 
 pytest.importorskip("sklearn.callback")
 
@@ -116,8 +117,10 @@ def test_a_checkpoint_holds_the_epochs_bookkeeping(data, tmp_path, fit_quietly):
                                         save_best_only=False))
     fit_quietly(model, X, y)
     saved = skdeep.load(path)
-    assert saved._optimizer.learning_rate == model._optimizer.learning_rate < 1e-3
-    assert saved._state.no_improvement_count == model._state.no_improvement_count
+    saved_engine, engine = fitted_engine(saved), fitted_engine(model)
+    assert saved_engine.optimizer.learning_rate == engine.optimizer.learning_rate < 1e-3
+    assert (saved_engine.state.no_improvement_count
+            == engine.state.no_improvement_count)
     saved.partial_fit(X, y)
     model.partial_fit(X, y)
     np.testing.assert_array_equal(saved.predict_proba(X), model.predict_proba(X))

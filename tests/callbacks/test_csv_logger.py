@@ -71,6 +71,7 @@ def test_fit_csv_logs_every_chunk_and_reports_to_the_callers_objects(tmp_path,
     assert len(rows) == 31 and [float(row[1]) for row in rows[1:]] == loss
     assert checkpoint.best_ == min(loss)
     assert checkpoint.saved_epoch_ == int(np.argmin(loss))
+    # scikit-learn keeps set_callbacks' list there, with no public getter
     assert model._skl_callbacks[0] is logger and model._skl_callbacks[1] is checkpoint
     # a second stream is a new run, a new log
     fit_csv(model, source, target="y", chunksize=40)

@@ -7,6 +7,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import LambdaCallback, LearningRateScheduler
+from skdeep.estimators.contract import fitted_engine
 
 pytest.importorskip("sklearn.callback")
 
@@ -58,7 +59,7 @@ class RateProbe:
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
         if context.task_name == "epoch":
-            self.rates.append(fitted_estimator._optimizer.learning_rate)
+            self.rates.append(fitted_engine(fitted_estimator).optimizer.learning_rate)
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd"])

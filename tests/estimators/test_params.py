@@ -13,6 +13,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 import skdeep
 from skdeep import DeepClassifier, DeepRegressor
+from skdeep.estimators.contract import fitted_engine
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -155,8 +156,9 @@ def test_adamw_partial_fit_keeps_its_state(regression):
     X, y = regression
     model = DeepRegressor(hidden_layer_sizes=(8,), solver="adamw", random_state=0)
     model.partial_fit(X, y).partial_fit(X, y)
-    assert type(model._optimizer).__name__ == "AdamW"
-    assert model._optimizer.t == 2  # one minibatch of 80 rows per call
+    optimizer = fitted_engine(model).optimizer
+    assert type(optimizer).__name__ == "AdamW"
+    assert optimizer.t == 2  # one minibatch of 80 rows per call
     assert len(model.loss_curve_) == 2
 
 

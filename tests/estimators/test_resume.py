@@ -8,8 +8,14 @@ from sklearn.neural_network import MLPClassifier
 
 import skdeep
 from skdeep import LambdaCallback, ModelCheckpoint
+from skdeep.estimators.contract import fitted_engine
 
 pytest.importorskip("sklearn.callback")
+
+
+def optimizer(model):
+    """The fitted model's optimizer, through the estimators' contract."""
+    return fitted_engine(model).optimizer
 
 
 @pytest.mark.parametrize("learning_rate", ["constant", "invscaling"])
@@ -26,7 +32,7 @@ def test_warm_start_resume_equals_an_uninterrupted_run(data, solver, learning_ra
     assert np.array_equal(weights_of(part), weights_of(whole))
     assert part.history_ == whole.history_ and len(part.loss_curve_) == 6
     assert part.n_iter_ == 2 and whole.n_iter_ == 6  # this call's epochs
-    assert part._optimizer.t == whole._optimizer.t and part.t_ == whole.t_
+    assert optimizer(part).t == optimizer(whole).t and part.t_ == whole.t_
 
 
 def test_resume_from_a_checkpoint_equals_an_uninterrupted_run(data, tmp_path,
@@ -64,7 +70,7 @@ def test_partial_fit_after_load_continues_the_optimizer(data, tmp_path, weights_
     skdeep.save(saved, tmp_path / "m.skdeep")
     loaded = skdeep.load(tmp_path / "m.skdeep").partial_fit(X, y)
     assert np.array_equal(weights_of(loaded), weights_of(steady))
-    assert loaded.n_iter_ == 1 and loaded._optimizer.t == steady._optimizer.t
+    assert loaded.n_iter_ == 1 and optimizer(loaded).t == optimizer(steady).t
 
 
 def test_n_iter_is_the_last_calls_epochs_as_in_mlp(data, fit_quietly,
@@ -116,12 +122,12 @@ def test_warm_start_restarts_the_rate_and_new_settings_take_effect(data, fit_qui
     X, y, _, _ = data
     model = fit_quietly(every_epoch_model(max_iter=2, warm_start=True, solver="sgd"), X,
                         y)
-    moments = model._optimizer.velocities.copy()
+    moments = optimizer(model).velocities.copy()
     fit_quietly(model.set_params(max_iter=1, learning_rate_init=0.05), X, y)
-    assert model._optimizer.learning_rate == 0.05 and model._optimizer.t > 2 * 1
+    assert optimizer(model).learning_rate == 0.05 and optimizer(model).t > 2 * 1
     model.set_params(momentum=0.5)  # another solver setting: a fresh optimizer
-    before = model._optimizer.t
+    before = optimizer(model).t
     fit_quietly(model, X, y)
-    assert model._optimizer.t < before and model._optimizer.momentum == 0.5
-    assert not np.array_equal(moments, model._optimizer.velocities)
+    assert optimizer(model).t < before and optimizer(model).momentum == 0.5
+    assert not np.array_equal(moments, optimizer(model).velocities)
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from skdeep import DeepClassifier, DeepRegressor
+from skdeep.estimators.contract import trained_params
 from skdeep.persistence import load, save
 
 pytestmark = pytest.mark.filterwarnings(
@@ -35,7 +36,7 @@ def test_a_loaded_model_resumes_bit_for_bit(raw, cls, tmp_path, weights_of):
     loaded = load(tmp_path / "m.skdeep")
     np.testing.assert_array_equal(loaded.input_offset_, first.input_offset_)
     np.testing.assert_array_equal(loaded.input_scale_, first.input_scale_)
-    np.testing.assert_array_equal(loaded._trained_params, first._trained_params)
+    np.testing.assert_array_equal(trained_params(loaded), trained_params(first))
     loaded.set_params(max_iter=2).fit(X, y)
     np.testing.assert_array_equal(weights_of(loaded), weights_of(once))
 
