@@ -93,3 +93,25 @@ def every_epoch_model():
         return DeepClassifier(**{"hidden_layer_sizes": (8,), "random_state": 0,
                                  "tol": 0, "n_iter_no_change": 1000, **params})
     return build
+
+
+@pytest.fixture
+def repo_env():
+    """The environment for a subprocess that must import this checkout's
+    skdeep: ``os.environ`` with the repository first on ``PYTHONPATH``."""
+    import os
+
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+
+
+@pytest.fixture
+def plt():
+    """matplotlib.pyplot on the Agg backend (the test is skipped without
+    matplotlib); every figure is closed afterwards."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")

@@ -1,17 +1,13 @@
 """The ``skdeep`` command line, run in-process through ``main`` (and once as -m)."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from skdeep.datasets import load_shot_log, load_transactions
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -35,10 +31,8 @@ def shots_model(tmp_path, shots_csv, cli):
     return path
 
 
-def test_python_m_skdeep_help_lists_commands():
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-m", "skdeep", "--help"], env=env,
+def test_python_m_skdeep_help_lists_commands(repo_env):
+    result = subprocess.run([sys.executable, "-m", "skdeep", "--help"], env=repo_env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
     for command in ("train", "predict", "summary", "datasets", "demo"):
@@ -357,13 +351,11 @@ def test_no_traceback_for_bad_input(tmp_path, shots_csv, monkeypatch,
 
 
 @pytest.mark.slow  # a real subprocess
-def test_no_traceback_on_real_stderr(tmp_path, shots_csv):
+def test_no_traceback_on_real_stderr(tmp_path, shots_csv, repo_env):
     """The same, through a real process: what a user sees in the terminal."""
     argv = _more_bad_inputs(tmp_path, shots_csv)["zip of several CSVs"][0]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-m", "skdeep", *map(str, argv)],
-                            env=env, capture_output=True, text=True, timeout=120,
+                            env=repo_env, capture_output=True, text=True, timeout=120,
                             cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("skdeep: error: ")
@@ -385,7 +377,7 @@ def test_version(cli):
     ["train", "data.csv"], ["train", "data.csv", "--target", "y", "--hidden", "x"],
     ["predict"], ["frobnicate"],
 ])
-def test_parsing_imports_neither_sklearn_nor_pandas(argv):
+def test_parsing_imports_neither_sklearn_nor_pandas(argv, repo_env):
     """``python -m skdeep`` imports the package first, then parses: nothing on
     that path may import scikit-learn, pandas or the estimators."""
     code = (
@@ -398,9 +390,7 @@ def test_parsing_imports_neither_sklearn_nor_pandas(argv):
         "heavy = [name for name in ('sklearn', 'pandas', 'skdeep.estimators')\n"
         "         if name in sys.modules]\n"
         "print('STATUS', status, 'HEAVY', heavy, file=sys.stderr)\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-c", code], env=env,
+    result = subprocess.run([sys.executable, "-c", code], env=repo_env,
                             capture_output=True, text=True, timeout=120)
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("STATUS ") and last.endswith("HEAVY []"), result.stderr

@@ -2,7 +2,6 @@
 targets, stray text in numeric columns, missing feature values,
 identifier columns, and checks that need only the target."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,6 @@ from sklearn.datasets import load_breast_cancer
 from skdeep.cli import _train
 from skdeep.persistence import load
 
-ROOT = Path(__file__).resolve().parents[2]
 QUICK = ["--hidden", "4", "--max-iter", "2", "--quiet"]
 
 
@@ -197,7 +195,7 @@ def test_many_categories_are_embedding_rows(tmp_path, cli):
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(),
                     reason="reads the peak resident size from Linux's /proc")
-def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path):
+def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path, repo_env):
     """Peak resident memory of a whole training run in a fresh interpreter."""
     path = write(tmp_path, _with_ids(20_000))
     argv = ["train", str(path), "--target", "y", "--hidden", "16", "--max-iter",
@@ -210,9 +208,7 @@ def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path):
               "peak_kb = next(line.split()[1] for line in status_lines\n"
               "               if line.startswith('VmHWM:'))\n"
               "print(status, peak_kb)\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-c", script], env=env,
+    result = subprocess.run([sys.executable, "-c", script], env=repo_env,
                             capture_output=True, text=True, timeout=600)
     status, peak_kb = result.stdout.split()[-2:]
     assert status == "0", result.stderr

@@ -2,7 +2,6 @@
 estimator, which is the one implementation of scaling, categories and gaps
 (issue 23 item 4); what they say about the data stays (issue 22 item 4)."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,6 @@ import pytest
 
 from skdeep import DeepClassifier, DeepRegressor, load
 
-ROOT = Path(__file__).resolve().parents[2]
 QUICK = ["--hidden", "6", "--max-iter", "3", "--quiet"]
 CITIES = ["lyon", "nice", "oslo", "rome"]
 
@@ -234,7 +232,7 @@ def test_fit_csv_categorical_reads_codes_as_text(tmp_path, cli):
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(),
                     reason="reads the peak resident size from Linux's /proc")
-def test_a_100000_category_column_trains_in_bounded_memory(tmp_path):
+def test_a_100000_category_column_trains_in_bounded_memory(tmp_path, repo_env):
     """500,000 rows whose text column has 100,000 categories of 5 rows each
     (not an identifier): train and fit-csv give each category a weight row.
     A one-hot table of the training rows would take 320 GB in float64; the
@@ -262,9 +260,7 @@ def test_a_100000_category_column_trains_in_bounded_memory(tmp_path):
         "               if line.startswith('VmHWM:'))\n"
         "print(len(trained.categories_[0]), len(streamed.categories_[0]),\n"
         "      trained.coefs_[0].shape[0], peak_kb)\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-c", script], env=env,
+    result = subprocess.run([sys.executable, "-c", script], env=repo_env,
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
     trained, streamed, rows, peak_kb = map(int, result.stdout.split()[-4:])
