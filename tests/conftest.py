@@ -3,10 +3,16 @@ shares the tests out."""
 
 import ast
 import functools
+import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+
+from skdeep import DeepClassifier
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +102,55 @@ def pytest_xdist_make_scheduler(config, log):
             return path if shared(path) else nodeid
 
     return Scheduling(config, log)
+
+
+@pytest.fixture
+def data():
+    """200 training rows of a 5-feature binary task and 40 validation rows:
+    ``(X, y, X_val, y_val)`` (a test module with its own ``data`` fixture
+    uses that one instead)."""
+    X, y = make_classification(240, 5, random_state=0)
+    return X[:200], y[:200], X[200:], y[200:]
+
+
+@pytest.fixture
+def fit_quietly():
+    """``fit_quietly(model, *args, **kwargs)``: ``model.fit(*args, **kwargs)``
+    with scikit-learn's ConvergenceWarning silenced, for runs that stop at
+    ``max_iter`` on purpose; returns the fitted model."""
+    def fit(model, *args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return model.fit(*args, **kwargs)
+    return fit
+
+
+@pytest.fixture
+def every_epoch_model():
+    """``every_epoch_model(**params)``: a seeded DeepClassifier with 8 hidden
+    units that trains every epoch it is given (``tol=0`` and
+    ``n_iter_no_change=1000``: no early stop); ``params`` override those."""
+    def build(**params):
+        return DeepClassifier(**{"hidden_layer_sizes": (8,), "random_state": 0,
+                                 "tol": 0, "n_iter_no_change": 1000, **params})
+    return build
+
+
+@pytest.fixture
+def repo_env():
+    """The environment for a subprocess that must import this checkout's
+    skdeep: ``os.environ`` with the repository first on ``PYTHONPATH``."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+
+
+@pytest.fixture
+def plt():
+    """matplotlib.pyplot on the Agg backend (the test is skipped without
+    matplotlib); every figure is closed afterwards."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")

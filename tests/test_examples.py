@@ -2,7 +2,6 @@
 
 import ast
 import importlib.util
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +36,7 @@ QUICK = {"dask_scaling.py"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
-def test_example_runs(path, tmp_path):
+def test_example_runs(path, tmp_path, repo_env):
     needed = NEEDS.get(path.name)
     if needed and importlib.util.find_spec(needed) is None:
         pytest.skip(f"{path.name} needs {needed}")
@@ -45,10 +44,8 @@ def test_example_runs(path, tmp_path):
     assert title and title.strip().splitlines()[0], "examples start with a title"
     # the others run as a reader runs them, so a ConvergenceWarning they would
     # print (and the README does not show) fails here
-    env = {**os.environ, "MPLBACKEND": "Agg", "TMPDIR": str(tmp_path),
-           "SKDEEP_EXAMPLES_QUICK": "1" if path.name in QUICK else "0",
-           "PYTHONPATH": os.pathsep.join([str(ROOT),
-                                          os.environ.get("PYTHONPATH", "")])}
+    env = {**repo_env, "MPLBACKEND": "Agg", "TMPDIR": str(tmp_path),
+           "SKDEEP_EXAMPLES_QUICK": "1" if path.name in QUICK else "0"}
     result = subprocess.run([sys.executable, str(path)], env=env, cwd=tmp_path,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -57,12 +54,10 @@ def test_example_runs(path, tmp_path):
     assert EXPECTED_OUTPUT.get(path.name, "") in result.stdout
 
 
-def test_forward_propagation_reproduces_the_lecture(tmp_path):
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+def test_forward_propagation_reproduces_the_lecture(tmp_path, repo_env):
     result = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "forward_propagation.py")],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        env=repo_env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     lines = result.stdout.splitlines()
     relu = next(line for line in lines if line.startswith("first slide, ReLU"))
     assert "hidden [5.0, 1.0]" in relu and "predict 9.0" in relu
@@ -71,15 +66,13 @@ def test_forward_propagation_reproduces_the_lecture(tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(NEEDS), ids=lambda name: name[:-3])
-def test_example_without_its_extra_says_so_and_exits(name, tmp_path):
+def test_example_without_its_extra_says_so_and_exits(name, tmp_path, repo_env):
     # the extra's package blocked, as if it were not installed
     blocked = (f"import runpy, sys; sys.modules[{NEEDS[name]!r}] = None; "
                f"runpy.run_path({str(ROOT / 'examples' / name)!r}, "
                "run_name='__main__')")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-c", blocked], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-c", blocked], env=repo_env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"needs {NEEDS[name]}" in result.stdout
     assert "scikit-deep[plot]" in result.stdout

@@ -60,16 +60,6 @@ def _fitted(name):
 
 
 @pytest.fixture
-def plt():
-    matplotlib = pytest.importorskip("matplotlib")
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    yield plt
-    plt.close("all")
-
-
-@pytest.fixture
 def ort():
     pytest.importorskip("skl2onnx", reason='needs pip install "scikit-deep[onnx]"')
     return pytest.importorskip("onnxruntime",

@@ -1,9 +1,7 @@
 """HistoryDisplay: learning curves drawn from ``history_``."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,18 +12,6 @@ from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
 from skdeep.plotting import HistoryDisplay, pyplot
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def plt():
-    matplotlib = pytest.importorskip("matplotlib")
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    yield plt
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +82,8 @@ def test_pyplot_is_matplotlibs():
     assert pyplot() is plt and matplotlib.pyplot is plt
 
 
-def test_importing_the_module_does_not_import_matplotlib():
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
+def test_importing_the_module_does_not_import_matplotlib(repo_env):
     code = "import sys, skdeep.plotting; print('matplotlib' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], env=env,
+    result = subprocess.run([sys.executable, "-c", code], env=repo_env,
                             capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False", result.stderr

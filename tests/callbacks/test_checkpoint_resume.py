@@ -1,16 +1,15 @@
 """ModelCheckpoint across a crash and a resume: the best file is never replaced
 by a worse epoch; Keras' initial_value_threshold."""
 
+import functools
 import math
-import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
-from sklearn.exceptions import ConvergenceWarning
 
 import skdeep
-from skdeep import DeepClassifier, ModelCheckpoint
+from skdeep import ModelCheckpoint
 
 pytest.importorskip("sklearn.callback")
 
@@ -24,23 +23,20 @@ def overfitting():
     return X[:60], y[:60], X[60:], y[60:]
 
 
-def _fit(model, X, y, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X, y, **kwargs)
+@pytest.fixture
+def wide_model(every_epoch_model):
+    """``every_epoch_model`` with 64 hidden units learning at 0.03: it overfits
+    ``overfitting`` within a few epochs."""
+    return functools.partial(every_epoch_model, hidden_layer_sizes=(64,),
+                             learning_rate_init=0.03)
 
 
-def _model(**params):
-    return DeepClassifier(**{"hidden_layer_sizes": (64,), "tol": 0,
-                             "n_iter_no_change": 1000, "learning_rate_init": 0.03,
-                             "random_state": 0, **params})
-
-
-def test_resuming_keeps_the_best_checkpoint(overfitting, tmp_path):
+def test_resuming_keeps_the_best_checkpoint(overfitting, tmp_path, fit_quietly,
+                                            wide_model):
     X, y, X_val, y_val = overfitting
     best, last = tmp_path / "best.skdeep", tmp_path / "last.skdeep"
     # the run "crashes" after 10 epochs, its best epoch long behind it
-    _fit(_model(max_iter=10).set_callbacks(
+    fit_quietly(wide_model(max_iter=10).set_callbacks(
         ModelCheckpoint(best), ModelCheckpoint(last, save_best_only=False)),
         X, y, X_val=X_val, y_val=y_val)
     kept = best.read_bytes()
@@ -50,30 +46,31 @@ def test_resuming_keeps_the_best_checkpoint(overfitting, tmp_path):
     resumed = skdeep.load(last).set_params(warm_start=True)
     checkpoint = ModelCheckpoint(best)
     resumed.set_callbacks(checkpoint, ModelCheckpoint(last, save_best_only=False))
-    _fit(resumed, X, y, X_val=X_val, y_val=y_val)
+    fit_quietly(resumed, X, y, X_val=X_val, y_val=y_val)
     val_loss = resumed.history_["val_loss"]
     assert len(val_loss) == 20 and int(np.argmin(val_loss)) == 5
     assert best.read_bytes() == kept  # every resumed epoch was worse
     assert checkpoint.best_ == min(val_loss) and checkpoint.saved_epoch_ is None
 
 
-def test_a_better_resumed_epoch_replaces_the_best_file(overfitting, tmp_path):
+def test_a_better_resumed_epoch_replaces_the_best_file(overfitting, tmp_path,
+                                                       fit_quietly, wide_model):
     X, y, X_val, y_val = overfitting
     best = tmp_path / "best.skdeep"
-    _fit(_model(max_iter=3).set_callbacks(ModelCheckpoint(best)), X, y,
-         X_val=X_val, y_val=y_val)  # still improving at epoch index 2
+    fit_quietly(wide_model(max_iter=3).set_callbacks(ModelCheckpoint(best)), X, y,
+                X_val=X_val, y_val=y_val)  # still improving at epoch index 2
     resumed = skdeep.load(best).set_params(warm_start=True, max_iter=3)
     checkpoint = ModelCheckpoint(best)
-    _fit(resumed.set_callbacks(checkpoint), X, y, X_val=X_val, y_val=y_val)
+    fit_quietly(resumed.set_callbacks(checkpoint), X, y, X_val=X_val, y_val=y_val)
     val_loss = resumed.history_["val_loss"]
     assert checkpoint.saved_epoch_ == int(np.argmin(val_loss)) == 5
     assert skdeep.load(best).history_["val_loss"] == val_loss[:6]
 
 
-def test_partial_fit_continues_from_the_history_best(overfitting, tmp_path):
+def test_partial_fit_continues_from_the_history_best(overfitting, tmp_path, wide_model):
     X, y, _, _ = overfitting
     best = tmp_path / "best.skdeep"
-    model = _model()
+    model = wide_model()
     for _ in range(3):
         model.partial_fit(X, y, classes=[0, 1])
     # a new checkpoint of the loss: the history's best is the value to beat
@@ -85,21 +82,24 @@ def test_partial_fit_continues_from_the_history_best(overfitting, tmp_path):
 
 
 @pytest.mark.parametrize("threshold, saves", [(-1.0, False), (1e9, True)])
-def test_initial_value_threshold(overfitting, tmp_path, threshold, saves):
+def test_initial_value_threshold(overfitting, tmp_path, threshold, saves, fit_quietly,
+                                 wide_model):
     X, y, _, _ = overfitting
     path = tmp_path / "best.skdeep"
     checkpoint = ModelCheckpoint(path, monitor="loss",
                                  initial_value_threshold=threshold)
     assert checkpoint.best_ == threshold
-    _fit(_model(max_iter=3).set_callbacks(checkpoint), X, y)
+    fit_quietly(wide_model(max_iter=3).set_callbacks(checkpoint), X, y)
     assert path.exists() == saves  # a loss is never below -1
     assert (checkpoint.saved_epoch_ == 2) == saves
 
 
-def test_a_maximized_monitor_starts_at_minus_infinity(overfitting, tmp_path):
+def test_a_maximized_monitor_starts_at_minus_infinity(overfitting, tmp_path,
+                                                      fit_quietly, wide_model):
     X, y, X_val, y_val = overfitting
     checkpoint = ModelCheckpoint(tmp_path / "b.skdeep", monitor="val_accuracy")
     assert checkpoint.best_ == -math.inf
-    model = _fit(_model(max_iter=4).set_callbacks(checkpoint), X, y, X_val=X_val,
-                 y_val=y_val)
+    model = fit_quietly(wide_model(max_iter=4).set_callbacks(checkpoint), X, y,
+                        X_val=X_val,
+                        y_val=y_val)
     assert checkpoint.best_ == max(model.history_["val_accuracy"])

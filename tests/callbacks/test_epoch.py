@@ -6,23 +6,14 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from skdeep import DeepClassifier, LambdaCallback, LearningRateScheduler
+from skdeep import LambdaCallback, LearningRateScheduler
+from skdeep.estimators.contract import fitted_engine
 
 pytest.importorskip("sklearn.callback")
 
 
-def _fit(model, X, y, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X, y, **kwargs)
-
-
-def _model(**params):
-    return DeepClassifier(**{"hidden_layer_sizes": (8,), "random_state": 0,
-                             "tol": 0, "n_iter_no_change": 1000, **params})
-
-
-def test_lambda_gets_the_epochs_model_and_logs_and_stops(data, capsys):
+def test_lambda_gets_the_epochs_model_and_logs_and_stops(data, capsys,
+                                                         every_epoch_model):
     X, y, _, _ = data
     seen = []
 
@@ -31,7 +22,7 @@ def test_lambda_gets_the_epochs_model_and_logs_and_stops(data, capsys):
         return epoch == 3
 
     stop = LambdaCallback(on_epoch_end)
-    model = _model(max_iter=50, verbose=2).set_callbacks(stop)
+    model = every_epoch_model(max_iter=50, verbose=2).set_callbacks(stop)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         model.fit(X, y)
@@ -44,9 +35,9 @@ def test_lambda_gets_the_epochs_model_and_logs_and_stops(data, capsys):
     assert seen[-1][2] == model.score(X, y) and seen[1][3] == 2
 
 
-def test_lambda_only_true_stops(data):
+def test_lambda_only_true_stops(data, fit_quietly, every_epoch_model):
     X, y, _, _ = data
-    model = _fit(_model(max_iter=3).set_callbacks(
+    model = fit_quietly(every_epoch_model(max_iter=3).set_callbacks(
         LambdaCallback(lambda *args: 1)), X, y)
     assert model.n_iter_ == 3
 
@@ -68,11 +59,12 @@ class RateProbe:
 
     def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
         if context.task_name == "epoch":
-            self.rates.append(fitted_estimator._optimizer.learning_rate)
+            self.rates.append(fitted_engine(fitted_estimator).optimizer.learning_rate)
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
-def test_schedule_sets_the_optimizers_rate_each_epoch(data, solver):
+def test_schedule_sets_the_optimizers_rate_each_epoch(data, solver, fit_quietly,
+                                                      every_epoch_model):
     X, y, _, _ = data
     calls = []
 
@@ -81,33 +73,36 @@ def test_schedule_sets_the_optimizers_rate_each_epoch(data, solver):
         return 0.02 * 0.5**epoch
 
     probe = RateProbe()
-    _fit(_model(solver=solver, max_iter=4).set_callbacks(
+    fit_quietly(every_epoch_model(solver=solver, max_iter=4).set_callbacks(
         LearningRateScheduler(schedule), probe), X, y)
     assert probe.rates == [0.02, 0.01, 0.005, 0.0025]
     # each call sees the rate the previous epoch ran with
     assert calls == [(0, 0.001), (1, 0.02), (2, 0.01), (3, 0.005)]
 
 
-def test_a_constant_schedule_equals_that_learning_rate_init(data, weights_of):
+def test_a_constant_schedule_equals_that_learning_rate_init(data, weights_of,
+                                                            fit_quietly,
+                                                            every_epoch_model):
     X, y, _, _ = data
-    scheduled = _fit(_model(max_iter=3).set_callbacks(
+    scheduled = fit_quietly(every_epoch_model(max_iter=3).set_callbacks(
         LearningRateScheduler(lambda epoch, lr: 0.03)), X, y)
-    plain = _fit(_model(max_iter=3, learning_rate_init=0.03), X, y)
+    plain = fit_quietly(every_epoch_model(max_iter=3, learning_rate_init=0.03), X, y)
     assert np.array_equal(weights_of(scheduled), weights_of(plain))
 
 
 @pytest.mark.parametrize("rate", [-1.0, -1e-300, float("nan"), float("inf"), "fast"])
-def test_a_bad_schedule_value_is_named(data, rate):
+def test_a_bad_schedule_value_is_named(data, rate, fit_quietly, every_epoch_model):
     X, y, _, _ = data
-    model = _model(max_iter=3).set_callbacks(LearningRateScheduler(lambda e, lr: rate))
+    model = every_epoch_model(max_iter=3).set_callbacks(LearningRateScheduler(lambda e,
+                                                                              lr: rate))
     with pytest.raises(ValueError, match=r"LearningRateScheduler: schedule\(0, "
                        r"\.\.\.\) returned .*finite learning rate >= 0"):
-        _fit(model, X, y)
+        fit_quietly(model, X, y)
 
 
-def test_schedule_refuses_lbfgs(data):
+def test_schedule_refuses_lbfgs(data, fit_quietly, every_epoch_model):
     X, y, _, _ = data
-    model = _model(solver="lbfgs").set_callbacks(LearningRateScheduler(min))
+    model = every_epoch_model(solver="lbfgs").set_callbacks(LearningRateScheduler(min))
     with pytest.raises(ValueError, match="LearningRateScheduler: solver='lbfgs'"):
-        _fit(model, X, y)
+        fit_quietly(model, X, y)
 

@@ -1,30 +1,22 @@
 """LearningRateScheduler accepts a rate of 0 (a warm-up's first epoch): the
 weights stay where they are; negative and non-finite rates are refused."""
 
-import warnings
-
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
-from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import DeepClassifier, DeepRegressor, LearningRateScheduler
 
 pytest.importorskip("sklearn.callback")
 
 
-def _fit(model, X, y):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X, y)
-
-
 @pytest.mark.parametrize("solver", ["adam", "adamw", "sgd"])
-def test_a_zero_rate_leaves_the_weights_in_place(solver, weights_of):
+def test_a_zero_rate_leaves_the_weights_in_place(solver, weights_of, fit_quietly):
     X, y = make_classification(100, 4, random_state=0)
-    frozen = [_fit(DeepClassifier(hidden_layer_sizes=(8,), solver=solver,
-                                  max_iter=n, tol=0, random_state=0)
-                   .set_callbacks(LearningRateScheduler(lambda e, lr: 0.0)), X, y)
+    frozen = [fit_quietly(DeepClassifier(hidden_layer_sizes=(8,), solver=solver,
+                                         max_iter=n, tol=0, random_state=0)
+                          .set_callbacks(LearningRateScheduler(lambda e, lr: 0.0)), X,
+                          y)
               for n in (1, 3)]
     # three epochs at rate 0 end where one does: at the initial weights
     assert np.array_equal(weights_of(frozen[0]), weights_of(frozen[1]))
@@ -32,12 +24,12 @@ def test_a_zero_rate_leaves_the_weights_in_place(solver, weights_of):
     assert loss[0] == pytest.approx(loss[2], rel=1e-5)  # float32 sums
 
 
-def test_a_linear_warm_up_from_zero_trains():
+def test_a_linear_warm_up_from_zero_trains(fit_quietly):
     X, y = make_classification(200, 4, random_state=0)
     warm_up = LearningRateScheduler(lambda epoch, lr: 0.01 * min(epoch, 5) / 5,
                                     verbose=0)
-    model = _fit(DeepRegressor(hidden_layer_sizes=(8,), max_iter=20, tol=0,
-                               random_state=0).set_callbacks(warm_up), X, y)
+    model = fit_quietly(DeepRegressor(hidden_layer_sizes=(8,), max_iter=20, tol=0,
+                                      random_state=0).set_callbacks(warm_up), X, y)
     loss = model.loss_curve_
     # one batch per epoch, so an epoch's loss is that of the weights it starts
     # from: epoch 0 ran at rate 0, so epoch 1 starts where epoch 0 did

@@ -1,32 +1,13 @@
 """The ``skdeep`` command line, run in-process through ``main`` (and once as -m)."""
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from skdeep.cli import main
 from skdeep.datasets import load_shot_log, load_transactions
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(capsys, *argv):
-    """Exit status, stdout and stderr of ``skdeep ARGV``."""
-    status = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture
-def shots_csv(tmp_path):
-    path = tmp_path / "shots.csv"
-    load_shot_log(as_frame=True).frame.head(400).to_csv(path, index=False)
-    return path
 
 
 @pytest.fixture
@@ -42,33 +23,31 @@ def customers_csv(tmp_path):
 
 
 @pytest.fixture
-def shots_model(tmp_path, shots_csv, capsys):
+def shots_model(tmp_path, shots_csv, cli):
     path = tmp_path / "shots.skdeep"
-    status, _, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+    status, _, _ = cli("train", shots_csv, "--target", "shot_result",
                        "--hidden", "8", "--max-iter", "3", "--output", path)
     assert status == 0
     return path
 
 
-def test_python_m_skdeep_help_lists_commands():
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-m", "skdeep", "--help"], env=env,
+def test_python_m_skdeep_help_lists_commands(repo_env):
+    result = subprocess.run([sys.executable, "-m", "skdeep", "--help"], env=repo_env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0
     for command in ("train", "predict", "summary", "datasets", "demo"):
         assert command in result.stdout
 
 
-def test_train_help_says_which_model_format(capsys):
-    status, out, _ = run(capsys, "train", "--help")
+def test_train_help_says_which_model_format(cli):
+    status, out, _ = cli("train", "--help")
     assert status == 0
     assert "safe model format" in " ".join(out.split())
 
 
-def test_train_prints_epochs_summary_and_scores(tmp_path, shots_csv, capsys):
+def test_train_prints_epochs_summary_and_scores(tmp_path, shots_csv, cli):
     model = tmp_path / "m.skdeep"
-    status, out, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+    status, out, _ = cli("train", shots_csv, "--target", "shot_result",
                          "--hidden", "8,4", "--max-iter", "3", "--output", model)
     assert status == 0
     assert "Epoch 1/3 - " in out and "Epoch 3/3 - " in out and "loss: " in out
@@ -79,11 +58,11 @@ def test_train_prints_epochs_summary_and_scores(tmp_path, shots_csv, capsys):
     assert model.is_file()
 
 
-def test_predict_and_summary_round_trip(tmp_path, shots_csv, shots_model, capsys):
+def test_predict_and_summary_round_trip(tmp_path, shots_csv, shots_model, cli):
     from skdeep.persistence import load
 
     output = tmp_path / "predictions.csv"
-    status, _, err = run(capsys, "predict", shots_model, shots_csv, "--output",
+    status, _, err = cli("predict", shots_model, shots_csv, "--output",
                          output)
     assert status == 0
     assert "'shot_result'" in err  # the target column is noted and ignored
@@ -93,34 +72,33 @@ def test_predict_and_summary_round_trip(tmp_path, shots_csv, shots_model, capsys
     assert list(predictions.columns) == ["prediction"]
     np.testing.assert_array_equal(predictions["prediction"], expected)
 
-    status, out, _ = run(capsys, "predict", shots_model, shots_csv, "--proba")
+    status, out, _ = cli("predict", shots_model, shots_csv, "--proba")
     assert status == 0
     probabilities = pd.read_csv(pd.io.common.StringIO(out))
     assert list(probabilities.columns) == ["proba_0", "proba_1"]
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
 
-    status, out, _ = run(capsys, "summary", shots_model)
+    status, out, _ = cli("summary", shots_model)
     assert status == 0
     assert 'Model: "DeepClassifier"' in out and "trained 3 epochs" in out
     assert "classes: 0, 1" in out
 
 
-def test_string_columns_are_learned_as_categories(tmp_path, customers_csv,
-                                                 capsys):
+def test_string_columns_are_learned_as_categories(tmp_path, customers_csv, cli):
     """The string column goes to the estimator as it is, which learns it as an
     embedding (one weight row per category: the one-hot input of the earlier
     pipeline, computed as a gather)."""
     model = tmp_path / "c.skdeep"
-    status, out, _ = run(capsys, "train", customers_csv, "--target",
+    status, out, _ = cli("train", customers_csv, "--target",
                          "number_of_transactions", "--hidden", "8",
                          "--max-iter", "2", "--output", model)
     assert status == 0
     assert "4 numeric (scaled) and 1 categorical (embedded)" in out
-    status, out, _ = run(capsys, "summary", model)
+    status, out, _ = cli("summary", model)
     assert "embedding(s): retirement_status (2 categories + other + missing)" in out
     new = pd.read_csv(customers_csv).head(3).assign(retirement_status="part-time")
     new.to_csv(tmp_path / "new.csv", index=False)
-    status, out, _ = run(capsys, "predict", model, tmp_path / "new.csv")
+    status, out, _ = cli("predict", model, tmp_path / "new.csv")
     assert status == 0
     assert np.isfinite(pd.read_csv(pd.io.common.StringIO(out))["prediction"]).all()
 
@@ -131,21 +109,21 @@ def test_string_columns_are_learned_as_categories(tmp_path, customers_csv,
     (list(np.linspace(0.5, 20.0, 40)), "DeepRegressor"),
     (list(range(40)), "DeepRegressor"),  # 40 distinct counts are not classes
 ])
-def test_task_auto(tmp_path, capsys, values, estimator):
+def test_task_auto(tmp_path, values, estimator, cli):
     path = tmp_path / "data.csv"
     pd.DataFrame({"x": np.arange(40.0), "target": values}).to_csv(path, index=False)
-    status, out, _ = run(capsys, "train", path, "--target", "target", "--hidden",
+    status, out, _ = cli("train", path, "--target", "target", "--hidden",
                          "4", "--max-iter", "1", "--quiet", "--output",
                          tmp_path / "m.skdeep")
     assert status == 0
     assert f'Model: "{estimator}"' in out
 
 
-def test_task_option_overrides_auto(tmp_path, capsys):
+def test_task_option_overrides_auto(tmp_path, cli):
     path = tmp_path / "data.csv"
     pd.DataFrame({"x": np.arange(40.0), "target": [0, 1] * 20}).to_csv(path,
                                                                         index=False)
-    status, out, _ = run(capsys, "train", path, "--target", "target", "--task",
+    status, out, _ = cli("train", path, "--target", "target", "--task",
                          "regression", "--hidden", "4", "--max-iter", "1",
                          "--quiet", "--output", tmp_path / "m.skdeep")
     assert status == 0
@@ -193,10 +171,10 @@ def _bad_inputs(tmp_path, shots_csv, shots_model):
     "unknown option", "missing --target", "bad hidden",
     "unknown dataset", "plot format",
 ])
-def test_bad_input_is_one_line_and_status_2(tmp_path, shots_csv, shots_model,
-                                            capsys, case):
+def test_bad_input_is_one_line_and_status_2(tmp_path, shots_csv, shots_model, case,
+                                            cli):
     argv, text = _bad_inputs(tmp_path, shots_csv, shots_model)[case]
-    status, out, err = run(capsys, *argv)
+    status, out, err = cli(*argv)
     assert status == 2
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
@@ -204,7 +182,7 @@ def test_bad_input_is_one_line_and_status_2(tmp_path, shots_csv, shots_model,
     assert "Epoch" not in out
 
 
-def test_class_only_in_held_out_rows(tmp_path, capsys):
+def test_class_only_in_held_out_rows(tmp_path, cli):
     """A class too rare to stratify may land only in the test rows: the scores
     are still printed (without the log loss, which needs its column)."""
     rng = np.random.default_rng(0)
@@ -214,7 +192,7 @@ def test_class_only_in_held_out_rows(tmp_path, capsys):
     frame.to_csv(path, index=False)
     outcomes = set()
     for seed in range(6):
-        status, out, err = run(capsys, "train", path, "--target", "label",
+        status, out, err = cli("train", path, "--target", "label",
                                "--max-iter", "2", "--quiet", "--random-state",
                                str(seed), "--output", tmp_path / f"m{seed}.skdeep")
         assert status == 0 and "Traceback" not in err, err
@@ -222,31 +200,31 @@ def test_class_only_in_held_out_rows(tmp_path, capsys):
     assert outcomes == {True, False}  # both placements of the rare row were seen
 
 
-def test_proba_needs_a_classifier(tmp_path, customers_csv, capsys):
+def test_proba_needs_a_classifier(tmp_path, customers_csv, cli):
     model = tmp_path / "r.skdeep"
-    run(capsys, "train", customers_csv, "--target", "number_of_transactions",
+    cli("train", customers_csv, "--target", "number_of_transactions",
         "--max-iter", "1", "--quiet", "--output", model)
-    status, _, err = run(capsys, "predict", model, customers_csv, "--proba")
+    status, _, err = cli("predict", model, customers_csv, "--proba")
     assert status == 2
     assert "--proba needs a classifier" in err.strip().splitlines()[-1]
 
 
-def test_regression_needs_numeric_target(tmp_path, capsys):
+def test_regression_needs_numeric_target(tmp_path, cli):
     path = tmp_path / "data.csv"
     pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["a", "b", "a", "b"]}).to_csv(
         path, index=False)
-    status, _, err = run(capsys, "train", path, "--target", "y", "--task",
+    status, _, err = cli("train", path, "--target", "y", "--task",
                          "regression")
     assert status == 2
     assert "numeric target" in err and len(err.strip().splitlines()) == 1
 
 
-def test_datasets_lists_and_writes_bundled_data(tmp_path, capsys):
-    status, out, _ = run(capsys, "datasets")
+def test_datasets_lists_and_writes_bundled_data(tmp_path, cli):
+    status, out, _ = cli("datasets")
     assert status == 0
     assert "shot_log" in out and "3000 rows" in out
     assert "transactions" in out and "2000 rows" in out
-    status, _, _ = run(capsys, "datasets", "shot_log", "--write", tmp_path)
+    status, _, _ = cli("datasets", "shot_log", "--write", tmp_path)
     assert status == 0
     written = pd.read_csv(tmp_path / "shot_log.csv")
     pd.testing.assert_frame_equal(written, load_shot_log(as_frame=True).frame,
@@ -254,21 +232,21 @@ def test_datasets_lists_and_writes_bundled_data(tmp_path, capsys):
     assert not (tmp_path / "transactions.csv").exists()
 
 
-def test_plot_writes_a_png(tmp_path, shots_csv, capsys):
+def test_plot_writes_a_png(tmp_path, shots_csv, cli):
     pytest.importorskip("matplotlib")
     plot = tmp_path / "history.png"
-    status, _, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+    status, _, _ = cli("train", shots_csv, "--target", "shot_result",
                        "--hidden", "4", "--max-iter", "2", "--early-stopping",
                        "--quiet", "--output", tmp_path / "m.skdeep", "--plot", plot)
     assert status == 0
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_plot_without_matplotlib_fails_before_training(tmp_path, shots_csv, capsys,
-                                                       monkeypatch):
+def test_plot_without_matplotlib_fails_before_training(tmp_path, shots_csv,
+                                                       monkeypatch, cli):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
-    status, out, err = run(capsys, "train", shots_csv, "--target", "shot_result",
+    status, out, err = cli("train", shots_csv, "--target", "shot_result",
                            "--plot", tmp_path / "h.png")
     assert status == 2
     assert "pip install 'scikit-deep[plot]'" in err
@@ -276,8 +254,8 @@ def test_plot_without_matplotlib_fails_before_training(tmp_path, shots_csv, caps
 
 
 @pytest.mark.slow
-def test_demo_trains_both_datasets(capsys):
-    status, out, _ = run(capsys, "demo")
+def test_demo_trains_both_datasets(cli):
+    status, out, _ = cli("demo")
     assert status == 0
     assert "Epoch 1/" in out and out.count("Total params") == 2
     assert "held-out accuracy: " in out
@@ -358,13 +336,13 @@ def _more_bad_inputs(tmp_path, shots_csv):
     "unknown categorical", "target as categorical", "no target values",
     "directory as data", "directory as output", "too few rows",
 ])
-def test_no_traceback_for_bad_input(tmp_path, shots_csv, capsys, monkeypatch,
-                                    case):
+def test_no_traceback_for_bad_input(tmp_path, shots_csv, monkeypatch,
+                                    case, cli):
     """An exception escaping ``main`` is what would print a traceback: each case
     must instead end in one ``skdeep: error:`` line and exit status 2."""
     monkeypatch.chdir(tmp_path)  # the default --output stays in tmp_path
     argv, text = _more_bad_inputs(tmp_path, shots_csv)[case]
-    status, out, err = run(capsys, *argv)
+    status, out, err = cli(*argv)
     assert status == 2
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1, err
@@ -373,13 +351,11 @@ def test_no_traceback_for_bad_input(tmp_path, shots_csv, capsys, monkeypatch,
 
 
 @pytest.mark.slow  # a real subprocess
-def test_no_traceback_on_real_stderr(tmp_path, shots_csv):
+def test_no_traceback_on_real_stderr(tmp_path, shots_csv, repo_env):
     """The same, through a real process: what a user sees in the terminal."""
     argv = _more_bad_inputs(tmp_path, shots_csv)["zip of several CSVs"][0]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-m", "skdeep", *map(str, argv)],
-                            env=env, capture_output=True, text=True, timeout=120,
+                            env=repo_env, capture_output=True, text=True, timeout=120,
                             cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("skdeep: error: ")
@@ -387,10 +363,10 @@ def test_no_traceback_on_real_stderr(tmp_path, shots_csv):
 
 
 # -- --version; --help without scikit-learn ------------------------------------
-def test_version(capsys):
+def test_version(cli):
     from skdeep import __version__
 
-    status, out, _ = run(capsys, "--version")
+    status, out, _ = cli("--version")
     assert status == 0
     assert out.strip() == f"skdeep {__version__}"
 
@@ -401,7 +377,7 @@ def test_version(capsys):
     ["train", "data.csv"], ["train", "data.csv", "--target", "y", "--hidden", "x"],
     ["predict"], ["frobnicate"],
 ])
-def test_parsing_imports_neither_sklearn_nor_pandas(argv):
+def test_parsing_imports_neither_sklearn_nor_pandas(argv, repo_env):
     """``python -m skdeep`` imports the package first, then parses: nothing on
     that path may import scikit-learn, pandas or the estimators."""
     code = (
@@ -414,9 +390,7 @@ def test_parsing_imports_neither_sklearn_nor_pandas(argv):
         "heavy = [name for name in ('sklearn', 'pandas', 'skdeep.estimators')\n"
         "         if name in sys.modules]\n"
         "print('STATUS', status, 'HEAVY', heavy, file=sys.stderr)\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-c", code], env=env,
+    result = subprocess.run([sys.executable, "-c", code], env=repo_env,
                             capture_output=True, text=True, timeout=120)
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("STATUS ") and last.endswith("HEAVY []"), result.stderr

@@ -2,7 +2,6 @@
 targets, stray text in numeric columns, missing feature values,
 identifier columns, and checks that need only the target."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,25 +11,10 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer
 
-from skdeep.cli import _train, main
+from skdeep.cli import _train
 from skdeep.persistence import load
 
-ROOT = Path(__file__).resolve().parents[2]
 QUICK = ["--hidden", "4", "--max-iter", "2", "--quiet"]
-
-
-def run(capsys, *argv):
-    status = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def one_line_error(status, err, *texts):
-    assert status == 2
-    assert "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1, err
-    for text in texts:
-        assert text in err, err
 
 
 def before_training(out):
@@ -50,14 +34,13 @@ def write(tmp_path, frame, name="data.csv"):
 
 
 # -- item 3: missing targets ---------------------------------------------------
-def test_missing_targets_keep_classification_and_are_counted(tmp_path, cancer,
-                                                             capsys):
+def test_missing_targets_keep_classification_and_are_counted(tmp_path, cancer, cli):
     frame = cancer.astype({"target": float})
     blank = [3, 50, 100, 200, 300, 400]
     frame.loc[blank, "target"] = np.nan
     path = write(tmp_path, frame)
     model = tmp_path / "m.skdeep"
-    status, out, _ = run(capsys, "train", path, "--target", "target", *QUICK,
+    status, out, _ = cli("train", path, "--target", "target", *QUICK,
                          "--output", model)
     assert status == 0
     head = before_training(out)
@@ -69,13 +52,13 @@ def test_missing_targets_keep_classification_and_are_counted(tmp_path, cancer,
 
 
 @pytest.mark.parametrize("spelling", [("True", "False"), ("yes", "no")])
-def test_boolean_and_text_targets_with_gaps_are_classes(tmp_path, cancer, capsys,
-                                                        spelling):
+def test_boolean_and_text_targets_with_gaps_are_classes(tmp_path, cancer,
+                                                        spelling, cli):
     frame = cancer.astype({"target": object})
     frame["target"] = np.where(cancer["target"] == 1, *spelling).astype(object)
     frame.loc[[7, 70], "target"] = np.nan
     model = tmp_path / "m.skdeep"
-    status, out, _ = run(capsys, "train", write(tmp_path, frame), "--target",
+    status, out, _ = cli("train", write(tmp_path, frame), "--target",
                          "target", *QUICK, "--output", model)
     assert status == 0
     head = before_training(out)
@@ -84,10 +67,10 @@ def test_boolean_and_text_targets_with_gaps_are_classes(tmp_path, cancer, capsys
     assert len(load(model).classes_) == 2
 
 
-def test_task_option_still_overrides(tmp_path, cancer, capsys):
+def test_task_option_still_overrides(tmp_path, cancer, cli):
     frame = cancer.astype({"target": float})
     frame.loc[[1, 2], "target"] = np.nan
-    status, out, _ = run(capsys, "train", write(tmp_path, frame), "--target",
+    status, out, _ = cli("train", write(tmp_path, frame), "--target",
                          "target", "--task", "regression", *QUICK, "--output",
                          tmp_path / "m.skdeep")
     assert status == 0
@@ -95,11 +78,12 @@ def test_task_option_still_overrides(tmp_path, cancer, capsys):
 
 
 # -- item 4: stray text in a numeric column ------------------------------------
-def test_stray_text_in_a_numeric_column_is_refused(tmp_path, cancer, capsys):
+def test_stray_text_in_a_numeric_column_is_refused(tmp_path, cancer, cli,
+                                                   one_line_error):
     frame = cancer.astype({"mean radius": object})
     frame.loc[5, "mean radius"] = "unknown"
     frame.loc[9, "mean radius"] = "?"
-    status, out, err = run(capsys, "train", write(tmp_path, frame), "--target",
+    status, out, err = cli("train", write(tmp_path, frame), "--target",
                            "target", *QUICK, "--output", tmp_path / "m.skdeep")
     one_line_error(status, err, "column 'mean radius' is numeric except for 2 "
                    "value(s): 'unknown' (line 7), '?' (line 11)",
@@ -107,18 +91,18 @@ def test_stray_text_in_a_numeric_column_is_refused(tmp_path, cancer, capsys):
     assert out == ""
 
 
-def test_categorical_option_accepts_a_text_column(tmp_path, capsys):
+def test_categorical_option_accepts_a_text_column(tmp_path, cli, one_line_error):
     rng = np.random.default_rng(0)
     codes = rng.integers(1, 4, size=120).astype(object)
     codes[7] = "unknown"
     frame = pd.DataFrame({"x": rng.normal(size=120), "code": codes,
                           "y": rng.integers(0, 2, size=120)})
     path = write(tmp_path, frame)
-    status, _, err = run(capsys, "train", path, "--target", "y", *QUICK,
+    status, _, err = cli("train", path, "--target", "y", *QUICK,
                          "--output", tmp_path / "a.skdeep")
     one_line_error(status, err, "'unknown' (line 9)")
     model = tmp_path / "b.skdeep"
-    status, out, _ = run(capsys, "train", path, "--target", "y", *QUICK,
+    status, out, _ = cli("train", path, "--target", "y", *QUICK,
                          "--output", model, "--categorical", "code")
     assert status == 0
     assert "1 numeric (scaled) and 1 categorical (embedded)" in out
@@ -126,12 +110,12 @@ def test_categorical_option_accepts_a_text_column(tmp_path, capsys):
     assert load(model).categories_[0].tolist() == ["1", "2", "3"]
 
 
-def test_missing_value_spellings_are_missing_not_text(tmp_path, capsys):
+def test_missing_value_spellings_are_missing_not_text(tmp_path, cli):
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"x": rng.normal(size=60).round(3).astype(object),
                           "y": [0, 1] * 30})
     frame.loc[[2, 4, 6], "x"] = ["n/a", "NA", ""]
-    status, out, _ = run(capsys, "train", write(tmp_path, frame), "--target", "y",
+    status, out, _ = cli("train", write(tmp_path, frame), "--target", "y",
                          *QUICK, "--output", tmp_path / "m.skdeep")
     assert status == 0
     assert "1 numeric (scaled) and 0 categorical" in out
@@ -140,7 +124,7 @@ def test_missing_value_spellings_are_missing_not_text(tmp_path, capsys):
 
 
 # -- item 5: missing feature values are reported -------------------------------
-def test_missing_feature_values_are_reported_first(tmp_path, capsys):
+def test_missing_feature_values_are_reported_first(tmp_path, cli):
     rng = np.random.default_rng(2)
     frame = pd.DataFrame({"a": rng.normal(size=80), "b": rng.normal(size=80),
                           "city": rng.choice(["Oslo", "Rome"], size=80),
@@ -148,7 +132,7 @@ def test_missing_feature_values_are_reported_first(tmp_path, capsys):
     frame.loc[:3, "a"] = np.nan
     frame.loc[10, "b"] = np.nan
     frame.loc[[20, 21], "city"] = np.nan
-    status, out, _ = run(capsys, "train", write(tmp_path, frame), "--target", "y",
+    status, out, _ = cli("train", write(tmp_path, frame), "--target", "y",
                          *QUICK, "--output", tmp_path / "m.skdeep")
     assert status == 0
     lines = before_training(out).splitlines()
@@ -168,22 +152,22 @@ def _with_ids(n_rows, seed=0):
                          "y": (x.sum(axis=1) > 0).astype(int)})
 
 
-def test_identifier_column_is_left_out_and_named(tmp_path, capsys):
+def test_identifier_column_is_left_out_and_named(tmp_path, cli):
     path = write(tmp_path, _with_ids(300))
     model = tmp_path / "m.skdeep"
-    status, out, _ = run(capsys, "train", path, "--target", "y", *QUICK,
+    status, out, _ = cli("train", path, "--target", "y", *QUICK,
                          "--output", model)
     assert status == 0
     assert "note: left out 'customer_id': text with a different value in most " \
            "rows" in before_training(out)
     assert "3 numeric (scaled) and 0 categorical" in out
     assert list(load(model).feature_names_in_) == ["a", "b", "c"]
-    status, out, err = run(capsys, "predict", model, path)
+    status, out, err = cli("predict", model, path)
     assert status == 0 and "'customer_id'" in err  # ignored with a note
     assert len(pd.read_csv(pd.io.common.StringIO(out))) == 300
 
 
-def test_many_categories_are_embedding_rows(tmp_path, capsys):
+def test_many_categories_are_embedding_rows(tmp_path, cli):
     """200 real categories in 1000 rows (not an identifier): each seen in at
     least MIN_CATEGORY_COUNT rows has a weight row, the rarer ones share the
     'other' row; no one-hot columns are built (the earlier pipeline bounded
@@ -196,7 +180,7 @@ def test_many_categories_are_embedding_rows(tmp_path, capsys):
                           "y": rng.normal(size=1000)})
     path = write(tmp_path, frame)
     model = tmp_path / "m.skdeep"
-    status, _, _ = run(capsys, "train", path, "--target", "y", *QUICK, "--output",
+    status, _, _ = cli("train", path, "--target", "y", *QUICK, "--output",
                        model)
     assert status == 0
     fitted = load(model)
@@ -211,7 +195,7 @@ def test_many_categories_are_embedding_rows(tmp_path, capsys):
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(),
                     reason="reads the peak resident size from Linux's /proc")
-def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path):
+def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path, repo_env):
     """Peak resident memory of a whole training run in a fresh interpreter."""
     path = write(tmp_path, _with_ids(20_000))
     argv = ["train", str(path), "--target", "y", "--hidden", "16", "--max-iter",
@@ -224,9 +208,7 @@ def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path):
               "peak_kb = next(line.split()[1] for line in status_lines\n"
               "               if line.startswith('VmHWM:'))\n"
               "print(status, peak_kb)\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-c", script], env=env,
+    result = subprocess.run([sys.executable, "-c", script], env=repo_env,
                             capture_output=True, text=True, timeout=600)
     status, peak_kb = result.stdout.split()[-2:]
     assert status == "0", result.stderr
@@ -234,8 +216,9 @@ def test_twenty_thousand_rows_with_an_id_column_stay_under_500_mb(tmp_path):
 
 
 # -- item 8: checks on the target come first; --max-rows -----------------------
-def test_one_class_target_fails_before_the_features_are_read(tmp_path, capsys,
-                                                              monkeypatch):
+def test_one_class_target_fails_before_the_features_are_read(tmp_path,
+                                                              monkeypatch, cli,
+                                                             one_line_error):
     frame = pd.DataFrame({"x": np.arange(50.0), "y": ["spam"] * 50})
     path = write(tmp_path, frame)
 
@@ -243,31 +226,32 @@ def test_one_class_target_fails_before_the_features_are_read(tmp_path, capsys,
         raise AssertionError("the whole file was parsed")
 
     monkeypatch.setattr(_train, "read_csv", no_full_read)
-    status, _, err = run(capsys, "train", path, "--target", "y", "--output",
+    status, _, err = cli("train", path, "--target", "y", "--output",
                          tmp_path / "m.skdeep")
     one_line_error(status, err, "column 'y' has one class ('spam') in all 50 "
                    "rows", "at least two")
 
 
-def test_max_rows_stops_a_large_file(tmp_path, capsys, monkeypatch):
+def test_max_rows_stops_a_large_file(tmp_path, monkeypatch, cli, one_line_error):
     frame = pd.DataFrame({"x": np.arange(101.0), "y": [0, 1] * 50 + [0]})
     path = write(tmp_path, frame)
-    status, out, err = run(capsys, "train", path, "--target", "y", "--max-rows",
+    status, out, err = cli("train", path, "--target", "y", "--max-rows",
                            "100", "--output", tmp_path / "m.skdeep")
     one_line_error(status, err, "more than 100 rows, the --max-rows limit "
                    "(default 1,000,000)", "skdeep fit-csv")
-    status, _, _ = run(capsys, "train", path, "--target", "y", "--max-rows", "101",
+    status, _, _ = cli("train", path, "--target", "y", "--max-rows", "101",
                        *QUICK, "--output", tmp_path / "m.skdeep")
     assert status == 0
 
 
 @pytest.mark.parametrize("command", ["train", "fit-csv"])
-def test_an_identifier_as_target_is_named_before_training(tmp_path, capsys,
-                                                          monkeypatch, command):
+def test_an_identifier_as_target_is_named_before_training(tmp_path,
+                                                          monkeypatch, command, cli,
+                                                          one_line_error):
     path = write(tmp_path, _with_ids(300))
     monkeypatch.setattr(_train, "read_csv", lambda *args, **kwargs: pytest.fail(
         "the whole file was parsed"))
-    status, out, err = run(capsys, command, path, "--target", "customer_id",
+    status, out, err = cli(command, path, "--target", "customer_id",
                            "--output", tmp_path / "m.skdeep")
     one_line_error(status, err, "column 'customer_id' has 300 distinct values in "
                    "300 rows", "looks like an identifier", "another --target")

@@ -6,66 +6,44 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skdeep.cli import main
-from skdeep.datasets import load_shot_log
-
 TRAIN = ["--target", "shot_result", "--hidden", "4", "--max-iter", "2", "--quiet"]
 
 
-def run(capsys, *argv):
-    status = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def one_line_error(status, err, text):
-    assert status == 2
-    assert "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1, err
-    assert err.startswith("skdeep: error: ") and text in err, err
-
-
 @pytest.fixture
-def shots_csv(tmp_path):
-    path = tmp_path / "shots.csv"
-    load_shot_log(as_frame=True).frame.head(200).to_csv(path, index=False)
-    return path
-
-
-@pytest.fixture
-def shots_model(tmp_path, shots_csv, capsys):
+def shots_model(tmp_path, shots_csv, cli):
     path = tmp_path / "shots.skdeep"
-    status, _, _ = run(capsys, "train", shots_csv, *TRAIN, "--output", path)
+    status, _, _ = cli("train", shots_csv, *TRAIN, "--output", path)
     assert status == 0
     return path
 
 
-def test_existing_output_is_kept_unless_overwrite(tmp_path, shots_csv, capsys):
+def test_existing_output_is_kept_unless_overwrite(tmp_path, shots_csv, cli,
+                                                  one_line_error):
     output = tmp_path / "m.skdeep"
     output.write_text("precious")
-    status, out, err = run(capsys, "train", shots_csv, *TRAIN, "--output", output)
+    status, out, err = cli("train", shots_csv, *TRAIN, "--output", output)
     one_line_error(status, err, f"{output} already exists; pass --overwrite")
     assert output.read_text() == "precious"
     assert "Total params" not in out  # refused before training
-    status, _, _ = run(capsys, "train", shots_csv, *TRAIN, "--output", output,
+    status, _, _ = cli("train", shots_csv, *TRAIN, "--output", output,
                        "--overwrite")
     assert status == 0
     assert output.read_bytes()[:2] == b"PK"  # now a model file (a zip)
 
 
-def test_default_output_is_not_overwritten(tmp_path, shots_csv, capsys,
-                                           monkeypatch):
+def test_default_output_is_not_overwritten(tmp_path, shots_csv,
+                                           monkeypatch, cli, one_line_error):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "model.skdeep").write_text("an older model")
-    status, _, err = run(capsys, "train", shots_csv, *TRAIN)
+    status, _, err = cli("train", shots_csv, *TRAIN)
     one_line_error(status, err, "model.skdeep already exists")
     assert (tmp_path / "model.skdeep").read_text() == "an older model"
 
 
 @pytest.mark.parametrize("which", ["train data", "train plot", "predict data",
                                    "predict model"])
-def test_an_input_is_never_an_output(tmp_path, shots_csv, shots_model, capsys,
-                                     which):
+def test_an_input_is_never_an_output(tmp_path, shots_csv, shots_model,
+                                     which, cli, one_line_error):
     argv = {
         "train data": ["train", shots_csv, *TRAIN, "--output", shots_csv],
         "train plot": ["train", shots_csv, *TRAIN, "--output",
@@ -75,40 +53,42 @@ def test_an_input_is_never_an_output(tmp_path, shots_csv, shots_model, capsys,
                           shots_model],
     }[which]
     before = {path: path.read_bytes() for path in (shots_csv, shots_model)}
-    status, _, err = run(capsys, *argv, "--overwrite")
+    status, _, err = cli(*argv, "--overwrite")
     one_line_error(status, err, "is also an input of this command")
     assert {path: path.read_bytes() for path in before} == before
 
 
-def test_missing_output_directory_fails_before_reading(tmp_path, capsys):
+def test_missing_output_directory_fails_before_reading(tmp_path, cli, one_line_error):
     """The output is checked first: the data file does not even exist here, and
     the message names the path as typed, not a temporary file."""
     output = tmp_path / "no" / "such" / "dir" / "m.skdeep"
-    status, out, err = run(capsys, "train", tmp_path / "missing.csv", "--target",
+    status, out, err = cli("train", tmp_path / "missing.csv", "--target",
                            "y", "--output", output)
     one_line_error(status, err, f"{output}: the directory")
     assert ".tmp" not in err and "missing.csv" not in err
     assert out == ""
 
 
-def test_missing_plot_directory_fails_before_training(tmp_path, shots_csv, capsys):
+def test_missing_plot_directory_fails_before_training(tmp_path, shots_csv, cli,
+                                                      one_line_error):
     plot = tmp_path / "nowhere" / "h.png"
-    status, out, err = run(capsys, "train", shots_csv, *TRAIN, "--output",
+    status, out, err = cli("train", shots_csv, *TRAIN, "--output",
                            tmp_path / "m.skdeep", "--plot", plot)
     one_line_error(status, err, f"{plot}: the directory")
     assert out == "" and not (tmp_path / "m.skdeep").exists()
 
 
-def test_predict_output_checked_before_loading(tmp_path, shots_csv, capsys):
+def test_predict_output_checked_before_loading(tmp_path, shots_csv, cli,
+                                               one_line_error):
     output = tmp_path / "gone" / "p.csv"
-    status, _, err = run(capsys, "predict", tmp_path / "nope.skdeep", shots_csv,
+    status, _, err = cli("predict", tmp_path / "nope.skdeep", shots_csv,
                          "--output", output)
     one_line_error(status, err, f"{output}: the directory")
 
 
 def test_failed_prediction_write_keeps_the_old_file(tmp_path, shots_csv,
-                                                    shots_model, capsys,
-                                                    monkeypatch):
+                                                    shots_model,
+                                                    monkeypatch, cli):
     output = tmp_path / "p.csv"
     output.write_text("old predictions\n")
 
@@ -117,7 +97,7 @@ def test_failed_prediction_write_keeps_the_old_file(tmp_path, shots_csv,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", write_half_then_fail)
-    status, _, err = run(capsys, "predict", shots_model, shots_csv, "--output",
+    status, _, err = cli("predict", shots_model, shots_csv, "--output",
                          output, "--overwrite")
     assert status == 2 and "Traceback" not in err
     assert err.splitlines()[-1] == f"skdeep: error: {output}: No space left on device"
@@ -126,26 +106,26 @@ def test_failed_prediction_write_keeps_the_old_file(tmp_path, shots_csv,
         ["p.csv", "shots.csv", "shots.skdeep"])  # no temporary file left
 
 
-def test_predict_overwrite_replaces_the_file(tmp_path, shots_csv, shots_model,
-                                             capsys):
+def test_predict_overwrite_replaces_the_file(tmp_path, shots_csv, shots_model, cli,
+                                             one_line_error):
     output = tmp_path / "p.csv"
     output.write_text("old predictions\n")
-    status, _, err = run(capsys, "predict", shots_model, shots_csv, "--output",
+    status, _, err = cli("predict", shots_model, shots_csv, "--output",
                          output)
     one_line_error(status, err, "already exists")
-    status, _, _ = run(capsys, "predict", shots_model, shots_csv, "--output",
+    status, _, _ = cli("predict", shots_model, shots_csv, "--output",
                        output, "--overwrite")
     assert status == 0
-    assert len(pd.read_csv(output)) == 200
+    assert len(pd.read_csv(output)) == len(pd.read_csv(shots_csv))  # one per row
 
 
-def test_datasets_write_keeps_existing_files(tmp_path, capsys):
+def test_datasets_write_keeps_existing_files(tmp_path, cli, one_line_error):
     (tmp_path / "shot_log.csv").write_text("mine\n")
-    status, _, err = run(capsys, "datasets", "--write", tmp_path)
+    status, _, err = cli("datasets", "--write", tmp_path)
     one_line_error(status, err, "shot_log.csv already exists")
     assert (tmp_path / "shot_log.csv").read_text() == "mine\n"
     assert not (tmp_path / "transactions.csv").exists()  # checked before writing
-    status, _, _ = run(capsys, "datasets", "--write", tmp_path, "--overwrite")
+    status, _, _ = cli("datasets", "--write", tmp_path, "--overwrite")
     assert status == 0
     assert len(pd.read_csv(tmp_path / "shot_log.csv")) == 3000
     np.testing.assert_array_equal(pd.read_csv(tmp_path / "transactions.csv").shape,

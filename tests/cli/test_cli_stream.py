@@ -10,24 +10,11 @@ import pytest
 from sklearn.datasets import make_classification
 
 from skdeep import DeepClassifier
-from skdeep.cli import main
 from skdeep.persistence import load
 from skdeep.streaming import fit_csv
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning")
-
-
-def run(capsys, *argv):
-    status = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def one_line_error(status, err, text):
-    assert status == 2 and "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1, err
-    assert err.startswith("skdeep: error: ") and text in err, err
 
 
 def write(path, n_rows, n_features=4, seed=0):
@@ -38,10 +25,10 @@ def write(path, n_rows, n_features=4, seed=0):
     return path
 
 
-def test_same_model_as_fit_csv_with_a_progress_line_per_chunk(tmp_path, capsys):
+def test_same_model_as_fit_csv_with_a_progress_line_per_chunk(tmp_path, cli):
     path = write(tmp_path / "data.csv", 1000)
     model = tmp_path / "m.skdeep"
-    status, out, _ = run(capsys, "fit-csv", path, "--target", "label", "--hidden",
+    status, out, _ = cli("fit-csv", path, "--target", "label", "--hidden",
                          "8", "--chunksize", "300", "--passes", "2",
                          "--random-state", "3", "--output", model)
     assert status == 0
@@ -60,20 +47,20 @@ def test_same_model_as_fit_csv_with_a_progress_line_per_chunk(tmp_path, capsys):
     data = pd.read_csv(path).drop(columns="label")
     np.testing.assert_array_equal(load(model).predict_proba(data),
                                   reference.predict_proba(data))
-    status, out, _ = run(capsys, "predict", model, path)
+    status, out, _ = cli("predict", model, path)
     assert status == 0 and out.startswith("prediction\n")
 
 
 @pytest.mark.slow
-def test_memory_stays_near_one_chunk(tmp_path, capsys):
+def test_memory_stays_near_one_chunk(tmp_path, cli):
     path = write(tmp_path / "big.csv", 50_000, n_features=20)
     chunk_bytes = pd.read_csv(path, nrows=5000).memory_usage(deep=True).sum()
-    run(capsys, "fit-csv", write(tmp_path / "small.csv", 300), "--target", "label",
+    cli("fit-csv", write(tmp_path / "small.csv", 300), "--target", "label",
         "--quiet", "--chunksize", "100", "--passes", "1", "--output",
         tmp_path / "small.skdeep")  # imports and caches not counted below
     tracemalloc.start()
     try:
-        status, _, _ = run(capsys, "fit-csv", path, "--target", "label", "--quiet",
+        status, _, _ = cli("fit-csv", path, "--target", "label", "--quiet",
                            "--hidden", "32", "--chunksize", "5000", "--passes", "2",
                            "--output", tmp_path / "m.skdeep")
         _, peak = tracemalloc.get_traced_memory()
@@ -86,17 +73,17 @@ def test_memory_stays_near_one_chunk(tmp_path, capsys):
     assert peak < 4 * chunk_bytes
 
 
-def test_regression_task_from_the_target(tmp_path, capsys):
+def test_regression_task_from_the_target(tmp_path, cli):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
     frame.assign(y=frame.a * 2.5 + 0.1).to_csv(tmp_path / "r.csv", index=False)
-    status, out, _ = run(capsys, "fit-csv", tmp_path / "r.csv", "--target", "y",
+    status, out, _ = cli("fit-csv", tmp_path / "r.csv", "--target", "y",
                          "--quiet", "--passes", "1", "--output",
                          tmp_path / "r.skdeep")
     assert status == 0 and out.startswith("DeepRegressor (regression)")
 
 
-def test_bad_inputs_are_one_line(tmp_path, capsys):
+def test_bad_inputs_are_one_line(tmp_path, cli, one_line_error):
     path = write(tmp_path / "data.csv", 300)
     text = path.read_text().splitlines(keepends=True)
     cases = {
@@ -122,7 +109,7 @@ def test_bad_inputs_are_one_line(tmp_path, capsys):
     for name, (data, extra, message) in cases.items():
         argv = ["fit-csv", data, "--target", "label", "--quiet", "--output",
                 tmp_path / f"{name}.skdeep", *extra]
-        status, _, err = run(capsys, *argv)
+        status, _, err = cli(*argv)
         one_line_error(status, err, message)
         assert not (tmp_path / f"{name}.skdeep").exists()
 
@@ -130,8 +117,9 @@ def test_bad_inputs_are_one_line(tmp_path, capsys):
 # -- a first row longer than the header ------------------------------------------
 @pytest.mark.parametrize("every_row", [True, False], ids=["every row", "first row"])
 @pytest.mark.parametrize("command", ["fit-csv", "train"])
-def test_a_row_longer_than_the_header_is_refused_with_its_line(tmp_path, capsys,
-                                                               command, every_row):
+def test_a_row_longer_than_the_header_is_refused_with_its_line(tmp_path,
+                                                               command, every_row, cli,
+                                                               one_line_error):
     rng = np.random.default_rng(0)
     a = rng.normal(size=60).tolist()
     lines = ["a,b,y"] + [f"{a[i]!r},{-a[i]!r},{3 * a[i]!r}"
@@ -139,7 +127,7 @@ def test_a_row_longer_than_the_header_is_refused_with_its_line(tmp_path, capsys,
                          for i in range(60)]
     path = tmp_path / "long.csv"
     path.write_text("\n".join(lines) + "\n")
-    status, _, err = run(capsys, command, path, "--target", "y", "--quiet",
+    status, _, err = cli(command, path, "--target", "y", "--quiet",
                          "--output", tmp_path / "m.skdeep")
     one_line_error(status, err, "long.csv: line 2 has 4 fields but the header "
                    "has 3")

@@ -7,26 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skdeep.cli import build_parser, main
+from skdeep.cli import build_parser
 from skdeep.datasets import load_shot_log
 
 # scikit-learn's and skdeep's Python spellings that have a CLI flag, or none
 PYTHON_WORDS = re.compile(r"max_iter|early_stopping|learning_rate_init|columns=|"
                           r"hidden_layer_sizes|random_state|validation_fraction|"
                           r"X_val|tol=")
-
-
-def run(capsys, *argv):
-    status = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-@pytest.fixture
-def shots_csv(tmp_path):
-    path = tmp_path / "shots.csv"
-    load_shot_log(as_frame=True).frame.head(300).to_csv(path, index=False)
-    return path
 
 
 def _options(command):
@@ -45,8 +32,8 @@ def test_help_mentions_only_options_the_command_has(command):
     assert mentioned <= options, mentioned - options
 
 
-def test_convergence_note_names_cli_flags(tmp_path, shots_csv, capsys):
-    status, out, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+def test_convergence_note_names_cli_flags(tmp_path, shots_csv, cli):
+    status, out, _ = cli("train", shots_csv, "--target", "shot_result",
                          "--hidden", "4", "--max-iter", "1", "--quiet",
                          "--output", tmp_path / "m.skdeep")
     assert status == 0
@@ -55,23 +42,23 @@ def test_convergence_note_names_cli_flags(tmp_path, shots_csv, capsys):
     assert not PYTHON_WORDS.search(note), note
 
 
-def test_fit_csv_text_column_error_names_no_python_parameter(tmp_path, capsys):
+def test_fit_csv_text_column_error_names_no_python_parameter(tmp_path, cli):
     frame = load_shot_log(as_frame=True).frame.head(50).copy()
     frame["shot_dist"] = frame["shot_dist"].astype(object)
     frame.loc[3, "shot_dist"] = "far"
     path = tmp_path / "text.csv"
     frame.to_csv(path, index=False)
-    status, _, err = run(capsys, "fit-csv", path, "--target", "shot_result",
+    status, _, err = cli("fit-csv", path, "--target", "shot_result",
                          "--output", tmp_path / "m.skdeep")
     assert status == 2 and "'shot_dist'" in err and "line 5" in err
     assert not PYTHON_WORDS.search(err), err
 
 
-def test_early_stopping_on_too_few_rows_names_cli_flags(tmp_path, capsys):
+def test_early_stopping_on_too_few_rows_names_cli_flags(tmp_path, cli):
     frame = load_shot_log(as_frame=True).frame.head(12)
     path = tmp_path / "few.csv"
     frame.to_csv(path, index=False)
-    status, _, err = run(capsys, "train", path, "--target", "shot_result",
+    status, _, err = cli("train", path, "--target", "shot_result",
                          "--task", "regression", "--early-stopping",
                          "--output", tmp_path / "m.skdeep")
     assert status == 2 and "--early-stopping" in err
@@ -79,9 +66,9 @@ def test_early_stopping_on_too_few_rows_names_cli_flags(tmp_path, capsys):
 
 
 @pytest.fixture
-def shots_model(tmp_path, shots_csv, capsys):
+def shots_model(tmp_path, shots_csv, cli):
     path = tmp_path / "shots.skdeep"
-    status, _, _ = run(capsys, "train", shots_csv, "--target", "shot_result",
+    status, _, _ = cli("train", shots_csv, "--target", "shot_result",
                        "--hidden", "4", "--max-iter", "2", "--quiet",
                        "--output", path)
     assert status == 0
@@ -97,30 +84,29 @@ def _new_rows(tmp_path, change):
     return path
 
 
-def test_predict_names_a_typo_and_its_line_as_train_does(tmp_path, shots_model,
-                                                        capsys):
+def test_predict_names_a_typo_and_its_line_as_train_does(tmp_path, shots_model, cli):
     path = _new_rows(tmp_path, lambda frame: frame.__setitem__(
         "shot_dist", frame["shot_dist"].where(frame.index != 4, "4o")))
-    status, out, err = run(capsys, "predict", shots_model, path)
+    status, out, err = cli("predict", shots_model, path)
     assert status == 2 and out == ""
     assert "column 'shot_dist'" in err and "'4o' (line 6)" in err
     assert "could not convert" not in err
 
 
-def test_predict_reports_filled_missing_cells(tmp_path, shots_model, capsys):
+def test_predict_reports_filled_missing_cells(tmp_path, shots_model, cli):
     def holes(frame):
         frame.loc[[2, 5], "shot_dist"] = np.nan
         frame.loc[3, "dribbles"] = np.nan
 
-    status, out, err = run(capsys, "predict", shots_model, _new_rows(tmp_path, holes))
+    status, out, err = cli("predict", shots_model, _new_rows(tmp_path, holes))
     assert status == 0 and len(pd.read_csv(__import__("io").StringIO(out))) == 20
     assert ("note: missing values: 'dribbles' 1, 'shot_dist' 2; filled with the "
             "column's mean over the training rows") in err
 
 
-def test_predict_suggests_the_column_a_typo_meant(tmp_path, shots_model, capsys):
+def test_predict_suggests_the_column_a_typo_meant(tmp_path, shots_model, cli):
     path = _new_rows(tmp_path, lambda frame: frame.rename(
         columns={"shot_dist": "shot_dst"}, inplace=True))
-    status, _, err = run(capsys, "predict", shots_model, path)
+    status, _, err = cli("predict", shots_model, path)
     assert status == 2
     assert "missing 'shot_dist' (is 'shot_dst' that column?)" in err

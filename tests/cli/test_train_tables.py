@@ -2,7 +2,6 @@
 estimator, which is the one implementation of scaling, categories and gaps
 (issue 23 item 4); what they say about the data stays (issue 22 item 4)."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,24 +11,9 @@ import pandas as pd
 import pytest
 
 from skdeep import DeepClassifier, DeepRegressor, load
-from skdeep.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
 QUICK = ["--hidden", "6", "--max-iter", "3", "--quiet"]
 CITIES = ["lyon", "nice", "oslo", "rome"]
-
-
-def run(capsys, *argv):
-    status = main([str(arg) for arg in argv])
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def one_line_error(status, err, *texts):
-    assert status == 2 and "Traceback" not in err
-    assert len(err.strip().splitlines()) == 1, err
-    for text in texts:
-        assert text in err, err
 
 
 def _customers(n_rows=300, seed=0):
@@ -58,10 +42,10 @@ def _write(tmp_path, frame, name="customers.csv"):
 
 
 @pytest.fixture
-def table_model(tmp_path, capsys):
+def table_model(tmp_path, cli):
     path = _write(tmp_path, _customers())
     model = tmp_path / "m.skdeep"
-    status, out, err = run(capsys, "train", path, "--target", "churn", *QUICK,
+    status, out, err = cli("train", path, "--target", "churn", *QUICK,
                            "--categorical", "code", "--output", model)
     assert status == 0, err
     return path, model, out
@@ -91,9 +75,9 @@ def test_train_saves_the_estimator_fitted_on_the_raw_columns(table_model):
 
 
 def test_predict_equals_the_model_on_the_file_read_in_python(tmp_path, table_model,
-                                                            capsys):
+                                                             cli):
     path, model_path, _ = table_model
-    status, out, err = run(capsys, "predict", model_path, path, "--proba",
+    status, out, err = cli("predict", model_path, path, "--proba",
                            "--output", tmp_path / "p.csv")
     assert status == 0, err
     model = load(model_path)
@@ -111,11 +95,11 @@ def test_predict_equals_the_model_on_the_file_read_in_python(tmp_path, table_mod
 
 
 def test_predict_notes_categories_without_a_row_of_their_own(tmp_path, table_model,
-                                                            capsys):
+                                                             cli):
     _, model_path, _ = table_model
     rows = _customers(6, seed=1).drop(columns="churn")
     rows.loc[[1, 4], "city"] = ["paris", "berlin"]
-    status, _, err = run(capsys, "predict", model_path, _write(tmp_path, rows,
+    status, _, err = cli("predict", model_path, _write(tmp_path, rows,
                                                                 "new.csv"))
     assert status == 0, err
     assert ("note: 'city': 2 value(s) without a category of their own in "
@@ -124,18 +108,18 @@ def test_predict_notes_categories_without_a_row_of_their_own(tmp_path, table_mod
 
 
 def test_predict_names_a_typo_and_a_misspelt_column_as_train_does(
-        tmp_path, table_model, capsys):
+        tmp_path, table_model, cli, one_line_error):
     _, model_path, _ = table_model
     rows = _customers(8, seed=2).drop(columns=["churn", "customer_id"]).astype(
         {"income": object})
     rows.loc[5, "income"] = "4o"
-    status, out, err = run(capsys, "predict", model_path, _write(tmp_path, rows,
+    status, out, err = cli("predict", model_path, _write(tmp_path, rows,
                                                                   "typo.csv"))
     one_line_error(status, err, "column 'income' held numbers in training but "
                    "has 1 value(s): '4o' (line 7) that are not numbers")
     assert out == ""
     renamed = rows.drop(columns="income").rename(columns={"city": "cty"})
-    status, _, err = run(capsys, "predict", model_path, _write(tmp_path, renamed,
+    status, _, err = cli("predict", model_path, _write(tmp_path, renamed,
                                                                 "renamed.csv"))
     one_line_error(status, err, "missing 'income', 'city' (is 'cty' that column?)")
 
@@ -155,12 +139,12 @@ def test_the_saved_model_in_python_says_it_needs_a_data_frame(table_model):
 
 
 def test_a_numeric_train_model_fills_gaps_and_reads_arrays_by_position(
-        tmp_path, capsys):
+        tmp_path, cli):
     rng = np.random.default_rng(4)
     frame = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
     frame["y"] = 3 * frame["a"] - frame["b"]
     model_path = tmp_path / "r.skdeep"
-    status, out, _ = run(capsys, "train", _write(tmp_path, frame), "--target", "y",
+    status, out, _ = cli("train", _write(tmp_path, frame), "--target", "y",
                          *QUICK, "--output", model_path)
     assert status == 0 and "2 numeric (scaled) and 0 categorical" in out
     model = load(model_path)
@@ -170,7 +154,7 @@ def test_a_numeric_train_model_fills_gaps_and_reads_arrays_by_position(
     np.testing.assert_array_equal(by_position, model.predict(frame[["a", "b"]]))
     holes = frame.head(5).copy()
     holes.loc[[1, 3], "a"] = np.nan
-    status, out, err = run(capsys, "predict", model_path,
+    status, out, err = cli("predict", model_path,
                            _write(tmp_path, holes, "holes.csv"))
     assert status == 0
     assert "note: missing values: 'a' 2; filled with the column's mean" in err
@@ -189,11 +173,11 @@ def _stream(n_rows=600, seed=0):
 
 
 def test_fit_csv_trains_on_raw_columns_with_the_whole_files_categories(
-        tmp_path, capsys):
+        tmp_path, cli):
     frame = _stream()
     path = _write(tmp_path, frame)
     model_path = tmp_path / "s.skdeep"
-    status, out, err = run(capsys, "fit-csv", path, "--target", "churn", "--hidden",
+    status, out, err = cli("fit-csv", path, "--target", "churn", "--hidden",
                            "6", "--passes", "2", "--chunksize", "100",
                            "--output", model_path)
     assert status == 0, err
@@ -215,26 +199,27 @@ def test_fit_csv_trains_on_raw_columns_with_the_whole_files_categories(
     assert model.categories_[1].tolist() == [False, True]
     np.testing.assert_allclose(model.fill_values_,
                                frame.loc[:99, ["income", "age"]].mean())
-    status, out, _ = run(capsys, "predict", model_path, path)
+    status, out, _ = cli("predict", model_path, path)
     assert status == 0 and len(pd.read_csv(pd.io.common.StringIO(out))) == 600
 
 
-def test_fit_csv_refuses_a_typo_in_a_later_chunk_before_training(tmp_path, capsys):
+def test_fit_csv_refuses_a_typo_in_a_later_chunk_before_training(tmp_path, cli,
+                                                                 one_line_error):
     frame = _stream().astype({"income": object})
     frame.loc[350, "income"] = "4o"
     model_path = tmp_path / "s.skdeep"
-    status, out, err = run(capsys, "fit-csv", _write(tmp_path, frame), "--target",
+    status, out, err = cli("fit-csv", _write(tmp_path, frame), "--target",
                            "churn", "--chunksize", "100", "--output", model_path)
     one_line_error(status, err, "column 'income' is numeric except for 1 "
                    "value(s): '4o' (line 352)", "--categorical 'income'")
     assert out == "" and not model_path.exists()
 
 
-def test_fit_csv_categorical_reads_codes_as_text(tmp_path, capsys):
+def test_fit_csv_categorical_reads_codes_as_text(tmp_path, cli):
     frame = _stream()
     frame["code"] = np.where(np.arange(len(frame)) % 3, "07", "10")
     model_path = tmp_path / "s.skdeep"
-    status, out, err = run(capsys, "fit-csv", _write(tmp_path, frame), "--target",
+    status, out, err = cli("fit-csv", _write(tmp_path, frame), "--target",
                            "churn", "--chunksize", "100", "--passes", "1",
                            "--categorical", "code", "--quiet", "--output",
                            model_path)
@@ -247,7 +232,7 @@ def test_fit_csv_categorical_reads_codes_as_text(tmp_path, capsys):
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(),
                     reason="reads the peak resident size from Linux's /proc")
-def test_a_100000_category_column_trains_in_bounded_memory(tmp_path):
+def test_a_100000_category_column_trains_in_bounded_memory(tmp_path, repo_env):
     """500,000 rows whose text column has 100,000 categories of 5 rows each
     (not an identifier): train and fit-csv give each category a weight row.
     A one-hot table of the training rows would take 320 GB in float64; the
@@ -275,9 +260,7 @@ def test_a_100000_category_column_trains_in_bounded_memory(tmp_path):
         "               if line.startswith('VmHWM:'))\n"
         "print(len(trained.categories_[0]), len(streamed.categories_[0]),\n"
         "      trained.coefs_[0].shape[0], peak_kb)\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    result = subprocess.run([sys.executable, "-c", script], env=env,
+    result = subprocess.run([sys.executable, "-c", script], env=repo_env,
                             capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
     trained, streamed, rows, peak_kb = map(int, result.stdout.split()[-4:])

@@ -16,6 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
+from skdeep.estimators.contract import fitted_engine
 
 
 def _set_seed_weights(model, hidden, output):
@@ -128,11 +129,12 @@ def test_joblib_round_trip_predicts_identically(tmp_path):
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, y)
     joblib.dump(model, tmp_path / "model.joblib")
-    assert model.coefs_[0] is model._network.weights[0]  # dumping changes nothing
+    # dumping changes nothing
+    assert model.coefs_[0] is fitted_engine(model).network.weights[0]
     loaded = joblib.load(tmp_path / "model.joblib")
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     loaded.coefs_[0][...] = 0  # views survive the round trip
-    assert not loaded._network.params[: loaded.coefs_[0].size].any()
+    assert not fitted_engine(loaded).network.params[: loaded.coefs_[0].size].any()
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
@@ -321,7 +323,8 @@ def test_partial_fit_is_one_epoch_and_needs_classes():
     model.partial_fit(X, y, classes=[0, 1])
     assert model.n_iter_ == 1 and model.t_ == 120 and len(model.loss_curve_) == 1
     model.partial_fit(X, y, classes=np.array([1, 0]))
-    assert model.n_iter_ == 1 and model.t_ == 240 and model._optimizer.t == 2
+    assert model.n_iter_ == 1 and model.t_ == 240
+    assert fitted_engine(model).optimizer.t == 2
     with pytest.raises(ValueError, match=r"DeepClassifier.*\[2\]"):
         model.partial_fit(X, np.where(y == 1, 2, y))
 

@@ -48,20 +48,14 @@ def data():
     return X, y
 
 
-def _fit(model, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(*args, **kwargs)
-
-
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
-def test_task_tree_one_root_one_subtask_per_epoch_in_order(data, solver):
+def test_task_tree_one_root_one_subtask_per_epoch_in_order(data, solver, fit_quietly):
     X, y = data
     recorder = Recorder()
     weight = np.linspace(0.5, 1.5, len(y))
     model = DeepClassifier(hidden_layer_sizes=(8,), solver=solver, max_iter=5,
                            random_state=0).set_callbacks(recorder)
-    _fit(model, X, y, sample_weight=weight)
+    fit_quietly(model, X, y, sample_weight=weight)
     names = [call[0] for call in recorder.calls]
     assert names == ["setup", "begin"] + ["begin", "end"] * 5 + ["end", "teardown"]
     root = recorder.calls[1][1]
@@ -78,19 +72,19 @@ def test_task_tree_one_root_one_subtask_per_epoch_in_order(data, solver):
         assert np.array_equal(metadata["sample_weight"], weight)
 
 
-def test_fitted_estimator_predicts_with_that_epochs_weights(data):
+def test_fitted_estimator_predicts_with_that_epochs_weights(data, fit_quietly):
     X, y = data
     recorder = Recorder()
-    _fit(DeepClassifier(hidden_layer_sizes=(8,), max_iter=4, random_state=0)
-         .set_callbacks(recorder), X, y)
+    fit_quietly(DeepClassifier(hidden_layer_sizes=(8,), max_iter=4, random_state=0)
+                .set_callbacks(recorder), X, y)
     ends = [call for call in recorder.calls
             if call[0] == "end" and call[1].task_name == "epoch"]
     begins = [call for call in recorder.calls
               if call[0] == "begin" and call[1].task_name == "epoch"]
     for epoch, call in enumerate(ends, start=1):
         # an independent run stopped after this many epochs
-        reference = _fit(DeepClassifier(hidden_layer_sizes=(8,), max_iter=epoch,
-                                        random_state=0), X, y)
+        reference = fit_quietly(DeepClassifier(hidden_layer_sizes=(8,), max_iter=epoch,
+                                               random_state=0), X, y)
         snapshot = call[5]
         assert snapshot.n_iter_ == epoch
         assert np.array_equal(snapshot.predict_proba(X), reference.predict_proba(X))
@@ -100,20 +94,21 @@ def test_fitted_estimator_predicts_with_that_epochs_weights(data):
     assert begins[0][5].n_iter_ == 0
 
 
-def test_snapshots_do_not_disturb_the_fit(data, weights_of):
+def test_snapshots_do_not_disturb_the_fit(data, weights_of, fit_quietly):
     X, y = data
-    plain = _fit(DeepClassifier(max_iter=6, random_state=0), X, y)
-    watched = _fit(DeepClassifier(max_iter=6, random_state=0)
-                   .set_callbacks(Recorder()), X, y)
+    plain = fit_quietly(DeepClassifier(max_iter=6, random_state=0), X, y)
+    watched = fit_quietly(DeepClassifier(max_iter=6, random_state=0)
+                          .set_callbacks(Recorder()), X, y)
     assert np.array_equal(weights_of(plain), weights_of(watched))
     assert plain.history_ == watched.history_
 
 
-def test_lbfgs_iterations_are_the_subtasks(data, weights_of):
+def test_lbfgs_iterations_are_the_subtasks(data, weights_of, fit_quietly):
     X, y = data
     recorder = Recorder()
-    model = _fit(DeepClassifier(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=6,
-                                random_state=0).set_callbacks(recorder), X, y)
+    model = fit_quietly(DeepClassifier(hidden_layer_sizes=(8,), solver="lbfgs",
+                                       max_iter=6,
+                                       random_state=0).set_callbacks(recorder), X, y)
     epoch_ends = [call for call in recorder.calls
                   if call[0] == "end" and call[1].task_name == "epoch"]
     assert model.n_iter_ == 6
@@ -142,16 +137,18 @@ def test_set_callbacks_rejects_non_callbacks():
         DeepClassifier().set_callbacks(object())
 
 
-def test_no_callbacks_leaves_no_trace(data):
+def test_no_callbacks_leaves_no_trace(data, fit_quietly):
     X, y = data
-    model = _fit(DeepClassifier(max_iter=2, random_state=0), X, y)
+    model = fit_quietly(DeepClassifier(max_iter=2, random_state=0), X, y)
     assert not {"_skl_callbacks", "_callback_fit_ctx",
                 "_skl_callbacks_to_teardown"} & set(vars(model))
 
 
-def test_failing_callback_is_torn_down_and_leaves_the_model(data, weights_of):
+def test_failing_callback_is_torn_down_and_leaves_the_model(data, weights_of,
+                                                            fit_quietly):
     X, y = data
-    fitted = _fit(DeepClassifier(max_iter=2, warm_start=True, random_state=0), X, y)
+    fitted = fit_quietly(DeepClassifier(max_iter=2, warm_start=True, random_state=0), X,
+                         y)
     before = weights_of(fitted)
 
     class Failing(Recorder):
@@ -171,16 +168,16 @@ def _rich():
     return callback.ProgressBar()
 
 
-def test_progress_bar_bare_pipeline_and_grid_search(data):
+def test_progress_bar_bare_pipeline_and_grid_search(data, fit_quietly):
     X, y = data
     bar = _rich()
-    _fit(DeepClassifier(max_iter=3, random_state=0).set_callbacks(bar), X, y)
+    fit_quietly(DeepClassifier(max_iter=3, random_state=0).set_callbacks(bar), X, y)
     pipe = make_pipeline(StandardScaler(), DeepClassifier(max_iter=3, random_state=0))
-    _fit(pipe.set_callbacks(bar), X, y)
+    fit_quietly(pipe.set_callbacks(bar), X, y)
     pipe = make_pipeline(StandardScaler(), DeepClassifier(max_iter=3, random_state=0))
     search = GridSearchCV(pipe, {"deepclassifier__hidden_layer_sizes": [(4,), (8,)]},
                           cv=2)
-    _fit(search.set_callbacks(_rich()), X, y)
+    fit_quietly(search.set_callbacks(_rich()), X, y)
     assert search.best_estimator_.steps[-1][1].n_iter_ == 3
 
 
@@ -189,30 +186,30 @@ def _scores(monitor):
     return [row for row in data if row["task_name"] == "epoch"]
 
 
-def test_scoring_monitor_scores_every_epoch_bare(data):
+def test_scoring_monitor_scores_every_epoch_bare(data, fit_quietly):
     X, y = data
     monitor = callback.ScoringMonitor(scoring="accuracy")
-    _fit(DeepClassifier(max_iter=4, random_state=0).set_callbacks(monitor), X, y)
+    fit_quietly(DeepClassifier(max_iter=4, random_state=0).set_callbacks(monitor), X, y)
     rows = _scores(monitor)
     assert [row["task_id"] for row in rows] == [0, 1, 2, 3]
     for epoch, row in enumerate(rows, start=1):
-        reference = _fit(DeepClassifier(max_iter=epoch, random_state=0), X, y)
+        reference = fit_quietly(DeepClassifier(max_iter=epoch, random_state=0), X, y)
         assert row["accuracy"] == reference.score(X, y)
 
 
-def test_scoring_monitor_in_pipeline_and_grid_search(data):
+def test_scoring_monitor_in_pipeline_and_grid_search(data, fit_quietly):
     X, y = data
     monitor = callback.ScoringMonitor(scoring="accuracy")
     pipe = make_pipeline(StandardScaler(), DeepClassifier(
         max_iter=3, random_state=0).set_callbacks(monitor))
-    _fit(pipe, X, y)
+    fit_quietly(pipe, X, y)
     rows = _scores(monitor)
     assert len(rows) == 3
     Xt = StandardScaler().fit_transform(X)
-    reference = _fit(DeepClassifier(max_iter=3, random_state=0), Xt, y)
+    reference = fit_quietly(DeepClassifier(max_iter=3, random_state=0), Xt, y)
     assert rows[-1]["accuracy"] == reference.score(Xt, y)
     search = GridSearchCV(pipe, {"deepclassifier__max_iter": [2, 3]}, cv=2)
-    _fit(search.set_callbacks(callback.ScoringMonitor(scoring="accuracy")), X, y)
+    fit_quietly(search.set_callbacks(callback.ScoringMonitor(scoring="accuracy")), X, y)
     # one run: 2 candidates x 2 folds, then the refit (3 epochs)
     assert len(_scores(monitor)) == 2 * (2 + 3) + 3
 

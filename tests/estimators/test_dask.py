@@ -18,6 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
+from skdeep.estimators.contract import trained_params
 
 SKIP_REASON = "needs the dask extra: pip install 'scikit-deep[dask]'"
 # a two-worker LocalCluster for the module
@@ -181,7 +182,7 @@ def test_pickle_holds_only_numpy_builtins_and_skdeep(classification, solver,
     assert {name.split(".")[0] for name in names} <= ALLOWED_PACKAGES, names
     # the weights, the parameters as trained (the input scaling is folded into
     # the public ones), the optimizer's moment vectors, and a little structure
-    assert model._trained_params is not None
+    assert trained_params(model) is not None
     assert params_bytes <= len(data) <= (n_vectors + 1) * params_bytes + 16_384
     np.testing.assert_array_equal(pickle.loads(data).predict_proba(X), expected)
 

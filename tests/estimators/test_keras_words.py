@@ -198,6 +198,7 @@ def test_introspection_is_unchanged(cls, mlp):
     assert not {"epochs", "optimizer", "metrics", "kwargs"} & set(params)
     model = cls(max_iter=7, hidden_layer_sizes=(3,))
     assert clone(model).get_params() == model.get_params()
+    # _repr_html_ is what Jupyter calls to display the estimator
     assert "max_iter=7" in repr(model) and "max_iter" in model._repr_html_()
 
 

@@ -68,6 +68,7 @@ def test_stratified_split_does_not_warn():
 def test_held_out_split_is_stratified_and_shuffled():
     y = np.array([0] * 90 + [1] * 10)
     model = DeepClassifier(validation_fraction=0.2)
+    # a test of the private held-out split itself, on an unfitted model
     model._multilabel = False
     train, val = model._split_rows(y, 20, np.random.default_rng(0))
     assert np.bincount(y[val]).tolist() == [18, 2]

@@ -5,16 +5,15 @@ solver='adamw' and per-layer dropout rates; MLP's own parameters still work."""
 import io
 import math
 import re
-import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_moons, make_regression
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 import skdeep
 from skdeep import DeepClassifier, DeepRegressor
+from skdeep.estimators.contract import fitted_engine
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
@@ -30,12 +29,6 @@ WRITTEN_OUT = {
 }
 
 
-def _fit(estimator, X, y):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return estimator.fit(X, y)
-
-
 @pytest.fixture
 def regression():
     return make_regression(80, 3, noise=1.0, random_state=0)
@@ -43,11 +36,13 @@ def regression():
 
 @pytest.mark.parametrize("first, second", [("gelu", "selu"), ("leaky_relu", "elu"),
                                            ("silu", "softplus"), ("swish", "sigmoid")])
-def test_per_layer_keras_activations(first, second, regression):
+def test_per_layer_keras_activations(first, second, regression, fit_quietly):
     X, y = regression
     # float64, to hold each formula to 1e-10
-    model = _fit(DeepRegressor(hidden_layer_sizes=(4, 3), activation=[first, second],
-                               max_iter=3, random_state=0, dtype="float64"), X, y)
+    model = fit_quietly(DeepRegressor(hidden_layer_sizes=(4, 3), activation=[first,
+                                                                             second],
+                                      max_iter=3, random_state=0, dtype="float64"), X,
+                        y)
     hidden_1, hidden_2, _ = model.layer_outputs(X)
     np.testing.assert_allclose(
         hidden_1, WRITTEN_OUT[first](X @ model.coefs_[0] + model.intercepts_[0]),
@@ -59,21 +54,24 @@ def test_per_layer_keras_activations(first, second, regression):
 
 
 @pytest.mark.parametrize("activation", sorted(WRITTEN_OUT))
-def test_every_activation_learns(activation):
+def test_every_activation_learns(activation, fit_quietly):
     X, y = make_moons(200, noise=0.1, random_state=0)
-    model = _fit(DeepClassifier(hidden_layer_sizes=(16, 16), activation=activation,
-                                weight_init="auto", max_iter=150, batch_size=50,
-                                learning_rate_init=0.01, random_state=0), X, y)
+    model = fit_quietly(DeepClassifier(hidden_layer_sizes=(16, 16),
+                                       activation=activation,
+                                       weight_init="auto", max_iter=150, batch_size=50,
+                                       learning_rate_init=0.01, random_state=0), X, y)
     assert model.loss_curve_[-1] < 0.5 * model.loss_curve_[0]
     assert model.score(X, y) > 0.85
 
 
 @pytest.mark.parametrize("alias, name", [("sigmoid", "logistic"),
                                          ("swish", "silu")])
-def test_synonym_is_bitwise_the_same_model(alias, name, regression, weights_of):
+def test_synonym_is_bitwise_the_same_model(alias, name, regression, weights_of,
+                                           fit_quietly):
     X, y = regression
-    models = [_fit(DeepRegressor(hidden_layer_sizes=(5, 4), activation=activation,
-                                 max_iter=5, random_state=0), X, y)
+    models = [fit_quietly(DeepRegressor(hidden_layer_sizes=(5, 4),
+                                        activation=activation,
+                                        max_iter=5, random_state=0), X, y)
               for activation in (alias, [alias, alias], name)]
     for model in models[:2]:
         np.testing.assert_array_equal(weights_of(model),
@@ -89,10 +87,10 @@ def test_synonym_is_bitwise_the_same_model(alias, name, regression, weights_of):
                       table.getvalue()) == [name, name, "identity"]
 
 
-def test_sigmoid_model_saves_and_loads(regression, tmp_path):
+def test_sigmoid_model_saves_and_loads(regression, tmp_path, fit_quietly):
     X, y = regression
-    model = _fit(DeepRegressor(hidden_layer_sizes=(4,), activation="sigmoid",
-                               max_iter=3, random_state=0), X, y)
+    model = fit_quietly(DeepRegressor(hidden_layer_sizes=(4,), activation="sigmoid",
+                                      max_iter=3, random_state=0), X, y)
     skdeep.save(model, tmp_path / "m.skdeep")
     loaded = skdeep.load(tmp_path / "m.skdeep")
     assert loaded.activation == "sigmoid"
@@ -109,41 +107,46 @@ def test_unknown_activation_lists_the_choices():
 @pytest.mark.parametrize("weight_init, hidden_bound, zero_bias", [
     ("glorot", math.sqrt(6 / (2 + 50)), False), ("he", math.sqrt(6 / 2), True),
     ("lecun", math.sqrt(3 / 2), True), ("auto", math.sqrt(6 / 2), True)])
-def test_weight_init_reaches_the_network(weight_init, hidden_bound, zero_bias):
+def test_weight_init_reaches_the_network(weight_init, hidden_bound, zero_bias,
+                                         fit_quietly):
     # a rate of 1e-12 leaves the initial weights as they were drawn (and
     # without input scaling none is folded into coefs_[0])
     X, y = np.random.default_rng(0).normal(size=(40, 2)), np.arange(40) % 2
-    model = _fit(DeepClassifier(hidden_layer_sizes=(50,), max_iter=1,
-                                learning_rate_init=1e-12, weight_init=weight_init,
-                                random_state=0, input_scaling=None), X, y)
+    model = fit_quietly(DeepClassifier(hidden_layer_sizes=(50,), max_iter=1,
+                                       learning_rate_init=1e-12,
+                                       weight_init=weight_init,
+                                       random_state=0, input_scaling=None), X, y)
     largest = np.abs(model.coefs_[0]).max()
     assert 0.9 * hidden_bound < largest <= hidden_bound
     assert (np.abs(model.intercepts_[0]).max() < 1e-9) == zero_bias
 
 
-def test_default_weight_init_is_unchanged(regression, weights_of):
+def test_default_weight_init_is_unchanged(regression, weights_of, fit_quietly):
     X, y = regression
-    default, explicit = (_fit(DeepRegressor(max_iter=3, random_state=0, **params),
-                              X, y) for params in ({}, {"weight_init": "glorot"}))
+    default, explicit = (fit_quietly(DeepRegressor(max_iter=3, random_state=0,
+                                                   **params),
+                                     X, y) for params in ({},
+                                                          {"weight_init": "glorot"}))
     np.testing.assert_array_equal(weights_of(default), weights_of(explicit))
 
 
-def test_adamw_without_decay_is_adam(regression, weights_of):
+def test_adamw_without_decay_is_adam(regression, weights_of, fit_quietly):
     X, y = regression
-    adam, adamw = (_fit(DeepRegressor(hidden_layer_sizes=(8,), solver=solver,
-                                      weight_decay=0.0, max_iter=5,
-                                      random_state=0), X, y)
+    adam, adamw = (fit_quietly(DeepRegressor(hidden_layer_sizes=(8,), solver=solver,
+                                             weight_decay=0.0, max_iter=5,
+                                             random_state=0), X, y)
                    for solver in ("adam", "adamw"))
     np.testing.assert_array_equal(weights_of(adam), weights_of(adamw))
     assert adam.loss_curve_ == adamw.loss_curve_
 
 
-def test_adamw_decays_weights_not_biases(regression):
+def test_adamw_decays_weights_not_biases(regression, fit_quietly):
     X, y = regression
     settings = dict(hidden_layer_sizes=(8,), max_iter=20, alpha=0.0, random_state=0,
                     learning_rate_init=0.01)
-    adam = _fit(DeepRegressor(solver="adam", **settings), X, y)
-    adamw = _fit(DeepRegressor(solver="adamw", weight_decay=5.0, **settings), X, y)
+    adam = fit_quietly(DeepRegressor(solver="adam", **settings), X, y)
+    adamw = fit_quietly(DeepRegressor(solver="adamw", weight_decay=5.0, **settings), X,
+                        y)
     norm = lambda model: sum(float((w**2).sum()) for w in model.coefs_)  # noqa: E731
     assert norm(adamw) < 0.5 * norm(adam)
     assert adamw._optimizer.n_decayed == sum(w.size for w in adamw.coefs_)
@@ -153,8 +156,9 @@ def test_adamw_partial_fit_keeps_its_state(regression):
     X, y = regression
     model = DeepRegressor(hidden_layer_sizes=(8,), solver="adamw", random_state=0)
     model.partial_fit(X, y).partial_fit(X, y)
-    assert type(model._optimizer).__name__ == "AdamW"
-    assert model._optimizer.t == 2  # one minibatch of 80 rows per call
+    optimizer = fitted_engine(model).optimizer
+    assert type(optimizer).__name__ == "AdamW"
+    assert optimizer.t == 2  # one minibatch of 80 rows per call
     assert len(model.loss_curve_) == 2
 
 
@@ -178,11 +182,12 @@ def test_mlp_parameters_still_work(ours, theirs):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("activation", ["gelu", "silu", "selu"])
 def test_new_paths_train_and_reproduce(activation, dtype, solver, regression,
-                                       weights_of):
+                                       weights_of, fit_quietly):
     X, y = regression
-    models = [_fit(DeepRegressor(hidden_layer_sizes=(8, 8), activation=activation,
-                                 solver=solver, dtype=dtype, weight_init="auto",
-                                 max_iter=30, random_state=0), X, y)
+    models = [fit_quietly(DeepRegressor(hidden_layer_sizes=(8, 8),
+                                        activation=activation,
+                                        solver=solver, dtype=dtype, weight_init="auto",
+                                        max_iter=30, random_state=0), X, y)
               for _ in range(2)]
     assert models[0].coefs_[0].dtype == np.dtype(dtype)
     assert models[0].loss_curve_[-1] < models[0].loss_curve_[0]

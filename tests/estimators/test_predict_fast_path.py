@@ -3,6 +3,9 @@ network as a 1-D array, a few rows skip validate_data. Both must give the
 general path's results bit for bit, its errors word for word, follow writes
 into coefs_, and share nothing between threads."""
 
+# the tests read the private _row_output on purpose: it is the fast path under
+# test (None where predict must take the general path)
+
 import re
 import warnings
 from concurrent.futures import ThreadPoolExecutor

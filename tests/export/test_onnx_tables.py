@@ -8,7 +8,6 @@ Tolerances as in tests/test_onnx.py: labels equal, values within 1e-5
 the largest output as the absolute floor.
 """
 
-import os
 
 import numpy as np
 import pandas as pd
@@ -432,12 +431,11 @@ def test_feeds_for_a_frame_without_column_names():
 
 
 
-def test_feeds_need_neither_scikit_learn_nor_the_estimators(tmp_path):
+def test_feeds_need_neither_scikit_learn_nor_the_estimators(tmp_path, repo_env):
     """A server runs onnx_feeds beside onnxruntime: with scikit-learn not
     importable it builds the same feeds as in this process."""
     import subprocess
     import sys
-    from pathlib import Path
 
     model, rows = _array_model()
     to_onnx(model, path=tmp_path / "model.onnx")
@@ -449,10 +447,8 @@ def test_feeds_need_neither_scikit_learn_nor_the_estimators(tmp_path):
             "feeds = onnx_feeds('model.onnx', np.load('rows.npy'))\n"
             "np.savez('feeds.npz', **feeds)\n"
             "print(any(m.startswith('skdeep.estimators') for m in sys.modules))\n")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                            text=True, timeout=120, cwd=tmp_path, env=env)
+                            text=True, timeout=120, cwd=tmp_path, env=repo_env)
     assert result.stdout.strip() == "False", result.stderr
     expected = onnx_feeds(tmp_path / "model.onnx", rows)
     with np.load(tmp_path / "feeds.npz") as got:

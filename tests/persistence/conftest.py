@@ -66,3 +66,23 @@ def toolkit():
                                 "reseal": staticmethod(reseal),
                                 "npy_bytes": staticmethod(npy_bytes),
                                 "index_entry": staticmethod(index_entry)})
+
+
+@pytest.fixture
+def save_refuses(tmp_path):
+    """``save_refuses(model, name, value, message)``: with the model's
+    attribute ``name`` set to ``value`` (deleted where ``value`` is None),
+    ``skdeep.save`` raises ValueError matching ``message`` and writes no file
+    (save runs load's checks first, so it refuses with load's message)."""
+    from skdeep.persistence import save
+
+    def check(model, name, value, message):
+        if value is None:
+            del model.__dict__[name]
+        else:
+            setattr(model, name, value)
+        path = tmp_path / "refused.skdeep"
+        with pytest.raises(ValueError, match=message):
+            save(model, path)
+        assert not path.exists()
+    return check

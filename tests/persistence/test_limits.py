@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from skdeep import DeepClassifier
+from skdeep.estimators.contract import trained_params
 from skdeep.persistence import ModelFileError, load, save
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -160,7 +161,7 @@ def test_load_peaks_at_twice_the_largest_array(tmp_path):
     save(model, path)
     # the per-feature input statistics (float64) outweigh the float32 weights
     arrays = (model.coefs_[0], model.input_offset_, model.input_scale_,
-              model._trained_params)
+              trained_params(model))
     largest, kept = max(a.nbytes for a in arrays), sum(a.nbytes for a in arrays)
     del model, arrays
     load(path)  # imports and caches out of the measurement

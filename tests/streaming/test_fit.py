@@ -13,6 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier
+from skdeep.estimators.contract import fitted_engine
 from skdeep.streaming import fit_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -159,7 +160,7 @@ def test_a_failing_chunk_leaves_the_estimator_as_it_was(kit, tmp_path):
     # the views into the flat parameter vector survive the copy-and-commit
     model2 = fit_csv(model, good, target="y", chunksize=100)
     assert model2 is model and len(model.loss_curve_) == len(history) + 4
-    assert np.shares_memory(model.coefs_[0], model._network.params)
+    assert np.shares_memory(model.coefs_[0], fitted_engine(model).network.params)
 
 
 def test_an_interrupt_leaves_estimator_and_scaler_as_they_were(kit, tmp_path,
@@ -216,7 +217,8 @@ def test_the_scaler_sees_timestamps_at_full_precision(kit, tmp_path):
     scaler = StandardScaler()
     model = fit_csv(kit.regressor(learning_rate_init=0.01), path, target="y",
                     chunksize=500, n_passes=20, scaler=scaler)
-    assert model._network.params.dtype == np.float32  # still trains in float32
+    # still trains in float32
+    assert fitted_engine(model).network.params.dtype == np.float32
     frame = pd.read_csv(path)
     score = make_pipeline(scaler, model).score(frame[["t"]], frame["y"])
     assert score > 0.99

@@ -13,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import DeepClassifier, DeepRegressor, DivergenceError
 from skdeep.callbacks import LambdaCallback, ModelCheckpoint
+from skdeep.estimators.contract import fitted_engine
 from skdeep.streaming import fit_csv
 
 pytest.importorskip("numba")
@@ -113,7 +114,7 @@ def test_divergence_restores_the_same_state(dtype, monkeypatch, chosen):
         with pytest.raises(DivergenceError), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             model.partial_fit(X * huge, Y_REAL)
-        assert model._optimizer.state_is_finite()
+        assert fitted_engine(model).optimizer.state_is_finite()
         model.partial_fit(X, Y_REAL)  # and it trains on
         return model
 
