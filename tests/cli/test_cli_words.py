@@ -78,7 +78,8 @@ def shots_model(tmp_path, shots_csv, cli):
 def _new_rows(tmp_path, change):
     frame = load_shot_log(as_frame=True).frame.head(20).drop(
         columns="shot_result").astype({"shot_dist": object})
-    change(frame)
+    changed = change(frame)  # edits the frame in place, or returns a new one
+    frame = frame if changed is None else changed
     path = tmp_path / "new.csv"
     frame.to_csv(path, index=False)
     return path
@@ -106,7 +107,7 @@ def test_predict_reports_filled_missing_cells(tmp_path, shots_model, cli):
 
 def test_predict_suggests_the_column_a_typo_meant(tmp_path, shots_model, cli):
     path = _new_rows(tmp_path, lambda frame: frame.rename(
-        columns={"shot_dist": "shot_dst"}, inplace=True))
+        columns={"shot_dist": "shot_dst"}))
     status, _, err = cli("predict", shots_model, path)
     assert status == 2
     assert "missing 'shot_dist' (is 'shot_dst' that column?)" in err

@@ -18,7 +18,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
-from skdeep.estimators.contract import trained_params
+from skdeep.estimators.contract import fitted_engine, trained_params
 
 SKIP_REASON = "needs the dask extra: pip install 'scikit-deep[dask]'"
 # a two-worker LocalCluster for the module
@@ -126,7 +126,7 @@ def test_incremental_scores_close_to_in_memory_fit(client, kind, container):
     assert len(trained.loss_curve_) == N_EPOCHS * (N_TRAIN // BLOCK)  # one a block
     assert trained.t_ == N_EPOCHS * N_TRAIN
     # the Adam state carried across blocks: one step per batch of 200, every call
-    assert trained._optimizer.t == N_EPOCHS * N_TRAIN // 200
+    assert fitted_engine(trained).optimizer.t == N_EPOCHS * N_TRAIN // 200
     # dask-ml's own r2 fails on unknown chunk sizes: score the computed output
     X_test_like = X_test if container == "array" else pd.DataFrame(
         X_test, columns=[f"x{j}" for j in range(X.shape[1])])

@@ -80,7 +80,7 @@ def test_synonym_is_bitwise_the_same_model(alias, name, regression, weights_of,
         np.testing.assert_array_equal(model.predict(X), models[2].predict(X))
     assert models[0].activation == alias  # get_params gives back what was set
     # the network, summary() and saved file name the function once, one way
-    assert models[0]._network.activations == (name, name)
+    assert fitted_engine(models[0]).network.activations == (name, name)
     table = io.StringIO()
     models[0].summary(file=table)
     assert re.findall(r"dense_\d \(Dense\)\s+\S+ \d+\)\s+(\w+)",
@@ -149,7 +149,7 @@ def test_adamw_decays_weights_not_biases(regression, fit_quietly):
                         y)
     norm = lambda model: sum(float((w**2).sum()) for w in model.coefs_)  # noqa: E731
     assert norm(adamw) < 0.5 * norm(adam)
-    assert adamw._optimizer.n_decayed == sum(w.size for w in adamw.coefs_)
+    assert fitted_engine(adamw).optimizer.n_decayed == sum(w.size for w in adamw.coefs_)
 
 
 def test_adamw_partial_fit_keeps_its_state(regression):

@@ -18,6 +18,7 @@ from sklearn.exceptions import NotFittedError
 
 from skdeep import DeepClassifier, DeepRegressor
 from skdeep.estimators._predict import ROW_CHECK_LIMIT
+from skdeep.estimators.contract import fitted_engine
 from skdeep.ops import HIDDEN_ACTIVATIONS
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -362,7 +363,7 @@ def test_the_network_takes_one_row_as_a_1d_array(fitted, dtype):
     from skdeep.network import Workspace
 
     X, models = fitted
-    network = models["clf float64"]._network
+    network = fitted_engine(models["clf float64"]).network
     row = X[:1].astype(network.params.dtype)
     one_d = network.forward(row[0])
     assert_bitwise(one_d, network.forward(row)[0])

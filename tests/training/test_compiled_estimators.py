@@ -80,7 +80,7 @@ def test_warm_start_and_partial_fit_continue_alike(dtype, monkeypatch, chosen):
 
     reference, compiled = _both(monkeypatch, chosen, fit)
     _assert_same_model(compiled, reference, dtype)
-    assert compiled._optimizer.t == reference._optimizer.t
+    assert fitted_engine(compiled).optimizer.t == fitted_engine(reference).optimizer.t
 
 
 @DTYPES

@@ -8,6 +8,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import DeepClassifier, DeepRegressor, DivergenceError, LambdaCallback
+from skdeep.estimators.contract import fitted_engine
 from skdeep.streaming import fit_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -31,7 +32,7 @@ def _task(cls, dtype):
 
 
 def _optimizer_vectors(model):
-    optimizer = model._optimizer
+    optimizer = fitted_engine(model).optimizer
     return [optimizer.first_moments, optimizer.second_moments]
 
 
@@ -43,22 +44,22 @@ def test_training_resumes_after_a_diverged_partial_fit(cls, dtype):
     model = cls(hidden_layer_sizes=(8,), activation="identity",
                 learning_rate_init=0.01, dtype=dtype, random_state=0)
     model.partial_fit(X, y, **options)
-    before = model._network.params.copy()
+    before = fitted_engine(model).network.params.copy()
     moments = [v.copy() for v in _optimizer_vectors(model)]
-    step_count = model._optimizer.t
+    step_count = fitted_engine(model).optimizer.t
     with pytest.raises(DivergenceError, match=cls.__name__):
         model.partial_fit(*bad, **options)
     # weights and optimizer state are those of the last good call, together
-    np.testing.assert_array_equal(model._network.params, before)
+    np.testing.assert_array_equal(fitted_engine(model).network.params, before)
     for restored, saved in zip(_optimizer_vectors(model), moments):
         np.testing.assert_array_equal(restored, saved)
-    assert model._optimizer.t == step_count
+    assert fitted_engine(model).optimizer.t == step_count
 
     losses = []
     for _ in range(20):
         model.partial_fit(X, y, **options)
         losses.append(model.loss_)
-    assert np.all(model._network.params != before)  # every parameter moved
+    assert np.all(fitted_engine(model).network.params != before)  # all moved
     assert losses[-1] < 0.9 * losses[0]
     assert np.isfinite(losses).all()
 
@@ -85,9 +86,9 @@ def test_one_divergence_rule_for_every_estimator_and_solver(cls, solver, dtype, 
                                                   "'standard' \\(the default\\)"):
             model.fit(X_huge, y)
     assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
-    assert np.isfinite(model._network.params).all()
+    assert np.isfinite(fitted_engine(model).network.params).all()
     if solver != "lbfgs":
-        assert model._optimizer.state_is_finite()
+        assert fitted_engine(model).optimizer.state_is_finite()
 
 
 def test_large_finite_loss_alone_is_not_divergence():
@@ -117,10 +118,10 @@ def test_sgd_velocities_are_restored_too(dtype):
     model = DeepRegressor(hidden_layer_sizes=(8,), solver="sgd", dtype=dtype,
                           learning_rate_init=0.01, random_state=0)
     model.partial_fit(X, y)
-    velocities = model._optimizer.velocities.copy()
+    velocities = fitted_engine(model).optimizer.velocities.copy()
     with pytest.raises(DivergenceError):
         model.partial_fit(*bad)
-    np.testing.assert_array_equal(model._optimizer.velocities, velocities)
+    np.testing.assert_array_equal(fitted_engine(model).optimizer.velocities, velocities)
     model.partial_fit(X, y)
     assert np.isfinite(model.loss_)
 
@@ -140,9 +141,9 @@ def test_fit_csv_keeps_training_after_a_diverged_chunk(tmp_path, dtype):
     fit_csv(model, good, target="y", chunksize=100)
     with pytest.raises(DivergenceError):
         fit_csv(model, bad, target="y", chunksize=100)
-    first, before = model.loss_, model._network.params.copy()
+    first, before = model.loss_, fitted_engine(model).network.params.copy()
     fit_csv(model, good, target="y", chunksize=100, n_passes=10)
-    assert np.all(model._network.params != before)
+    assert np.all(fitted_engine(model).network.params != before)
     assert model.loss_ < 0.9 * first
 
 
@@ -189,7 +190,7 @@ def test_validation_outputs_that_overflow_are_divergence(dtype, rate):
                        r"in epoch \d+ \(the validation outputs stopped being "
                        r"finite\)"):
         model.fit(X * 10, y, X_val=X[:100], y_val=y[:100])
-    assert np.isfinite(model._network.params).all()
+    assert np.isfinite(fitted_engine(model).network.params).all()
     assert np.isfinite(model.predict(X[:100])).all()
 
 

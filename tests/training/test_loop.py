@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import log_loss
 
 from skdeep import DeepClassifier, DeepRegressor
+from skdeep.estimators.contract import fitted_engine
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ def test_adaptive_schedule_lowers_the_rate_on_a_plateau(solver):
         model.fit(X, y / y.std())
     # tol=1e9 makes every epoch after the first a non-improvement: plateaus end
     # epochs 3 and 5, each dividing the rate by 5
-    assert model._optimizer.learning_rate == pytest.approx(0.01 / 5**2)
+    assert fitted_engine(model).optimizer.learning_rate == pytest.approx(0.01 / 5**2)
     assert model.n_iter_ == 6
 
 
