@@ -40,6 +40,7 @@ import time
 import warnings
 from pathlib import Path
 
+import bench_training  # the GEMM floor
 import numpy as np
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -280,34 +281,13 @@ NOT_BY_DEFAULT = {"skdeep-scipy-blas"}
 
 # -- the floor -----------------------------------------------------------------------
 def gemm_floor(n_samples, sizes, batch, threads, repeats=3):
-    """Median seconds of one epoch's matrix products alone, best thread count."""
-    rng = np.random.default_rng(0)
-    weights = [rng.standard_normal((a, b)).astype(np.float32)
-               for a, b in zip(sizes, sizes[1:])]
-    acts = [rng.standard_normal((batch, s)).astype(np.float32) for s in sizes]
-    deltas = [np.empty((batch, s), np.float32) for s in sizes]
-    grads = [np.empty_like(w) for w in weights]
-    rows = [min(batch, n_samples - s) for s in range(0, n_samples, batch)]
-
-    def epoch():
-        for m in rows:
-            for i, w in enumerate(weights):
-                np.dot(acts[i][:m], w, out=deltas[i + 1][:m])
-            for i in range(len(weights) - 1, -1, -1):
-                np.dot(acts[i][:m].T, deltas[i + 1][:m], out=grads[i])
-                if i:
-                    np.dot(deltas[i + 1][:m], weights[i].T, out=deltas[i][:m])
-
+    """Median seconds of one epoch's matrix products alone (``bench_training``'s
+    floor, float32), at the best thread count; and the median per count."""
     by_count = {}
     for count in sorted({1, threads}):
         with threadpool_limits(count, "blas"):
-            epoch()
-            times = []
-            for _ in range(repeats):
-                start = time.perf_counter()
-                epoch()
-                times.append(time.perf_counter() - start)
-        by_count[count] = statistics.median(times)
+            by_count[count] = bench_training.gemm_floor(
+                n_samples, sizes, np.float32, repeats, batch_size=batch)
     return min(by_count.values()), by_count
 
 

@@ -140,29 +140,30 @@ def gemm_peak(dtype, size=2048, repeats=7):
     return 2 * size**3 / statistics.median(times) / 1e9
 
 
-def gemm_floor(n_samples, sizes, dtype, repeats=3):
+def gemm_floor(n_samples, sizes, dtype, repeats=3, batch_size=BATCH_SIZE):
     """Median seconds of one epoch's 8-GEMM-per-step matrix products alone.
 
     The shapes and memory layouts are the ones a careful NumPy loop uses:
     ``a @ W`` forward, ``a.T @ delta`` for weight gradients (a transposed view)
-    and ``delta @ W.T`` for the deltas.
+    and ``delta @ W.T`` for the deltas, into preallocated arrays.
+    ``bench_peers.py`` times the same at each thread count.
     """
     rng = np.random.default_rng(0)
     weights = [rng.standard_normal((a, b)).astype(dtype)
                for a, b in pairwise(sizes)]
-    acts = [rng.standard_normal((BATCH_SIZE, s)).astype(dtype) for s in sizes]
-    deltas = [np.empty((BATCH_SIZE, s), dtype) for s in sizes]
+    acts = [rng.standard_normal((batch_size, s)).astype(dtype) for s in sizes]
+    deltas = [np.empty((batch_size, s), dtype) for s in sizes]
     grads = [np.empty_like(w) for w in weights]
-    rows = batch_rows(n_samples)
+    rows = [min(batch_size, n_samples - s) for s in range(0, n_samples, batch_size)]
 
     def epoch():
         for m in rows:
             for i, w in enumerate(weights):
                 np.dot(acts[i][:m], w, out=deltas[i + 1][:m])
             for i in range(len(weights) - 1, -1, -1):
-                np.dot(acts[i][:m].T, acts[i + 1][:m], out=grads[i])
+                np.dot(acts[i][:m].T, deltas[i + 1][:m], out=grads[i])
                 if i:
-                    np.dot(acts[i + 1][:m], weights[i].T, out=deltas[i][:m])
+                    np.dot(deltas[i + 1][:m], weights[i].T, out=deltas[i][:m])
 
     epoch()
     times = []
