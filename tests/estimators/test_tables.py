@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from skdeep import DeepClassifier, DeepRegressor
-from skdeep.estimators._categorical import MIN_CATEGORY_COUNT
+from skdeep.estimators.contract import MIN_CATEGORY_COUNT
 from skdeep.network import MLP
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
