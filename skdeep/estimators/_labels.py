@@ -10,6 +10,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d
 
+from ._validation_split import AUTO_EARLY_STOPPING_ROWS
 from ._warnings import warn_caller
 
 
@@ -149,10 +150,16 @@ class LabelTargets:
             # a warning, not MLPClassifier's error: the split still works, and
             # one rare class should not end a grid search
             reason, fix = _unstratified_reason(y, n_val)
+            chosen, fixes = "", f"pass X_val and y_val to fit, or {fix}"
+            if isinstance(self.early_stopping, str):  # 'auto': not asked for
+                chosen = (" (early_stopping='auto' holds one out above "
+                          f"{AUTO_EARLY_STOPPING_ROWS} training rows)")
+                fixes = (f"pass X_val and y_val to fit, {fix}, or set "
+                         "early_stopping=False")
             warn_caller(
                 f"{type(self).__name__}: {reason}, so the early-stopping "
-                "validation split is not stratified and a class may be missing "
-                f"from one side; pass X_val and y_val to fit, or {fix}.")
+                f"validation split{chosen} is not stratified and a class may be "
+                f"missing from one side; {fixes}.")
         train_rows, val_rows = train_test_split(
             np.arange(len(y)), test_size=n_val, stratify=stratify,
             random_state=int(rng.integers(2**31 - 1)))

@@ -48,6 +48,29 @@ def test_early_stopping_with_a_lone_class_warns_and_names_it():
     assert model.validation_scores_  # and it trained with a validation set
 
 
+def test_auto_early_stopping_says_it_chose_the_split_and_how_to_turn_it_off():
+    # 601 rows: early_stopping='auto' holds out a validation set (above 500),
+    # which the user never asked for, so the warning says where it came from
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(601, 3))
+    y = np.r_[np.zeros(300), np.ones(300), 2].astype(int)
+    model = DeepClassifier(hidden_layer_sizes=(5,), max_iter=2, random_state=0)
+    with pytest.warns(UserWarning) as caught:
+        model.fit(X, y)
+    [message] = [str(w.message) for w in caught if "stratified" in str(w.message)]
+    assert message == (
+        "DeepClassifier: class 2 has a single sample, so the early-stopping "
+        "validation split (early_stopping='auto' holds one out above 500 training "
+        "rows) is not stratified and a class may be missing from one side; pass "
+        "X_val and y_val to fit, collect more samples of that class, or set "
+        "early_stopping=False.")
+    assert model.do_early_stopping_
+    with warnings.catch_warnings():  # the fix it names: no split, no warning
+        warnings.filterwarnings("error", message=".*stratified")
+        DeepClassifier(hidden_layer_sizes=(5,), max_iter=2, early_stopping=False,
+                       random_state=0).fit(X, y)
+
+
 def test_early_stopping_warns_when_validation_cannot_hold_every_class():
     model = DeepClassifier(hidden_layer_sizes=(5,), max_iter=3, early_stopping=True,
                            validation_fraction=0.05, random_state=0)
