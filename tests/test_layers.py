@@ -18,10 +18,20 @@ literal ``importlib.import_module`` calls, wherever they sit) and checks:
    (the fitted engine handed out and taken back, what a running fit gives its
    callbacks, the estimators' facts the command line needs) and their public
    fitted attributes. Importing another unit's private module or private name,
-   or touching an attribute another unit keeps private (``obj._name``, or
-   ``getattr(obj, "_name")``), fails. The allow-lists below held the
+   or touching an attribute another unit keeps private, fails: ``obj._name``,
+   ``getattr(obj, "_name")`` (and setattr, hasattr, delattr, attrgetter), or
+   the object's attribute dict at that key (``vars(obj)["_name"]``,
+   ``obj.__dict__.get("_name")``, ``"_name" in vars(obj)``), whether or not
+   the reading unit has a private name of its own spelt the same. Replacing
+   an object's whole attribute dict (``vars(obj).update(...)``) is the
+   contract's ``adopt_state`` alone. The allow-lists below held the
    violations older than this rule; they are empty now and stay so (an
    entry whose violation is gone fails too).
+
+What a static reading cannot see stays outside: a name computed at run time
+(``getattr(obj, name)``, ``import_module(variable)``), which the package
+uses only for its own modules (the face's lazy imports, the command table of
+``cli``) and for public names.
 """
 
 import ast
@@ -248,20 +258,81 @@ def _owned():
     return {unit: set(filter(_private, names)) for unit, names in owned.items()}
 
 
+def _not_self(node):
+    return not (isinstance(node, ast.Name) and node.id in ("self", "cls"))
+
+
+def _state_of(node):
+    """The object whose attribute dict ``node`` spells (``vars(obj)`` or
+    ``obj.__dict__``), or None."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "vars" and len(node.args) == 1):
+        return node.args[0]
+    if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+        return node.value
+    return None
+
+
+def _private_text(node):
+    return (isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and _private(node.value))
+
+
 def _attribute_uses(source):
-    """(line, name) of each ``obj._name`` (not on self or cls) and each
-    ``getattr``/``setattr``/``hasattr``/``delattr`` of a literal private name."""
+    """(line, name) of each private attribute of an object other than self or
+    cls, named in the source: ``obj._name``; ``getattr``/``setattr``/
+    ``hasattr``/``delattr`` or ``attrgetter`` of a literal private name; and
+    the object's attribute dict (``vars(obj)``, ``obj.__dict__``) read or
+    written at a literal private key (``[...]``, ``.get``, ``.pop``,
+    ``.setdefault``, ``in``)."""
     for node in ast.walk(_tree(source)):
         if (isinstance(node, ast.Attribute) and _private(node.attr)
-                and not (isinstance(node.value, ast.Name)
-                         and node.value.id in ("self", "cls"))):
+                and _not_self(node.value)):
             yield node.lineno, node.attr
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-              and node.func.id in ("getattr", "setattr", "hasattr", "delattr")
-              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-              and isinstance(node.args[1].value, str)
-              and _private(node.args[1].value)):
-            yield node.lineno, node.args[1].value
+        elif isinstance(node, ast.Call):
+            function = getattr(node.func, "id", getattr(node.func, "attr", None))
+            if (function in ("getattr", "setattr", "hasattr", "delattr")
+                    and len(node.args) >= 2 and _private_text(node.args[1])
+                    and _not_self(node.args[0])):
+                yield node.lineno, node.args[1].value
+            elif function == "attrgetter":
+                yield from ((node.lineno, arg.value) for arg in node.args
+                            if _private_text(arg))
+            elif (isinstance(node.func, ast.Attribute)
+                  and node.func.attr in ("get", "pop", "setdefault")
+                  and node.args and _private_text(node.args[0])):
+                owner = _state_of(node.func.value)
+                if owner is not None and _not_self(owner):
+                    yield node.lineno, node.args[0].value
+        elif isinstance(node, ast.Subscript) and _private_text(node.slice):
+            owner = _state_of(node.value)
+            if owner is not None and _not_self(owner):
+                yield node.lineno, node.slice.value
+        elif (isinstance(node, ast.Compare) and _private_text(node.left)
+              and isinstance(node.ops[0], (ast.In, ast.NotIn))):
+            owner = _state_of(node.comparators[0])
+            if owner is not None and _not_self(owner):
+                yield node.lineno, node.left.value
+
+
+def _state_replacements(source):
+    """Lines where an object's whole attribute dict, other than self's, is
+    rewritten or copied into another's: ``vars(obj).update(...)``,
+    ``.clear()``, ``x.__dict__.update(vars(obj))``..."""
+    for node in ast.walk(_tree(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("update", "clear")):
+            continue
+        owners = [_state_of(node.func.value), *map(_state_of, node.args)]
+        if any(owner is not None and _not_self(owner) for owner in owners):
+            yield node.lineno
+
+
+def _foreign(unit, source, owned):
+    """The private names of other units that ``source``, in ``unit``, touches."""
+    for _, name in _attribute_uses(source):
+        if any(name in names for other, names in owned.items() if other != unit):
+            yield name
 
 
 def _private_attributes():
@@ -269,10 +340,8 @@ def _private_attributes():
     found = Counter()
     for path in _modules():
         unit = _unit(path)
-        for _, name in _attribute_uses(_source(path)):
-            others = {u for u, names in owned.items() if u != unit and name in names}
-            if others and name not in owned[unit]:
-                found[unit, name] += 1
+        for name in _foreign(unit, _source(path), owned):
+            found[unit, name] += 1
     return found
 
 
@@ -323,6 +392,15 @@ def test_no_new_private_imports_across_units():
         f"{over}; use or add a public name in that unit instead")
 
 
+def test_only_the_contract_replaces_an_objects_whole_state():
+    contract = PACKAGE / "estimators" / "contract.py"
+    where = [f"{path.relative_to(PACKAGE)}:{line}" for path in _modules()
+             if path != contract for line in _state_replacements(_source(path))]
+    assert not where, (
+        "an object's whole attribute dict rewritten outside "
+        f"skdeep.estimators.contract.adopt_state: {where}; use adopt_state")
+
+
 def test_no_new_private_attributes_across_units():
     over = _over(_private_attributes(), PRIVATE_ATTRIBUTES_ALLOWED)
     assert not over, (
@@ -356,9 +434,22 @@ def test_the_walker_sees_what_it_checks():
     assert _unit(PACKAGE / "streaming" / "_reader.py") == "streaming"
     assert "_network" in _owned()["estimators"]
     probe = ("def f(self, model, task):\n    model._network.params\n"
-             "    getattr(task, '_skdeep', None)\n    self._own\n    m.__len__\n")
-    assert sorted(name for _, name in _attribute_uses(probe)) == ["_network",
-                                                                  "_skdeep"]
+             "    getattr(task, '_skdeep', None)\n    self._own\n    m.__len__\n"
+             "    vars(model)['_a']\n    model.__dict__.get('_b')\n"
+             "    '_c' in vars(model)\n    operator.attrgetter('_d')(model)\n"
+             "    vars(model).pop('_e', None)\n    getattr(self, '_own')\n"
+             "    vars(self)['_own']\n    vars(model)['public_']\n")
+    assert sorted(name for _, name in _attribute_uses(probe)) == [
+        "_a", "_b", "_c", "_d", "_e", "_network", "_skdeep"]
+    replacing = ("def g(self, a, b):\n    vars(a).clear()\n"
+                 "    a.__dict__.update(b.__dict__)\n    vars(self).update(x=1)\n"
+                 "    {}.update(vars(b))\n    d.update(e)\n")
+    assert list(_state_replacements(replacing)) == [2, 3, 5]
+    # a name the reading unit also uses privately is no excuse: streaming has
+    # a _labels of its own, and the estimators' _labels stays theirs
+    assert "_labels" in _owned()["streaming"] & _owned()["estimators"]
+    reading = "def h(self, model):\n    self._labels()\n    model._labels()\n"
+    assert list(_foreign("streaming", reading, _owned())) == ["_labels"]
 
 
 @pytest.mark.slow  # a fresh interpreter

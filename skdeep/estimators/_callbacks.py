@@ -26,14 +26,29 @@ try:
 except ImportError:  # scikit-learn < 1.9
     CallbackSupportMixin = None
 
-__all__ = ["CallbackSupport", "FitFacts", "callback_management", "fit_facts",
-           "fit_task", "file_inputs", "log_columns", "training_controls",
-           "RUNTIME_ATTRIBUTES"]
+__all__ = ["CallbackSupport", "FitFacts", "callback_management", "callbacks_of",
+           "fit_facts", "fit_task", "file_inputs", "log_columns",
+           "training_controls", "RUNTIME_ATTRIBUTES"]
 
 # set on an estimator while (or because) callbacks run; never part of a model
 RUNTIME_ATTRIBUTES = frozenset({"_skl_callbacks", "_callback_fit_ctx",
                                 "_skl_callbacks_to_teardown",
                                 "_parent_callback_ctx"})
+
+
+def callbacks_of(estimator):
+    """The callbacks set on ``estimator`` with ``set_callbacks`` (scikit-learn's
+    protocol keeps them in ``_skl_callbacks``), as a tuple; empty when none.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+
+    Returns
+    -------
+    tuple
+    """
+    return tuple(getattr(estimator, "_skl_callbacks", None) or ())
 
 
 class _NoCallbackSupport:
@@ -189,14 +204,14 @@ def fit_task(estimator, X, y, sample_weight, max_epochs, facts=None):
         return
     root = estimator._init_callback_context(max_subtasks=max_epochs)
     if facts is not None:
-        facts.callbacks = tuple(getattr(estimator, "_skl_callbacks", ()))
+        facts.callbacks = callbacks_of(estimator)
         _FACTS[root] = facts
     data = {"X": X, "y": y, "metadata": (None if sample_weight is None
                                          else {"sample_weight": sample_weight})}
     try:
         root.call_on_fit_task_begin(estimator=estimator, **data)
         # without callbacks nothing listens: the loop runs the no-op hooks
-        listening = bool(getattr(estimator, "_skl_callbacks", None))
+        listening = bool(callbacks_of(estimator))
         yield EpochTasks(estimator, root, data) if listening else NO_HOOKS
         root.call_on_fit_task_end(estimator=estimator,
                                   reconstruction_attributes={}, **data)

@@ -15,7 +15,9 @@ The fitted engine (:class:`skdeep.training.Engine`: network, optimizer,
 training state, random generator) is handed out by :func:`fitted_engine` and
 taken back by :func:`install_engine`, which derives every fitted attribute
 from it exactly as ``fit`` does. The other names say what saving and loading a
-fitted estimator needs to know besides the engine.
+fitted estimator needs to know besides the engine (:func:`unsaved_attributes`
+finds what a file would lose). An edge that fits a copy, so that a failed
+fit leaves the original as it was, commits with :func:`adopt_state`.
 
 The callbacks see a running fit through two functions of scikit-learn's task
 (the ``context`` their hooks receive): :func:`fit_facts` gives the fit's
@@ -23,7 +25,8 @@ The callbacks see a running fit through two functions of scikit-learn's task
 continues) on its root task, :func:`training_controls` the
 ``skdeep.training.TrainingControls`` (epoch, logs, learning rate) on each epoch
 task. Both give None for any other task, and for a task that has ended: a fit
-leaves nothing behind. :func:`is_skdeep_estimator` tells the estimators from
+leaves nothing behind. :func:`callbacks_of` gives the callbacks set on an
+estimator. :func:`is_skdeep_estimator` tells the estimators from
 any other. The command line reads the estimators' facts about raw tables
 (:func:`is_categorical_dtype`, ``MIN_CATEGORY_COUNT``, and ``NUMERIC_SHARE``,
 the share of numbers that makes a text column numbers with typos) and splits
@@ -44,6 +47,7 @@ from ._base import BaseDeep
 from ._callbacks import (
     RUNTIME_ATTRIBUTES,
     FitFacts,
+    callbacks_of,
     fit_facts,
     log_columns,
     training_controls,
@@ -57,17 +61,24 @@ from ._text import NUMERIC_SHARE
 
 __all__ = [
     # the fitted engine and what fit derives from it
-    "check_parameters", "fitted_engine", "install_engine", "is_fitted",
-    "trained_params", "warm_start_mismatch", "PARAMETER_CONSTRAINTS",
-    "RUNTIME_ATTRIBUTES",
+    "adopt_state", "check_parameters", "fitted_engine", "install_engine",
+    "is_fitted", "trained_params", "unsaved_attributes", "warm_start_mismatch",
+    "PARAMETER_CONSTRAINTS", "RUNTIME_ATTRIBUTES",
     # a classifier's label encoding
     "is_multilabel", "is_one_hot", "set_label_encoding",
     # a running fit, for the callbacks and fit_csv
-    "fit_facts", "is_skdeep_estimator", "stream_fit_facts", "training_controls",
+    "callbacks_of", "fit_facts", "is_skdeep_estimator", "stream_fit_facts",
+    "training_controls",
     # raw tables and splits, for fit_csv and the command line
     "MIN_CATEGORY_COUNT", "NUMERIC_SHARE", "is_categorical_dtype",
     "stratify_labels", "table_categories", "training_dtype",
 ]
+
+
+# what the estimators keep privately besides their parameters and public
+# fitted attributes: the engine, the trained parameters, the label encoding
+_PRIVATE_STATE = frozenset({"_network", "_optimizer", "_state", "_rng",
+                            "_trained_params", "_multilabel", "_one_hot"})
 
 
 def is_fitted(estimator):
@@ -315,3 +326,42 @@ def stream_fit_facts(estimator, callbacks, inputs):
     return FitFacts(callbacks, incremental=False, inputs=inputs,
                     columns=log_columns(estimator, validating=False),
                     history=estimator.history_ if fitted else {})
+
+
+def adopt_state(estimator, trained):
+    """Give ``estimator`` the whole state of ``trained``, a fitted copy of it,
+    keeping its identity: how an edge that fits a copy (so that a failed fit
+    leaves the original as it was) commits the result.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Any scikit-learn estimator; its attributes are replaced by ``trained``'s.
+    trained : estimator instance
+        A fitted copy of ``estimator`` (``sklearn.base.clone`` or ``copy``).
+    """
+    state = vars(estimator)
+    state.clear()
+    state.update(vars(trained))
+
+
+def unsaved_attributes(estimator, saved):
+    """The attributes of a fitted estimator that a model file does not hold:
+    neither a parameter, nor in ``saved``, nor the state the contract hands
+    out (:func:`fitted_engine`, :func:`trained_params`, :func:`is_multilabel`,
+    :func:`is_one_hot`), nor a run-time hook (``RUNTIME_ATTRIBUTES``).
+
+    Parameters
+    ----------
+    estimator : DeepClassifier or DeepRegressor
+    saved : iterable of str
+        The attribute names the file records or derives on load.
+
+    Returns
+    -------
+    list of str
+        Sorted; empty when the file holds everything.
+    """
+    known = (set(saved) | set(estimator.get_params(deep=False)) | _PRIVATE_STATE
+             | RUNTIME_ATTRIBUTES)
+    return sorted(set(vars(estimator)) - known)

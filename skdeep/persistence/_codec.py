@@ -211,7 +211,7 @@ class Decoder:
                where, "a slice needs three integers or nulls.")
         return slice(*parts)
 
-    def _dtype(self, node, where):
+    def _numpy_dtype(self, node, where):
         return check_dtype(field(node, "name", str, where), where, True)
 
     def _scalar_type(self, node, where):
@@ -238,7 +238,7 @@ _DECODERS = {
     "array": Decoder.array, "tuple": Decoder._tuple, "dict": Decoder._dict,
     "float": Decoder._float, "scalar": Decoder._scalar,
     "object_array": Decoder._object_array, "slice": Decoder._slice,
-    "dtype": Decoder._dtype, "scalar_type": Decoder._scalar_type,
+    "dtype": Decoder._numpy_dtype, "scalar_type": Decoder._scalar_type,
     "random_state": Decoder._random_state,
 }
 

@@ -10,12 +10,12 @@ node back.
 
 from ..estimators import DeepClassifier, DeepRegressor
 from ..estimators.contract import (
-    RUNTIME_ATTRIBUTES,
     fitted_engine,
     is_fitted,
     is_multilabel,
     is_one_hot,
     trained_params,
+    unsaved_attributes,
     warm_start_mismatch,
 )
 from ..optim import SGD, Adam, AdamW
@@ -33,7 +33,6 @@ LABEL_KEYS = ("_multilabel", "_one_hot")
 INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_", "classes_", *LABEL_KEYS,
                     "target_offset_", "target_scale_", "input_offset_",
                     "input_scale_", "do_early_stopping_", *TABLE_ATTRIBUTES)
-_ENGINE = ("_network", "_optimizer", "_state", "_rng", "_trained_params")
 _DERIVED = ("coefs_", "intercepts_", "n_layers_", "n_outputs_", "out_activation_",
             "activations_",
             "n_iter_", "t_", "history_", "loss_curve_", "loss_", "best_loss_",
@@ -50,10 +49,9 @@ def encode_deep(estimator, encoder, where):
             "params": encoder.encode_fields(params, f"{where}.params"), "fitted": None}
     if not is_fitted(estimator):
         return node
-    known = set(params) | set(INPUT_ATTRIBUTES) | set(_ENGINE) | set(_DERIVED)
     # callbacks are run-time hooks, not part of a model: never saved
-    unknown = sorted(set(vars(estimator)) - known - {"_sklearn_output_config"}
-                     - RUNTIME_ATTRIBUTES)
+    unknown = unsaved_attributes(estimator, {*INPUT_ATTRIBUTES, *_DERIVED,
+                                             "_sklearn_output_config"})
     if unknown:
         raise TypeError(f"{where}: {type(estimator).__name__} has attributes "
                         f"{unknown} that skdeep.save does not know how to save.")

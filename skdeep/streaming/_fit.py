@@ -7,7 +7,12 @@ import numpy as np
 from sklearn.base import is_classifier
 
 from ..estimators import DeepClassifier, DeepRegressor
-from ..estimators.contract import stream_fit_facts, training_dtype
+from ..estimators.contract import (
+    adopt_state,
+    callbacks_of,
+    stream_fit_facts,
+    training_dtype,
+)
 from ._columns import feature_columns, text_category_columns
 from ._loop import Stream, first_pass, train_passes
 from ._reader import ChunkReader
@@ -152,9 +157,9 @@ def fit_csv(estimator, path, *, target, chunksize=10_000, n_passes=1, classes=No
     stream = _copies(estimator, scaler, reader)
     classes = first_pass(stream, classes)
     train_passes(stream, n_passes, classes=classes, verbose=verbose)
-    _adopt_state(estimator, stream.model)
+    adopt_state(estimator, stream.model)
     if scaler is not None:
-        _adopt_state(scaler, stream.scaler)
+        adopt_state(scaler, stream.scaler)
     return estimator
 
 
@@ -181,17 +186,12 @@ def _check_settings(estimator, chunksize, n_passes, read_csv_kwargs):
 def _check_callbacks(estimator, path):
     """Run the callbacks' setup step for the whole stream before any read: the
     CSV is an input no callback may write, and the stream is a new run."""
-    callbacks = _callbacks(estimator)
+    callbacks = callbacks_of(estimator)
     if not callbacks or not isinstance(estimator, (DeepClassifier, DeepRegressor)):
         return
     from ..callbacks import begin_fit
 
     begin_fit(stream_fit_facts(estimator, callbacks, [path]))
-
-
-def _callbacks(estimator):
-    """The callbacks set on the estimator (scikit-learn's protocol)."""
-    return getattr(estimator, "_skl_callbacks", ())
 
 
 def _open_reader(estimator, path, features, targets, options):
@@ -211,7 +211,7 @@ def _copies(estimator, scaler, reader):
     the trained state only once every chunk succeeded. The callbacks are not
     copied: they report on this run to the caller.
     """
-    keep = {id(callback): callback for callback in _callbacks(estimator)}
+    keep = {id(callback): callback for callback in callbacks_of(estimator)}
     # the chunks hold the numbers as written (float64): whatever scales them,
     # the scaler or the estimator's own input_scaling, sees them at full
     # precision (a float32 read would round a Unix time before scaling)
@@ -227,8 +227,3 @@ def _chunk_dtype(estimator):
     return trained or np.dtype(np.float64)
 
 
-def _adopt_state(original, trained):
-    """Give ``original`` the state of its trained copy, keeping its identity."""
-    state = vars(original)
-    state.clear()
-    state.update(vars(trained))

@@ -47,16 +47,17 @@ class TrainingControls:
     """
 
     def __init__(self, optimizer):
-        self._optimizer = optimizer
+        self._live_optimizer = optimizer
         self.epoch, self.logs, self.epoch_rate = 0, {}, None
 
     @property
     def learning_rate(self):
-        return None if self._optimizer is None else self._optimizer.learning_rate
+        optimizer = self._live_optimizer
+        return None if optimizer is None else optimizer.learning_rate
 
     @learning_rate.setter
     def learning_rate(self, value):
-        if self._optimizer is None:
+        if self._live_optimizer is None:
             raise ValueError("solver='lbfgs' has no learning rate to set; use "
                              "solver='adam', 'adamw' or 'sgd'.")
         if isinstance(value, bool) or not (
@@ -65,4 +66,4 @@ class TrainingControls:
             # 0 is a rate (the weights stay put): where a warm-up starts
             raise ValueError("the learning rate must be a finite number >= 0; got "
                              f"{value!r}.")
-        self._optimizer.learning_rate = float(value)
+        self._live_optimizer.learning_rate = float(value)

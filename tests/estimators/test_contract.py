@@ -323,3 +323,55 @@ def test_labels_are_stratified_on_when_every_class_fits_both_sides(
     y = np.asarray(y)
     result = stratify_labels(y, n_held_out)
     assert (result is y) if stratified else (result is None)
+
+
+def test_adopt_state_makes_the_original_the_fitted_copy_and_keeps_its_identity():
+    from sklearn.base import clone
+    from sklearn.preprocessing import StandardScaler
+
+    from skdeep.estimators.contract import adopt_state
+
+    X, y = _data("classifier")
+    original = DeepClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
+    reference = clone(original).fit(X, y)  # what a fit of the original gives
+    trained = clone(original).fit(X, y)
+    holder = [original]
+    adopt_state(original, trained)
+    assert holder[0] is original and original.n_iter_ == 3
+    np.testing.assert_array_equal(original.predict_proba(X),
+                                  reference.predict_proba(X))
+    assert fitted_engine(original).network is fitted_engine(trained).network
+    # any scikit-learn estimator: fit_csv commits its scaler the same way
+    scaler = StandardScaler()
+    adopt_state(scaler, StandardScaler().fit(X))
+    np.testing.assert_allclose(scaler.mean_, X.mean(axis=0))
+    # a failed fit's copy is never adopted: the state is replaced, not merged
+    extra = DeepClassifier(max_iter=1)
+    extra.leftover_ = 1
+    adopt_state(extra, clone(original))
+    assert not hasattr(extra, "leftover_") and not hasattr(extra, "n_iter_")
+
+
+def test_unsaved_attributes_are_those_a_model_file_would_lose():
+    from skdeep.estimators.contract import unsaved_attributes
+
+    X, y = _data("classifier")
+    model = DeepClassifier(hidden_layer_sizes=(5,), max_iter=2, random_state=0)
+    model.fit(X, y)
+    public = [name for name in vars(model) if not name.startswith("_")
+              and name not in model.get_params()]
+    assert unsaved_attributes(model, public) == []
+    model.note_, model._mine = "by hand", 1
+    assert unsaved_attributes(model, public) == ["_mine", "note_"]
+    assert unsaved_attributes(model, [*public, "note_"]) == ["_mine"]
+
+
+def test_callbacks_of_gives_the_callbacks_set_on_an_estimator():
+    from skdeep.callbacks import LambdaCallback
+    from skdeep.estimators.contract import callbacks_of
+
+    bar = LambdaCallback(on_epoch_end=lambda epoch, logs: None)
+    model = DeepRegressor()
+    assert callbacks_of(model) == ()
+    model.set_callbacks(bar)
+    assert callbacks_of(model) == (bar,)
