@@ -23,14 +23,16 @@ def dtype(request):
     return request.param
 
 
-def optimizer_for(kind, network):
-    """A fresh optimizer of ``kind`` (adam, adamw, sgd, momentum, nesterov)."""
+def optimizer_for(kind, network, weight_decay=0.1):
+    """A fresh optimizer of ``kind`` (adam, adamw, sgd, momentum, nesterov);
+    ``weight_decay`` is AdamW's."""
     n, dtype = network.n_params, network.params.dtype
     adam = {"learning_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8}
     if kind == "adam":
         return Adam(n, dtype, **adam)
     if kind == "adamw":
-        return AdamW(n, dtype, **adam, weight_decay=0.1, n_decayed=network.n_weights)
+        return AdamW(n, dtype, **adam, weight_decay=weight_decay,
+                     n_decayed=network.n_weights)
     momentum = {"sgd": 0.0, "momentum": 0.9, "nesterov": 0.9}[kind]
     return SGD(n, dtype, learning_rate=0.05, momentum=momentum,
                nesterov=kind == "nesterov")
@@ -40,9 +42,10 @@ class Paths:
     """Two epochs of the engine on the compiled or the NumPy path.
 
     ``config`` keys: loss (softmax cross-entropy), activations (relu), hidden
-    widths (7, 5), optimizer (adam), sizes (of the trailing categorical code
-    columns of X; none), and the ``TrainingSettings`` batch_size (32), shuffle
-    (True), alpha, dropout, clip_norm and target_scaling.
+    widths (7, 5), optimizer (adam), weight_decay (AdamW's; 0.1), sizes (of
+    the trailing categorical code columns of X; none), and the
+    ``TrainingSettings`` batch_size (32), shuffle (True), alpha, dropout,
+    clip_norm and target_scaling.
     """
 
     optimizer = staticmethod(optimizer_for)
@@ -63,7 +66,8 @@ class Paths:
         self._monkeypatch.setenv("SKDEEP_COMPILED",
                                  "1" if engine == "compiled" else "0")
         network = self.network(problem, config)
-        optimizer = self.optimizer(config.get("optimizer", "adam"), network)
+        optimizer = self.optimizer(config.get("optimizer", "adam"), network,
+                                   config.get("weight_decay", 0.1))
         settings = TrainingSettings(
             max_epochs=2, batch_size=config.get("batch_size", 32),
             shuffle=config.get("shuffle", True), alpha=config.get("alpha", 0.0),
