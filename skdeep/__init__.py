@@ -10,7 +10,7 @@ packages around them. Imports point down only:
 - ``ops`` and ``optim`` import no other layer: NumPy, and of SciPy only its
   special functions (``ops``, GELU's erf) and its L-BFGS (``optim``);
 - ``network`` imports ``ops``; ``training`` imports ``network``, ``optim`` and
-  ``ops`` (and Numba with SciPy's BLAS for its compiled step);
+  ``ops`` (and Numba, llvmlite and SciPy's BLAS for its compiled step);
 - ``estimators`` import the engine, scikit-learn, SciPy, pandas and
   threadpoolctl; nothing below them imports scikit-learn or pandas;
 - the edges use the estimators: ``persistence`` (also the engine's public
@@ -18,7 +18,9 @@ packages around them. Imports point down only:
   ``persistence``), ``streaming`` (also ``callbacks``), ``plotting``,
   ``datasets``, and ``cli`` on top of them all. ``persistence``, ``export``,
   ``streaming``, ``plotting``, ``datasets`` and ``cli`` import scikit-learn;
-  ``persistence``, ``streaming``, ``datasets`` and ``cli`` import pandas;
+  ``persistence``, ``export``, ``streaming``, ``datasets`` and ``cli`` import
+  pandas; ``export`` imports SciPy's erf (GELU's exact values in the graph),
+  ONNX and skl2onnx; ``plotting`` and ``cli`` import matplotlib;
 - ``exceptions``, ``files`` and ``_pipelines`` (the last step of a Pipeline)
   are leaves every layer may import.
 

@@ -8,6 +8,8 @@ sklearn).
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 # an extra of the bare name, e.g. "skdeep[onnx]", but not "scikit-deep[onnx]"
 BARE_EXTRA = re.compile(r"(?<![\w-])skdeep\\?\[")
@@ -42,3 +44,22 @@ def test_no_install_hint_names_the_other_project():
 def test_readme_says_the_pypi_name():
     readme = (ROOT / "README.md").read_text()
     assert "pip install scikit-deep" in readme
+
+
+@pytest.mark.parametrize("implementation, machine, installs", [
+    ("CPython", "x86_64", True), ("CPython", "AMD64", True),
+    ("CPython", "aarch64", True), ("CPython", "arm64", True),
+    ("PyPy", "x86_64", False), ("CPython", "riscv64", False),
+    ("CPython", "ppc64le", False), ("CPython", "armv7l", False),
+])
+def test_numba_is_required_only_where_it_has_wheels(implementation, machine,
+                                                     installs):
+    """Elsewhere pip would build Numba and LLVM from source and fail: the
+    install goes on without it, and training takes the NumPy path."""
+    from packaging.requirements import Requirement
+
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    [line] = re.findall(r'^    "(numba[^"]*)",$', pyproject, re.M)
+    marker = Requirement(line).marker
+    assert marker.evaluate({"platform_python_implementation": implementation,
+                            "platform_machine": machine}) is installs
