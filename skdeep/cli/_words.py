@@ -19,6 +19,14 @@ _REWORDING = (
      r"early_stopping=False", "add rows, or pass --no-early-stopping"),
     (r"give more samples a positive weight, or pass X_val and y_val",
      "add rows, or pass --no-early-stopping"),
+    # an early-stopping split that cannot be stratified (train has no X_val)
+    (r"\(early_stopping='auto' holds one out above (\d+) training rows\)",
+     r"(--early-stopping is on by default above \1 training rows)"),
+    (r"pass X_val and y_val to fit, (?:or )?(collect more samples of "
+     r"(?:that class|those classes))(?:, or set early_stopping=False)?",
+     r"\1, or pass --no-early-stopping"),
+    (r"pass X_val and y_val to fit, (?:or )?(?:raise|lower) validation_fraction"
+     r"(?:, or set early_stopping=False)?", "add rows, or pass --no-early-stopping"),
     (r"max_iter=(\d+)", r"--max-iter \1"),
     (r"\bmax_iter\b", "--max-iter"),
     (r"set early_stopping=True", "pass --early-stopping"),

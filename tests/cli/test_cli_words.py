@@ -65,6 +65,42 @@ def test_early_stopping_on_too_few_rows_names_cli_flags(tmp_path, cli):
     assert not PYTHON_WORDS.search(err), err
 
 
+@pytest.mark.parametrize("early_stopping", [[], ["--early-stopping"]],
+                         ids=["auto", "explicit"])
+def test_an_unstratified_split_names_cli_flags(tmp_path, cli, early_stopping):
+    # 801 rows (640 for training after train's 20% test rows), one class with
+    # a single sample: the early-stopping split ('auto' holds one out above
+    # 500 training rows) cannot be stratified
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(801, 3)), columns=["a", "b", "c"])
+    frame["label"] = ["x"] * 400 + ["y"] * 400 + ["z"]
+    path = tmp_path / "lone.csv"
+    frame.to_csv(path, index=False)
+    status, out, err = cli("train", path, "--target", "label", "--hidden", "4",
+                           "--max-iter", "2", "--quiet", *early_stopping,
+                           "--output", tmp_path / "m.skdeep")
+    assert status == 0
+    [note] = [line for line in out.splitlines() if "is not stratified" in line]
+    assert "class 'z' has a single sample" in note
+    assert note.endswith("collect more samples of that class, or pass "
+                         "--no-early-stopping."), note
+    if not early_stopping:
+        assert "(--early-stopping is on by default above 500 training rows)" in note
+    assert not PYTHON_WORDS.search(note) and "=False" not in note, note
+
+
+@pytest.mark.parametrize("fix", [
+    "pass X_val and y_val to fit, raise validation_fraction, or set "
+    "early_stopping=False",
+    "pass X_val and y_val to fit, or lower validation_fraction"])
+def test_the_split_size_fixes_read_as_cli_flags(fix):
+    from skdeep.cli._words import cli_words
+
+    said = cli_words(f"the split is not stratified; {fix}.")
+    assert said == ("the split is not stratified; add rows, or pass "
+                    "--no-early-stopping.")
+
+
 @pytest.fixture
 def shots_model(tmp_path, shots_csv, cli):
     path = tmp_path / "shots.skdeep"
