@@ -61,9 +61,10 @@ from ._text import NUMERIC_SHARE
 
 __all__ = [
     # the fitted engine and what fit derives from it
-    "adopt_state", "check_parameters", "fitted_engine", "install_engine",
-    "is_fitted", "trained_params", "unsaved_attributes", "warm_start_mismatch",
-    "PARAMETER_CONSTRAINTS", "RUNTIME_ATTRIBUTES",
+    "check_parameters", "fitted_engine", "install_engine", "is_fitted",
+    "trained_params", "warm_start_mismatch", "PARAMETER_CONSTRAINTS",
+    # a fitted estimator saved, or committed from a fitted copy
+    "adopt_state", "unsaved_attributes", "RUNTIME_ATTRIBUTES",
     # a classifier's label encoding
     "is_multilabel", "is_one_hot", "set_label_encoding",
     # a running fit, for the callbacks and fit_csv

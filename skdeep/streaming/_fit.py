@@ -225,5 +225,3 @@ def _chunk_dtype(estimator):
     trained = (training_dtype(estimator)
                if isinstance(estimator, (DeepClassifier, DeepRegressor)) else None)
     return trained or np.dtype(np.float64)
-
-

@@ -325,7 +325,7 @@ def test_labels_are_stratified_on_when_every_class_fits_both_sides(
     assert (result is y) if stratified else (result is None)
 
 
-def test_adopt_state_makes_the_original_the_fitted_copy_and_keeps_its_identity():
+def test_adopt_state_makes_the_original_what_the_fitted_copy_is():
     from sklearn.base import clone
     from sklearn.preprocessing import StandardScaler
 
@@ -335,9 +335,8 @@ def test_adopt_state_makes_the_original_the_fitted_copy_and_keeps_its_identity()
     original = DeepClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0)
     reference = clone(original).fit(X, y)  # what a fit of the original gives
     trained = clone(original).fit(X, y)
-    holder = [original]
     adopt_state(original, trained)
-    assert holder[0] is original and original.n_iter_ == 3
+    assert original.n_iter_ == 3
     np.testing.assert_array_equal(original.predict_proba(X),
                                   reference.predict_proba(X))
     assert fitted_engine(original).network is fitted_engine(trained).network
@@ -345,7 +344,7 @@ def test_adopt_state_makes_the_original_the_fitted_copy_and_keeps_its_identity()
     scaler = StandardScaler()
     adopt_state(scaler, StandardScaler().fit(X))
     np.testing.assert_allclose(scaler.mean_, X.mean(axis=0))
-    # a failed fit's copy is never adopted: the state is replaced, not merged
+    # the state is replaced, not merged: nothing of the original's stays
     extra = DeepClassifier(max_iter=1)
     extra.leftover_ = 1
     adopt_state(extra, clone(original))
@@ -370,7 +369,7 @@ def test_callbacks_of_gives_the_callbacks_set_on_an_estimator():
     from skdeep.callbacks import LambdaCallback
     from skdeep.estimators.contract import callbacks_of
 
-    bar = LambdaCallback(on_epoch_end=lambda epoch, logs: None)
+    bar = LambdaCallback(on_epoch_end=lambda estimator, epoch, logs: None)
     model = DeepRegressor()
     assert callbacks_of(model) == ()
     model.set_callbacks(bar)

@@ -461,3 +461,26 @@ def test_load_errors_name_the_path(tmp_path):
         load(path)
     assert str(info.value).startswith(f"{path}: ")
     assert "model file:" not in str(info.value)
+
+
+def test_save_refuses_attributes_it_cannot_save_and_writes_nothing(tmp_path):
+    from skdeep import LambdaCallback
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 3)), np.arange(60) % 2
+    model = DeepClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    model.fit(X, y)
+    model.note_, model._mine = "by hand", 1
+    path = tmp_path / "refused.skdeep"
+    with pytest.raises(TypeError, match=r"DeepClassifier has attributes "
+                       r"\['_mine', 'note_'\] that skdeep\.save does not know how "
+                       r"to save"):
+        save(model, path)
+    assert not path.exists()
+    # callbacks are run-time hooks: never saved, never in the way
+    del model.note_, model._mine
+    model.set_callbacks(LambdaCallback(on_epoch_end=lambda estimator, epoch,
+                                       logs: None))
+    save(model, path)
+    np.testing.assert_array_equal(load(path).predict_proba(X),
+                                  model.predict_proba(X))

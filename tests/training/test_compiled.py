@@ -118,9 +118,12 @@ def _combinations():
     (weighted or not x 3 regularizations, j = 0..5) take activations
     ``(s + j, s + j + 5) % 10``, where s = 3 * optimizer + loss (their
     indices): the first five cases hold all 10 activations, the sixth repeats
-    two in swapped layers, and s moves the pairs along from one optimizer and
-    loss to the next. So every activation meets every optimizer with every
-    loss, in both dtypes (checked below). The dropout layers rotate through
+    two in swapped layers. So every activation meets every optimizer with
+    every loss, in both dtypes (checked below); some pairs of groups share an
+    s, and so a sequence. (s = 4 * optimizer + loss would put Nesterov's SGD
+    on the Poisson loss with selu and identity layers, which diverges at the
+    test's learning rate on the NumPy path itself: a problem, not a
+    disagreement.) The dropout layers rotate through
     ``DROPOUTS``; with sample weights every other optimizer-and-loss pair
     trains unshuffled, and its first batch of 32 rows then weighs 0 (no step,
     no dropout draws); the squared error with sample weights trains on scaled
