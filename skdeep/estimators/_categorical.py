@@ -25,7 +25,9 @@ def categorical_mask(estimator, frame):
     if spec is None:
         return np.zeros(n_columns, dtype=bool)
     if isinstance(spec, str):  # 'from_dtype'
-        mask = np.array([_is_categorical_dtype(dtype) for dtype in frame.dtypes])
+        dtypes = list(frame.dtypes)  # each distinct dtype asked once
+        verdicts = {dtype: _is_categorical_dtype(dtype) for dtype in set(dtypes)}
+        mask = np.array([verdicts[dtype] for dtype in dtypes], dtype=bool)
         _refuse_typos(estimator, frame, mask)
         return mask
     spec = np.asarray(spec)
@@ -102,9 +104,10 @@ def _refuse_typos(estimator, frame, mask):
 def refuse_text(estimator, frame, numeric):
     """Columns to be read as numbers that hold text, refused as the plain path
     refuses them (a first fit)."""
+    dtypes = frame.dtypes  # a new Series at each access: read it once
     bad = [frame.columns[j] for j in numeric
-           if not (pd.api.types.is_numeric_dtype(frame.dtypes.iloc[j])
-                   or pd.api.types.is_bool_dtype(frame.dtypes.iloc[j]))
+           if not (pd.api.types.is_numeric_dtype(dtypes.iloc[j])
+                   or pd.api.types.is_bool_dtype(dtypes.iloc[j]))
            and _stray(frame.iloc[:, j])[0].any()]
     if bad:
         raise ValueError(

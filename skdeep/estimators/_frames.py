@@ -58,7 +58,16 @@ def _converted(estimator, frame, columns):
     """The ``columns`` of ``frame`` converted to a new float64 array."""
     name = type(estimator).__name__
     values = np.empty((frame.shape[0], len(columns)), dtype=np.float64, order="F")
-    for k, j in enumerate(columns):
+    dtypes = frame.dtypes
+    # NumPy's own numbers and bools convert as one block; the rest (text,
+    # pandas' nullable types) column by column, where a typo is found
+    plain = [k for k, j in enumerate(columns)
+             if isinstance(dtypes.iloc[j], np.dtype) and dtypes.iloc[j].kind in "fiub"]
+    if plain:
+        values[:, plain] = frame.iloc[:, [columns[k] for k in plain]].to_numpy(
+            dtype=np.float64)
+    for k in sorted(set(range(len(columns))) - set(plain)):
+        j = columns[k]
         column = frame.iloc[:, j]
         try:
             values[:, k] = pd.to_numeric(column).to_numpy(

@@ -393,3 +393,26 @@ def test_a_numeric_array_without_gaps_skips_the_table_reading(monkeypatch):
         model = DeepClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0,
                                **params).fit(data, y)
         assert "is_categorical_" in vars(model)
+
+
+def test_numeric_columns_convert_in_place_whatever_their_mix_of_types():
+    # NumPy's numbers and bools convert as one block, pandas' nullable types
+    # and numbers stored as text column by column: the result keeps each
+    # column in its place, against pandas' own conversion of each column
+    from skdeep.estimators._frames import numeric_values
+
+    frame = pd.DataFrame({
+        "f32": np.array([1.5, np.nan, -2.0], dtype=np.float32),
+        "nullable": pd.array([1, None, 3], dtype="Int64"),
+        "i64": np.array([4, 5, 6]),
+        "text": pd.Series(["7", "8.5", None], dtype=object),
+        "flag": np.array([True, False, True]),
+        "f64": np.array([0.25, 1e300, np.nan]),
+    })
+    columns = np.array([5, 0, 3, 2, 1, 4])  # interleaved, and out of order
+    got = numeric_values(DeepRegressor(), frame, columns)
+    want = np.column_stack([
+        pd.to_numeric(frame.iloc[:, j]).to_numpy(dtype=np.float64, na_value=np.nan)
+        for j in columns])
+    np.testing.assert_array_equal(got, want)
+    assert got.flags.f_contiguous
