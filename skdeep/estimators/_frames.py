@@ -58,15 +58,14 @@ def _converted(estimator, frame, columns):
     """The ``columns`` of ``frame`` converted to a new float64 array."""
     name = type(estimator).__name__
     values = np.empty((frame.shape[0], len(columns)), dtype=np.float64, order="F")
-    dtypes = frame.dtypes
+    columns, dtypes = np.asarray(columns), frame.dtypes
     # NumPy's own numbers and bools convert as one block; the rest (text,
     # pandas' nullable types) column by column, where a typo is found
-    plain = [k for k, j in enumerate(columns)
-             if isinstance(dtypes.iloc[j], np.dtype) and dtypes.iloc[j].kind in "fiub"]
-    if plain:
-        values[:, plain] = frame.iloc[:, [columns[k] for k in plain]].to_numpy(
-            dtype=np.float64)
-    for k in sorted(set(range(len(columns))) - set(plain)):
+    block = np.array([isinstance(dtype, np.dtype) and dtype.kind in "fiub"
+                      for dtype in dtypes.iloc[columns]], dtype=bool)
+    if block.any():
+        values[:, block] = frame.iloc[:, columns[block]].to_numpy(dtype=np.float64)
+    for k in np.flatnonzero(~block):
         j = columns[k]
         column = frame.iloc[:, j]
         try:

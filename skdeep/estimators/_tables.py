@@ -56,8 +56,6 @@ def encode_table(estimator, X, *, reset, incremental=False):
     if reset:
         for name in TablePlan.ATTRIBUTES:
             estimator.__dict__.pop(name, None)
-        if _plain_numbers(estimator, X, incremental):
-            return None
     elif not has_table(estimator):
         return None
     else:
@@ -82,15 +80,6 @@ def encode_table(estimator, X, *, reset, incremental=False):
     if reset:
         TablePlan.learn(estimator, frame, mask).store(estimator)
     return TablePlan.of(estimator).encode(estimator, frame)
-
-
-def _plain_numbers(estimator, X, incremental):
-    """Whether a first fit's X is a numeric ndarray without NaN that nothing
-    declares a table: it has no categorical column and no gap, which this
-    tells without a frame of one column per feature (a second per million)."""
-    return (type(X) is np.ndarray and X.ndim == 2 and X.dtype.kind in "fiu"
-            and not _declared_table(estimator, X, incremental)
-            and not (X.dtype.kind == "f" and np.isnan(X).any()))
 
 
 def _declared_table(estimator, X, incremental):
