@@ -289,10 +289,9 @@ def _dict_expression(node):
 def _dict_aliases(tree):
     """Names bound to another object's attribute dict (``state = vars(obj)``),
     anywhere in the module (a name-level reading, not a scope analysis)."""
-    return {target.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
-            for target in node.targets if isinstance(target, ast.Name)
-            and _dict_expression(node.value) is not None
-            and _not_self(_dict_expression(node.value))}
+    return {target.id for node in ast.walk(tree)
+            if isinstance(node, ast.Assign) and _state_of(node.value, ())
+            for target in node.targets if isinstance(target, ast.Name)}
 
 
 def _state_of(node, aliases):
